@@ -1,0 +1,294 @@
+// Package finding holds the types every part of the gate shares: the severity of a
+// gap, the rule that detects it, the positioned finding a check produces, and the
+// result of one run. Data flows one way: manifest -> checks -> findings -> report;
+// this package is the "findings" step and depends on nothing else in the module.
+package finding
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Severity ranks a finding. The zero value is Notice.
+type Severity int
+
+const (
+	// Notice is information: a recorded decision, a reminder.
+	Notice Severity = iota
+	// Warning is a gap a release gate may choose to fail on (--fail-on warning).
+	Warning
+	// Error is a gap that fails the gate by default.
+	Error
+)
+
+// String returns "notice", "warning" or "error".
+func (s Severity) String() string {
+	switch s {
+	case Error:
+		return "error"
+	case Warning:
+		return "warning"
+	default:
+		return "notice"
+	}
+}
+
+// ParseSeverity reads "error", "warning" or "notice".
+func ParseSeverity(s string) (Severity, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "error":
+		return Error, nil
+	case "warning":
+		return Warning, nil
+	case "notice":
+		return Notice, nil
+	}
+	return Notice, fmt.Errorf("unknown severity %q (want error, warning or notice)", s)
+}
+
+// MarshalText writes the severity's name, so JSON carries "error", not 2.
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText reads a severity's name.
+func (s *Severity) UnmarshalText(b []byte) error {
+	v, err := ParseSeverity(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
+}
+
+// The five checks, in report order.
+const (
+	CheckManifest   = "manifest"
+	CheckScope      = "scope"
+	CheckSBOM       = "sbom"
+	CheckDisclosure = "disclosure"
+	CheckSupport    = "support"
+)
+
+// Checks lists the check ids in the order reports show them.
+var Checks = []string{CheckManifest, CheckScope, CheckSBOM, CheckDisclosure, CheckSupport}
+
+// Rule documents one thing the gate checks. Its ID is stable: SARIF output and
+// user suppressions refer to it.
+type Rule struct {
+	ID        string   `json:"id"`
+	Check     string   `json:"check"`
+	Severity  Severity `json:"severity"`          // default severity; a finding may differ where the rule says so
+	Reference string   `json:"reference"`         // the CRA provision behind the rule
+	Summary   string   `json:"summary"`           // one line: what is checked
+	Why       string   `json:"why"`               // why the CRA asks for it
+	Fix       string   `json:"fix"`               // how to fix it
+	Example   string   `json:"example,omitempty"` // a cra.toml snippet that passes
+}
+
+// Finding is one gap (or notice) a check found, positioned at the file and line
+// it is about. File is relative to the repository root, with forward slashes.
+type Finding struct {
+	Check     string   `json:"check"`
+	Rule      string   `json:"rule"`
+	Severity  Severity `json:"severity"`
+	Message   string   `json:"message"`
+	File      string   `json:"file,omitempty"`
+	Line      int      `json:"line,omitempty"`
+	Column    int      `json:"column,omitempty"`
+	Reference string   `json:"reference,omitempty"`
+	Fix       string   `json:"fix,omitempty"`
+	// Source is the text of the line the finding points at, when the gate read it
+	// (cra.toml, a policy, security.txt); the text renderer puts a caret under it.
+	Source string `json:"-"`
+}
+
+// Location renders file:line:col, omitting what is unknown.
+func (f Finding) Location() string {
+	switch {
+	case f.File == "":
+		return ""
+	case f.Line <= 0:
+		return f.File
+	case f.Column <= 0:
+		return fmt.Sprintf("%s:%d", f.File, f.Line)
+	}
+	return fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Column)
+}
+
+// Status is a check's outcome.
+type Status string
+
+const (
+	StatusPass Status = "pass" // no error or warning
+	StatusWarn Status = "warn" // warnings, no error
+	StatusFail Status = "fail" // at least one error
+	StatusSkip Status = "skip" // could not run (the manifest did not load)
+)
+
+// CheckResult summarises one check.
+type CheckResult struct {
+	ID       string `json:"id"`
+	Status   Status `json:"status"`
+	Errors   int    `json:"errors"`
+	Warnings int    `json:"warnings"`
+	Notices  int    `json:"notices"`
+	// Reason says why a check was skipped.
+	Reason string `json:"reason,omitempty"`
+}
+
+// Summary counts findings by severity.
+type Summary struct {
+	Errors   int `json:"errors"`
+	Warnings int `json:"warnings"`
+	Notices  int `json:"notices"`
+}
+
+// Product identifies what was checked, for report headings.
+type Product struct {
+	Name         string `json:"name,omitempty"`
+	Manufacturer string `json:"manufacturer,omitempty"`
+	Version      string `json:"version,omitempty"`
+}
+
+// FormatVersion is the version of the JSON report's shape. It changes only when a
+// field is removed or changes meaning; new fields may be added within a version.
+const FormatVersion = 1
+
+// Result is one run of the gate: what the JSON report holds and every renderer reads.
+type Result struct {
+	Version  int           `json:"version"`
+	Tool     Tool          `json:"tool"`
+	Passed   bool          `json:"passed"`
+	FailOn   string        `json:"fail_on"`
+	Date     string        `json:"date"`   // the date every date rule used (YYYY-MM-DD)
+	Config   string        `json:"config"` // cra.toml path relative to the repository
+	Product  Product       `json:"product"`
+	Summary  Summary       `json:"summary"`
+	Checks   []CheckResult `json:"checks"`
+	Findings []Finding     `json:"findings"`
+	// Extras carries check-specific tables (SBOM coverage); keyed by name.
+	Extras map[string]json.RawMessage `json:"extras,omitempty"`
+}
+
+// Tool names the program that produced a Result.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// FailLevel is the --fail-on setting: the lowest severity that fails the gate.
+// Never means the gate only reports.
+type FailLevel string
+
+const (
+	FailOnError   FailLevel = "error"
+	FailOnWarning FailLevel = "warning"
+	FailOnNever   FailLevel = "never"
+)
+
+// ParseFailLevel reads "error", "warning" or "never".
+func ParseFailLevel(s string) (FailLevel, error) {
+	switch FailLevel(strings.ToLower(strings.TrimSpace(s))) {
+	case FailOnError:
+		return FailOnError, nil
+	case FailOnWarning:
+		return FailOnWarning, nil
+	case FailOnNever:
+		return FailOnNever, nil
+	}
+	return "", fmt.Errorf("--fail-on %q: want error, warning or never", s)
+}
+
+// Fails reports whether a finding of severity s fails the gate at this level.
+func (l FailLevel) Fails(s Severity) bool {
+	switch l {
+	case FailOnError:
+		return s >= Error
+	case FailOnWarning:
+		return s >= Warning
+	}
+	return false
+}
+
+// Sort orders findings deterministically: by check (report order), then severity
+// (highest first), file, line, column, rule and message.
+func Sort(fs []Finding) {
+	order := map[string]int{}
+	for i, c := range Checks {
+		order[c] = i
+	}
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if order[a.Check] != order[b.Check] {
+			return order[a.Check] < order[b.Check]
+		}
+		if a.Severity != b.Severity {
+			return a.Severity > b.Severity
+		}
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Column != b.Column {
+			return a.Column < b.Column
+		}
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		return a.Message < b.Message
+	})
+}
+
+// Evaluate fills Summary, Checks and Passed from Findings. skipped maps a check id
+// to the reason it did not run.
+func (r *Result) Evaluate(level FailLevel, skipped map[string]string) {
+	Sort(r.Findings)
+	r.FailOn = string(level)
+	r.Summary = Summary{}
+	r.Checks = r.Checks[:0]
+	byCheck := map[string]*CheckResult{}
+	for _, id := range Checks {
+		r.Checks = append(r.Checks, CheckResult{ID: id, Status: StatusPass})
+	}
+	for i := range r.Checks {
+		byCheck[r.Checks[i].ID] = &r.Checks[i]
+	}
+	r.Passed = true
+	for _, f := range r.Findings {
+		c := byCheck[f.Check]
+		switch f.Severity {
+		case Error:
+			r.Summary.Errors++
+			if c != nil {
+				c.Errors++
+			}
+		case Warning:
+			r.Summary.Warnings++
+			if c != nil {
+				c.Warnings++
+			}
+		default:
+			r.Summary.Notices++
+			if c != nil {
+				c.Notices++
+			}
+		}
+		if level.Fails(f.Severity) {
+			r.Passed = false
+		}
+	}
+	for i := range r.Checks {
+		c := &r.Checks[i]
+		switch {
+		case c.Errors > 0:
+			c.Status = StatusFail
+		case skipped[c.ID] != "":
+			c.Status, c.Reason = StatusSkip, skipped[c.ID]
+		case c.Warnings > 0:
+			c.Status = StatusWarn
+		}
+	}
+}

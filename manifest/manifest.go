@@ -1,0 +1,170 @@
+// Package manifest is the cra.toml model and its loader: it reads the file, reports
+// syntax errors, wrong types and unknown keys at their line and column, and keeps an
+// index of where every key is written so that the checks can position their findings.
+package manifest
+
+import "time"
+
+// SchemaVersion is the cra.toml schema this gate understands.
+const SchemaVersion = 1
+
+// Manifest is one cra.toml, schema 1. Field tags are the file's keys.
+type Manifest struct {
+	Schema     *int         `toml:"schema"`
+	Product    Product      `toml:"product"`
+	Support    Support      `toml:"support"`
+	Disclosure Disclosure   `toml:"disclosure"`
+	Reporting  *Reporting   `toml:"reporting"`
+	RDPS       []RDPS       `toml:"rdps"`
+	ThirdParty []ThirdParty `toml:"third_party"`
+	Excluded   []Excluded   `toml:"excluded"`
+	Gate       Gate         `toml:"gate"`
+
+	// File is the manifest's path relative to the repository root.
+	File string `toml:"-"`
+	// Lines holds the source, one entry per line, without line ends.
+	Lines []string `toml:"-"`
+	index *Index
+}
+
+// Product is the product with digital elements.
+type Product struct {
+	Name                string     `toml:"name"`
+	Manufacturer        string     `toml:"manufacturer"`
+	Version             string     `toml:"version"`
+	Description         string     `toml:"description"`
+	Class               string     `toml:"class"`
+	Conformity          string     `toml:"conformity"`
+	PlacedOnMarket      *time.Time `toml:"placed_on_market"`
+	Functions           []string   `toml:"functions"`
+	SBOM                []string   `toml:"sbom"`
+	Source              string     `toml:"source"`
+	HarmonisedStandards bool       `toml:"harmonised_standards"`
+	FOSS                bool       `toml:"foss"`
+}
+
+// Support is the support period (Article 13(8), 13(19), Annex II(7)).
+type Support struct {
+	Start            *time.Time `toml:"start"`
+	End              *time.Time `toml:"end"`
+	ExpectedUseYears *int       `toml:"expected_use_years"`
+	Rationale        string     `toml:"rationale"`
+	Published        string     `toml:"published"`
+}
+
+// Disclosure is the coordinated vulnerability disclosure set-up (Annex I Part II(5)-(6)).
+type Disclosure struct {
+	Policy          string `toml:"policy"`
+	Contact         string `toml:"contact"`
+	SecurityTxt     string `toml:"security_txt"`
+	AcknowledgeDays *int   `toml:"acknowledge_days"`
+	Advisories      string `toml:"advisories"`
+}
+
+// Reporting is the Article 14 reporting set-up.
+type Reporting struct {
+	CSIRT   string `toml:"csirt"`
+	Contact string `toml:"contact"`
+}
+
+// RDPS is a remote data processing solution (Article 3(2)).
+type RDPS struct {
+	Name        string   `toml:"name"`
+	DevelopedBy string   `toml:"developed_by"`
+	Hosting     string   `toml:"hosting"`
+	OperatedBy  string   `toml:"operated_by"`
+	Functions   []string `toml:"functions"`
+	Rationale   string   `toml:"rationale"`
+	SBOM        []string `toml:"sbom"`
+	Source      string   `toml:"source"`
+}
+
+// ThirdParty is a service the product relies on that the manufacturer did not
+// design or commission.
+type ThirdParty struct {
+	Name         string   `toml:"name"`
+	Kind         string   `toml:"kind"`
+	DevelopedBy  string   `toml:"developed_by"`
+	Functions    []string `toml:"functions"`
+	Rationale    string   `toml:"rationale"`
+	DueDiligence []string `toml:"due_diligence"`
+	Evidence     []string `toml:"evidence"`
+}
+
+// Excluded is a service the manufacturer ruled out of scope, with the reason.
+type Excluded struct {
+	Name      string   `toml:"name"`
+	Reason    string   `toml:"reason"`
+	Functions []string `toml:"functions"`
+	Rationale string   `toml:"rationale"`
+}
+
+// Gate holds settings of the gate itself rather than facts about the product.
+// It is cra-gate's extension of the schema; every key is optional.
+type Gate struct {
+	// SupportWarningMonths: warn when support ends within this many months (default 12).
+	SupportWarningMonths *int `toml:"support_warning_months"`
+	// SBOMThresholds overrides the minimum share (0-100) of SBOM components that
+	// must carry a field, by field name (name, version, supplier, hash, license,
+	// identifier, dependencies).
+	SBOMThresholds map[string]float64 `toml:"sbom_thresholds"`
+}
+
+// Pos returns where the key at path (see Path) is written, or its nearest written
+// ancestor. Line 0 means nowhere in particular: the file as a whole.
+func (m *Manifest) Pos(segs ...any) Pos {
+	if m.index == nil {
+		return Pos{}
+	}
+	return m.index.Nearest(Path(segs...))
+}
+
+// Has reports whether the key at path is written in the file.
+func (m *Manifest) Has(segs ...any) bool {
+	if m.index == nil {
+		return false
+	}
+	_, ok := m.index.Lookup(Path(segs...))
+	return ok
+}
+
+// Line returns the text of a 1-based line, or "".
+func (m *Manifest) Line(n int) string {
+	if n < 1 || n > len(m.Lines) {
+		return ""
+	}
+	return m.Lines[n-1]
+}
+
+// Entries lists every [[rdps]], [[third_party]] and [[excluded]] entry with the
+// section it is in, in that order: names must be unique across all three.
+func (m *Manifest) Entries() []Entry {
+	var out []Entry
+	for i, e := range m.RDPS {
+		out = append(out, Entry{Section: "rdps", Index: i, Name: e.Name, Functions: e.Functions, Rationale: e.Rationale})
+	}
+	for i, e := range m.ThirdParty {
+		out = append(out, Entry{Section: "third_party", Index: i, Name: e.Name, Functions: e.Functions, Rationale: e.Rationale})
+	}
+	for i, e := range m.Excluded {
+		out = append(out, Entry{Section: "excluded", Index: i, Name: e.Name, Functions: e.Functions, Rationale: e.Rationale})
+	}
+	return out
+}
+
+// Entry is the part every scope entry has in common.
+type Entry struct {
+	Section   string // rdps, third_party or excluded
+	Index     int
+	Name      string
+	Functions []string
+	Rationale string
+}
+
+// Label names an entry for messages: [[rdps]] "acme-cloud-api", or [[rdps]] #2.
+func (e Entry) Label() string {
+	if e.Name != "" {
+		return "[[" + e.Section + "]] " + quote(e.Name)
+	}
+	return "[[" + e.Section + "]] #" + itoa(e.Index+1)
+}
