@@ -1,0 +1,164 @@
+// Package checks runs the gate's five checks over a loaded cra.toml and the
+// repository, and produces positioned findings. Each check lives in its own file
+// with its rules declared beside the code that applies them; every rule has a
+// stable id, a default severity, the CRA provision behind it, and its docs.
+package checks
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/cra-gate/cra-gate/finding"
+	"github.com/cra-gate/cra-gate/manifest"
+	"github.com/cra-gate/cra-gate/repo"
+)
+
+// registry holds every rule, in declaration order.
+var registry []*finding.Rule
+
+// rule declares a rule; the checks refer to the returned pointer.
+func rule(r finding.Rule) *finding.Rule {
+	for _, have := range registry {
+		if have.ID == r.ID {
+			panic("checks: duplicate rule id " + r.ID) // a programming error, caught by any test
+		}
+	}
+	p := &r
+	registry = append(registry, p)
+	return p
+}
+
+// Rules lists every rule, sorted by check (report order) and id.
+func Rules() []finding.Rule {
+	order := map[string]int{}
+	for i, c := range finding.Checks {
+		order[c] = i
+	}
+	out := make([]finding.Rule, 0, len(registry))
+	for _, r := range registry {
+		out = append(out, *r)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if order[out[i].Check] != order[out[j].Check] {
+			return order[out[i].Check] < order[out[j].Check]
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+// Lookup returns the rule with the given id.
+func Lookup(id string) (finding.Rule, bool) {
+	for _, r := range registry {
+		if r.ID == id {
+			return *r, true
+		}
+	}
+	return finding.Rule{}, false
+}
+
+// Options are the settings of one run.
+type Options struct {
+	// Now is the date every date rule uses (support end, security.txt Expires,
+	// Article 14 start).
+	Now time.Time
+	// MaxSBOMSize is the largest SBOM file read, in bytes.
+	MaxSBOMSize int64
+	// FailOn is the lowest severity that fails the gate.
+	FailOn finding.FailLevel
+	// ToolVersion is recorded in the result.
+	ToolVersion string
+}
+
+// DefaultMaxSBOMSize is the default --max-sbom-size: 128 MiB.
+const DefaultMaxSBOMSize = 128 << 20
+
+// maxTextFile bounds the policy, security.txt and published documents the gate reads.
+const maxTextFile = 1 << 20
+
+// run is the state of one run: what was loaded, and the findings so far.
+type run struct {
+	m        *manifest.Manifest
+	repo     *repo.Repo
+	opt      Options
+	findings []finding.Finding
+	// sources holds the lines of the text files read, so findings can quote them.
+	sources map[string][]string
+	// refs caches path resolution of values named in cra.toml.
+	refs map[string]ref
+	// extras collects check-specific tables for the report.
+	extras map[string]any
+}
+
+// location is where a finding points.
+type location struct {
+	file      string
+	line, col int
+}
+
+// key locates the cra.toml key at path (see manifest.Path), or its nearest
+// written ancestor.
+func (c *run) key(segs ...any) location {
+	p := c.m.Pos(segs...)
+	return location{file: c.m.File, line: p.Line, col: p.Col}
+}
+
+// at locates a line of a repository file.
+func at(file string, line int) location { return location{file: file, line: line} }
+
+// report records a finding of rule at its default severity.
+func (c *run) report(r *finding.Rule, loc location, format string, args ...any) {
+	c.reportAs(r, r.Severity, loc, format, args...)
+}
+
+// reportAs records a finding of rule at the given severity.
+func (c *run) reportAs(r *finding.Rule, sev finding.Severity, loc location, format string, args ...any) {
+	f := finding.Finding{
+		Check:     r.Check,
+		Rule:      r.ID,
+		Severity:  sev,
+		Message:   fmt.Sprintf(format, args...),
+		File:      loc.file,
+		Line:      loc.line,
+		Column:    loc.col,
+		Reference: r.Reference,
+		Fix:       r.Fix,
+	}
+	if lines := c.sources[loc.file]; loc.line >= 1 && loc.line <= len(lines) {
+		f.Source = lines[loc.line-1]
+	}
+	c.findings = append(c.findings, f)
+}
+
+// remember keeps a text file's lines so findings about it can quote them.
+func (c *run) remember(file string, data []byte) {
+	lines := strings.Split(string(data), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSuffix(l, "\r")
+	}
+	c.sources[file] = lines
+}
+
+// quoteList renders names for messages: "a", "b" and 3 more.
+func quoteList(items []string, max int) string {
+	var b strings.Builder
+	for i, it := range items {
+		if i == max {
+			fmt.Fprintf(&b, " and %d more", len(items)-max)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%q", it)
+	}
+	return b.String()
+}
+
+// words counts the words of s.
+func words(s string) int { return len(strings.Fields(s)) }
+
+// date formats a date the way cra.toml writes it.
+func date(t time.Time) string { return t.Format("2006-01-02") }

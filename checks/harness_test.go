@@ -1,0 +1,158 @@
+package checks
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cra-gate/cra-gate/finding"
+	"github.com/cra-gate/cra-gate/repo"
+)
+
+// testNow is the date the rule tests run on.
+var testNow = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+
+// baseManifest passes every check given baseFiles.
+const baseManifest = `schema = 1
+
+[product]
+name = "Test Lock"
+manufacturer = "Test GmbH"
+class = "default"
+conformity = "module-a"
+placed_on_market = 2026-03-01
+functions = ["unlock", "remote-unlock", "onboarding"]
+sbom = ["sbom/app.cdx.json"]
+
+[support]
+end = 2031-03-01
+published = "docs/support.md"
+
+[disclosure]
+policy = "SECURITY.md"
+contact = "mailto:security@test.example"
+
+[reporting]
+csirt = "DE"
+contact = "mailto:psirt@test.example"
+
+[[rdps]]
+name = "test-cloud"
+developed_by = "manufacturer"
+hosting = "iaas"
+functions = ["remote-unlock"]
+rationale = "Remote unlock cannot work without this API, which we design and develop."
+sbom = ["sbom/cloud.cdx.json"]
+`
+
+// cdx is a small, complete CycloneDX SBOM.
+func cdx(name string, comps ...string) string {
+	var cs, deps []string
+	for _, c := range comps {
+		cs = append(cs, fmt.Sprintf(`{"type":"library","bom-ref":%q,"name":%q,"version":"1.0.0","purl":"pkg:golang/example.com/%s@v1.0.0","supplier":{"name":"X"},"hashes":[{"alg":"SHA-256","content":"%064d"}],"licenses":[{"license":{"id":"MIT"}}]}`, c, c, c, 0))
+		deps = append(deps, fmt.Sprintf("%q", c))
+	}
+	return fmt.Sprintf(`{"bomFormat":"CycloneDX","specVersion":"1.6","serialNumber":"urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79","version":1,
+"metadata":{"timestamp":"2026-11-01T10:00:00Z","tools":{"components":[{"type":"application","name":"gen","version":"1"}]},
+"component":{"type":"application","bom-ref":"root","name":%q,"version":"1.0.0"}},
+"components":[%s],
+"dependencies":[{"ref":"root","dependsOn":[%s]}]}`, name, strings.Join(cs, ","), strings.Join(deps, ","))
+}
+
+// baseFiles completes baseManifest.
+func baseFiles() map[string]string {
+	return map[string]string{
+		"sbom/app.cdx.json":   cdx("test-lock", "a", "b"),
+		"sbom/cloud.cdx.json": cdx("test-cloud", "c"),
+		"docs/support.md":     "Security updates until March 2031.\n",
+		"SECURITY.md":         "# Security\n\nReport vulnerabilities privately to security@test.example.\nWe acknowledge reports within 3 days and coordinate disclosure with you.\n",
+	}
+}
+
+// writeRepo creates a repository from a map of slash paths to contents.
+func writeRepo(t *testing.T, files map[string]string) *repo.Repo {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := repo.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// runRepo runs the gate on files with cra.toml = manifest.
+func runRepo(t *testing.T, manifest string, files map[string]string) *finding.Result {
+	t.Helper()
+	all := baseFiles()
+	for k, v := range files {
+		if v == "" {
+			delete(all, k)
+			continue
+		}
+		all[k] = v
+	}
+	if manifest != "" {
+		all["cra.toml"] = manifest
+	}
+	res, err := Run(writeRepo(t, all), "cra.toml", Options{Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// hits renders findings as "rule@file:line" (line omitted when 0), sorted.
+func hits(fs []finding.Finding, keepNotices bool) []string {
+	var out []string
+	for _, f := range fs {
+		if f.Severity == finding.Notice && !keepNotices {
+			continue
+		}
+		s := f.Rule + "@" + f.File
+		if f.Line > 0 {
+			s += fmt.Sprintf(":%d", f.Line)
+		}
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// replace edits baseManifest, failing the test if old is not in it.
+func replace(t *testing.T, s, old, new string) string {
+	t.Helper()
+	if !strings.Contains(s, old) {
+		t.Fatalf("test setup: %q not in manifest", old)
+	}
+	return strings.Replace(s, old, new, 1)
+}
+
+// lineOf returns the 1-based line of the first occurrence of needle in s.
+func lineOf(t *testing.T, s, needle string) int {
+	t.Helper()
+	i := strings.Index(s, needle)
+	if i < 0 {
+		t.Fatalf("test setup: %q not found", needle)
+	}
+	return strings.Count(s[:i], "\n") + 1
+}
+
+func TestBaseManifestPasses(t *testing.T) {
+	res := runRepo(t, baseManifest, nil)
+	if got := hits(res.Findings, false); len(got) != 0 || !res.Passed {
+		t.Fatalf("base repository should pass cleanly, got %v", got)
+	}
+}

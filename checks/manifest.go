@@ -1,0 +1,234 @@
+package checks
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cra-gate/cra-gate/finding"
+	"github.com/cra-gate/cra-gate/manifest"
+)
+
+const refManifest = "Annex VII (technical documentation)"
+
+var (
+	ruleManifestMissing = rule(finding.Rule{
+		ID: "manifest-missing", Check: finding.CheckManifest, Severity: finding.Error, Reference: refManifest,
+		Summary: "The repository has a cra.toml (or the file --config names).",
+		Why:     "cra.toml is where the repository records its CRA facts; without it the gate cannot check anything, and a release would ship with no recorded decisions.",
+		Fix:     "Create cra.toml at the repository root (copy one from the examples/ folder), or point --config at it.",
+		Example: "schema = 1\n\n[product]\nname = \"Acme Smart Lock\"\nmanufacturer = \"Acme GmbH\"\nfunctions = [\"unlock\"]\nsbom = [\"sbom/firmware.cdx.json\"]",
+	})
+	ruleManifestSyntax = rule(finding.Rule{
+		ID: "manifest-syntax", Check: finding.CheckManifest, Severity: finding.Error, Reference: refManifest,
+		Summary: "cra.toml is valid TOML (UTF-8, at most 1 MiB).",
+		Why:     "A file the gate cannot parse records nothing; every other check is skipped until it parses.",
+		Fix:     "Fix the TOML syntax at the line and column shown: unclosed quotes and brackets, a missing '=', or a key defined twice are the usual causes.",
+	})
+	ruleManifestType = rule(finding.Rule{
+		ID: "manifest-type", Check: finding.CheckManifest, Severity: finding.Error, Reference: refManifest,
+		Summary: "Every key has a value of the type the schema expects.",
+		Why:     "A date written as a string or a list written as a single string would silently change what the gate checks.",
+		Fix:     "Write the value as the message says: dates without quotes (2031-03-01), lists in brackets ([\"a\"]), numbers without quotes.",
+		Example: "[support]\nend = 2031-03-01",
+	})
+	ruleManifestUnknownKey = rule(finding.Rule{
+		ID: "manifest-unknown-key", Check: finding.CheckManifest, Severity: finding.Error, Reference: refManifest,
+		Summary: "cra.toml has no keys the schema does not define.",
+		Why:     "A misspelt key is a declaration the gate never sees: a typo must never silently disable a check.",
+		Fix:     "Rename the key to the one suggested, or remove it. `cra-gate rules` and the README list every key.",
+	})
+	ruleManifestSchemaMissing = rule(finding.Rule{
+		ID: "manifest-schema-missing", Check: finding.CheckManifest, Severity: finding.Warning, Reference: refManifest,
+		Summary: "cra.toml states the schema version it is written for.",
+		Why:     "The schema number lets future versions of the gate read old files correctly. Without it the gate assumes schema 1.",
+		Fix:     "Add `schema = 1` as the first line.",
+		Example: "schema = 1",
+	})
+	ruleManifestSchemaUnsupported = rule(finding.Rule{
+		ID: "manifest-schema-unsupported", Check: finding.CheckManifest, Severity: finding.Error, Reference: refManifest,
+		Summary: "The schema version is one this gate understands (1).",
+		Why:     "Checking a file written for another schema with these rules would give wrong verdicts.",
+		Fix:     "Set `schema = 1`, or upgrade cra-gate if the file was written for a newer schema.",
+		Example: "schema = 1",
+	})
+	ruleManifestRequired = rule(finding.Rule{
+		ID: "manifest-required", Check: finding.CheckManifest, Severity: finding.Error, Reference: "Article 13, Annex II, Annex VII",
+		Summary: "The required keys are present: product.name, product.manufacturer, product.functions, support.end, disclosure.policy, disclosure.contact, and a name for every [[rdps]], [[third_party]] and [[excluded]] entry.",
+		Why:     "These are the facts every other check builds on: what the product is and does, who makes it, until when it is supported and how vulnerabilities reach the manufacturer.",
+		Fix:     "Add the missing key to the table named in the message.",
+		Example: "[product]\nname = \"Acme Smart Lock\"\nmanufacturer = \"Acme GmbH\"\nfunctions = [\"unlock\", \"updates\"]\n\n[support]\nend = 2031-03-01\n\n[disclosure]\npolicy = \"SECURITY.md\"\ncontact = \"mailto:security@acme.example\"",
+	})
+	ruleManifestDuplicateName = rule(finding.Rule{
+		ID: "manifest-duplicate-name", Check: finding.CheckManifest, Severity: finding.Error, Reference: "Article 3(2), Annex VII(2)",
+		Summary: "Names of [[rdps]], [[third_party]] and [[excluded]] entries are unique across all three sections.",
+		Why:     "A service decided twice (say as RDPS and as excluded) is an inconsistent scope decision; findings and SBOM coverage are matched by name.",
+		Fix:     "Give each entry its own name, or merge the two entries into one decision.",
+	})
+	ruleManifestInvalidValue = rule(finding.Rule{
+		ID: "manifest-invalid-value", Check: finding.CheckManifest, Severity: finding.Error, Reference: "Article 3(2), Article 32",
+		Summary: "Keys with a fixed set of values use one of them (class, conformity, developed_by, hosting, kind, reason, due_diligence, gate settings).",
+		Why:     "The scope and conformity rules depend on these values; an unknown value would be silently ignored.",
+		Fix:     "Use one of the values listed in the message.",
+	})
+	ruleManifestPath = rule(finding.Rule{
+		ID: "manifest-path", Check: finding.CheckManifest, Severity: finding.Error, Reference: refManifest,
+		Summary: "Paths in cra.toml are relative to the repository root and stay inside it; URLs are https.",
+		Why:     "The gate reads only the repository it checks: absolute paths, '..' escapes and symbolic links pointing outside are refused so that nothing outside it is read or shown.",
+		Fix:     "Write the path relative to the repository root with forward slashes (docs/support.md), or link an https URL where the key allows one.",
+	})
+)
+
+// checkManifest reports the file's problems and validates the loaded model.
+func (c *run) checkManifest() {
+	m := c.m
+	if m.Schema == nil {
+		c.report(ruleManifestSchemaMissing, location{file: m.File, line: 1}, "cra.toml does not say which schema it follows; assuming schema 1")
+	} else if *m.Schema != manifest.SchemaVersion {
+		c.report(ruleManifestSchemaUnsupported, c.key("schema"), "schema = %d is not supported: this gate reads schema %d", *m.Schema, manifest.SchemaVersion)
+	}
+	c.checkRequired()
+	c.checkNames()
+	c.checkValues()
+	c.checkPaths()
+}
+
+func (c *run) checkRequired() {
+	m := c.m
+	need := func(missing bool, what string, segs ...any) {
+		if missing {
+			loc := c.key(segs...)
+			if loc.line == 0 {
+				loc.line = 1
+			}
+			c.report(ruleManifestRequired, loc, "%s is required", what)
+		}
+	}
+	need(strings.TrimSpace(m.Product.Name) == "", "product.name (the product's name)", "product", "name")
+	need(strings.TrimSpace(m.Product.Manufacturer) == "", "product.manufacturer (who places the product on the market)", "product", "manufacturer")
+	need(len(nonEmpty(m.Product.Functions)) == 0, "product.functions (a non-empty list of what the product does)", "product", "functions")
+	need(m.Support.End == nil, "support.end (the date security updates end)", "support", "end")
+	need(strings.TrimSpace(m.Disclosure.Policy) == "", "disclosure.policy (the vulnerability disclosure policy: a repository path or https URL)", "disclosure", "policy")
+	need(strings.TrimSpace(m.Disclosure.Contact) == "", "disclosure.contact (a mailto: or https: contact for reporting vulnerabilities)", "disclosure", "contact")
+	for _, e := range m.Entries() {
+		need(strings.TrimSpace(e.Name) == "", fmt.Sprintf("name of %s", e.Label()), e.Section, e.Index, "name")
+	}
+}
+
+func nonEmpty(items []string) []string {
+	var out []string
+	for _, s := range items {
+		if strings.TrimSpace(s) != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (c *run) checkNames() {
+	first := map[string]manifest.Entry{}
+	for _, e := range c.m.Entries() {
+		name := strings.ToLower(strings.TrimSpace(e.Name))
+		if name == "" {
+			continue
+		}
+		if prev, dup := first[name]; dup {
+			p := c.m.Pos(prev.Section, prev.Index, "name")
+			c.report(ruleManifestDuplicateName, c.key(e.Section, e.Index, "name"),
+				"%s has the same name as [[%s]] on line %d: each service needs one scope decision", e.Label(), prev.Section, p.Line)
+			continue
+		}
+		first[name] = e
+	}
+}
+
+// checkValues validates every enumerated key.
+func (c *run) checkValues() {
+	m := c.m
+	c.oneOf(m.Product.Class, manifest.Classes, "product", "class")
+	c.oneOf(m.Product.Conformity, manifest.Conformities, "product", "conformity")
+	for i, r := range m.RDPS {
+		c.oneOf(r.DevelopedBy, manifest.DevelopedBy, "rdps", i, "developed_by")
+		c.oneOf(r.Hosting, manifest.Hostings, "rdps", i, "hosting")
+	}
+	for i, t := range m.ThirdParty {
+		c.oneOf(t.Kind, manifest.ThirdPartyKinds, "third_party", i, "kind")
+		c.oneOf(t.DevelopedBy, manifest.DevelopedBy, "third_party", i, "developed_by")
+		for _, d := range t.DueDiligence {
+			c.oneOf(d, manifest.DueDiligence, "third_party", i, "due_diligence")
+		}
+	}
+	for i, e := range m.Excluded {
+		c.oneOf(e.Reason, manifest.ExcludedReasons, "excluded", i, "reason")
+	}
+	if n := m.Gate.SupportWarningMonths; n != nil && (*n < 0 || *n > 120) {
+		c.report(ruleManifestInvalidValue, c.key("gate", "support_warning_months"), "gate.support_warning_months = %d: use a number of months from 0 to 120", *n)
+	}
+	for _, field := range sortedMapKeys(m.Gate.SBOMThresholds) {
+		v := m.Gate.SBOMThresholds[field]
+		loc := c.key("gate", "sbom_thresholds", field)
+		if !contains(manifest.SBOMFields, field) {
+			msg := fmt.Sprintf("gate.sbom_thresholds has no field %q; the fields are %s", field, strings.Join(manifest.SBOMFields, ", "))
+			if s := manifest.Closest(field, manifest.SBOMFields); s != "" {
+				msg = fmt.Sprintf("gate.sbom_thresholds has no field %q; did you mean %q?", field, s)
+			}
+			c.report(ruleManifestInvalidValue, loc, "%s", msg)
+		} else if v < 0 || v > 100 {
+			c.report(ruleManifestInvalidValue, loc, "gate.sbom_thresholds.%s = %v: a threshold is a percentage from 0 to 100", field, v)
+		}
+	}
+}
+
+// oneOf reports a value outside allowed; an empty value is left to the rules
+// that need it.
+func (c *run) oneOf(value string, allowed []string, segs ...any) {
+	if value == "" || contains(allowed, value) {
+		return
+	}
+	key := manifest.Path(segs...)
+	msg := fmt.Sprintf("%s = %q is not one of %s", key, value, strings.Join(allowed, ", "))
+	if s := manifest.Closest(value, allowed); s != "" {
+		msg += fmt.Sprintf("; did you mean %q?", s)
+	}
+	c.report(ruleManifestInvalidValue, c.key(segs...), "%s", msg)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// checkPaths refuses every path value that leaves the repository or is malformed.
+// Paths that simply do not exist are reported by the check that needs them.
+func (c *run) checkPaths() {
+	m := c.m
+	check := func(value string, urlOK bool, segs ...any) {
+		if strings.TrimSpace(value) == "" {
+			return
+		}
+		if r := c.resolve(value, urlOK); r.refused() {
+			c.report(ruleManifestPath, c.key(segs...), "%s: %v", manifest.Path(segs...), r.err)
+		}
+	}
+	for _, p := range m.Product.SBOM {
+		check(p, false, "product", "sbom")
+	}
+	check(m.Product.Source, false, "product", "source")
+	check(m.Support.Published, true, "support", "published")
+	check(m.Disclosure.Policy, true, "disclosure", "policy")
+	check(m.Disclosure.SecurityTxt, true, "disclosure", "security_txt")
+	for i, r := range m.RDPS {
+		for _, p := range r.SBOM {
+			check(p, false, "rdps", i, "sbom")
+		}
+		check(r.Source, false, "rdps", i, "source")
+	}
+	for i, t := range m.ThirdParty {
+		for _, p := range t.Evidence {
+			check(p, true, "third_party", i, "evidence")
+		}
+	}
+}

@@ -1,0 +1,65 @@
+package checks
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/cra-gate/cra-gate/repo"
+)
+
+// ref is a value from cra.toml that names a repository path or, where allowed, an
+// https URL.
+type ref struct {
+	value string
+	url   bool   // an https URL, accepted as given
+	path  string // clean repository-relative path, when not a URL
+	err   error  // why the path cannot be used (outside, invalid or missing)
+}
+
+// usable reports whether the value names something the gate may read or accept.
+func (r ref) usable() bool { return r.url || r.err == nil }
+
+// missing reports whether the value is a well-formed repository path that does
+// not exist (the owning check reports that with its own rule).
+func (r ref) missing() bool {
+	var pe *repo.PathError
+	return errors.As(r.err, &pe) && pe.Missing
+}
+
+// refused reports whether the path was refused as unsafe or malformed: the
+// manifest check reports that once; other checks skip the value quietly.
+func (r ref) refused() bool { return r.err != nil && !r.missing() }
+
+// resolve checks a path value from cra.toml, with or without URL support.
+func (c *run) resolve(value string, urlOK bool) ref {
+	key := value
+	if urlOK {
+		key = "url:" + value
+	}
+	if r, ok := c.refs[key]; ok {
+		return r
+	}
+	r := ref{value: value}
+	lower := strings.ToLower(value)
+	switch {
+	case strings.HasPrefix(lower, "https://"):
+		if urlOK && len(value) > len("https://") {
+			r.url = true
+		} else if urlOK {
+			r.err = &repo.PathError{Path: value, Reason: "is not a complete https URL"}
+		} else {
+			r.err = &repo.PathError{Path: value, Reason: "must be a path in the repository, not a URL"}
+		}
+	case strings.HasPrefix(lower, "http://"):
+		r.err = &repo.PathError{Path: value, Reason: "uses http: link to an https URL instead (or a file in the repository)"}
+	case strings.Contains(value, "://"):
+		r.err = &repo.PathError{Path: value, Reason: "is a URL of a kind the gate does not accept: use a repository path" + map[bool]string{true: " or an https URL", false: ""}[urlOK]}
+	default:
+		r.path, r.err = repo.Clean(value)
+		if r.err == nil {
+			_, r.err = c.repo.Resolve(r.path)
+		}
+	}
+	c.refs[key] = r
+	return r
+}

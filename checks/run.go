@@ -1,0 +1,102 @@
+package checks
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/cra-gate/cra-gate/finding"
+	"github.com/cra-gate/cra-gate/manifest"
+	"github.com/cra-gate/cra-gate/repo"
+)
+
+// Run loads the manifest at config (relative to the repository root), runs every
+// check and returns the evaluated result. It fails only when the gate cannot run
+// at all; everything wrong with the repository, cra.toml included, is a finding.
+func Run(r *repo.Repo, config string, opt Options) (*finding.Result, error) {
+	if opt.MaxSBOMSize <= 0 {
+		opt.MaxSBOMSize = DefaultMaxSBOMSize
+	}
+	if opt.FailOn == "" {
+		opt.FailOn = finding.FailOnError
+	}
+	cfg, err := repo.Clean(config)
+	if err != nil {
+		return nil, fmt.Errorf("--config %v", err)
+	}
+	res := &finding.Result{
+		Version: finding.FormatVersion,
+		Tool:    finding.Tool{Name: "cra-gate", Version: opt.ToolVersion},
+		Date:    date(opt.Now),
+		Config:  cfg,
+	}
+	c := &run{repo: r, opt: opt, sources: map[string][]string{}, refs: map[string]ref{}, extras: map[string]any{}}
+	skipped := map[string]string{}
+	c.m = c.load(cfg)
+	if c.m == nil {
+		for _, id := range finding.Checks[1:] {
+			skipped[id] = cfg + " could not be read"
+		}
+	} else {
+		res.Product = finding.Product{Name: c.m.Product.Name, Manufacturer: c.m.Product.Manufacturer, Version: c.m.Product.Version}
+		c.checkManifest()
+		c.checkScope()
+		c.checkSBOM()
+		c.checkDisclosure()
+		c.checkSupport()
+	}
+	res.Findings = c.findings
+	if res.Findings == nil {
+		res.Findings = []finding.Finding{}
+	}
+	if len(c.extras) > 0 {
+		res.Extras = map[string]json.RawMessage{}
+		keys := make([]string, 0, len(c.extras))
+		for k := range c.extras {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			data, err := json.Marshal(c.extras[k])
+			if err != nil {
+				return nil, fmt.Errorf("internal error: encoding %s: %w", k, err)
+			}
+			res.Extras[k] = data
+		}
+	}
+	res.Evaluate(opt.FailOn, skipped)
+	return res, nil
+}
+
+// load reads and parses cra.toml, reporting its problems; nil means the other
+// checks cannot run.
+func (c *run) load(cfg string) *manifest.Manifest {
+	src, err := c.repo.ReadFile(cfg, manifest.MaxSize)
+	if err != nil {
+		var pe *repo.PathError
+		var tl *repo.TooLargeError
+		switch {
+		case errors.As(err, &pe) && pe.Missing:
+			c.report(ruleManifestMissing, location{file: cfg}, "%s not found: create it (see examples/) or pass --config", cfg)
+		case errors.As(err, &tl):
+			c.report(ruleManifestSyntax, location{file: cfg}, "%s is %d bytes; the gate reads at most 1 MiB: a cra.toml is a few kilobytes, check that --config names the right file", cfg, tl.Size)
+		default:
+			c.report(ruleManifestMissing, location{file: cfg}, "cannot read %v", err)
+		}
+		return nil
+	}
+	c.remember(cfg, src)
+	m, probs := manifest.Parse(cfg, src)
+	for _, p := range probs {
+		r := ruleManifestUnknownKey
+		switch p.Kind {
+		case manifest.Syntax:
+			r = ruleManifestSyntax
+		case manifest.WrongType:
+			r = ruleManifestType
+		}
+		c.report(r, location{file: cfg, line: p.Pos.Line, col: p.Pos.Col}, "%s", p.Msg)
+	}
+	return m
+}

@@ -1,0 +1,190 @@
+package checks
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/cra-gate/cra-gate/finding"
+)
+
+const refSupport = "Article 13(8), Article 13(19), Annex II(7)"
+
+// defaultSupportWarningMonths: warn when support ends within this many months.
+const defaultSupportWarningMonths = 12
+
+var (
+	ruleSupportStartMissing = rule(finding.Rule{
+		ID: "support-start-missing", Check: finding.CheckSupport, Severity: finding.Error, Reference: "Article 13(8)",
+		Summary: "The support period has a start: support.start, or product.placed_on_market.",
+		Why:     "The length of the support period is measured from when the product is placed on the market; without a start it cannot be judged.",
+		Fix:     "Set product.placed_on_market to the date the first unit is made available in the EU, or support.start.",
+		Example: "[product]\nplaced_on_market = 2026-03-01",
+	})
+	ruleSupportEndBeforeStart = rule(finding.Rule{
+		ID: "support-end-before-start", Check: finding.CheckSupport, Severity: finding.Error, Reference: "Article 13(8)",
+		Summary: "support.end comes after the start of the support period.",
+		Why:     "A support period that ends before it starts is a typo in one of the dates, and hides the real end date.",
+		Fix:     "Correct support.end or support.start (or product.placed_on_market).",
+	})
+	ruleSupportTooShort = rule(finding.Rule{
+		ID: "support-too-short", Check: finding.CheckSupport, Severity: finding.Error, Reference: "Article 13(8)",
+		Summary: "The support period is at least five years, or matches a shorter expected time of use that the rationale explains.",
+		Why:     "The support period must reflect the time the product is expected to be in use and be at least five years, unless the product is expected to be in use for less than that.",
+		Fix:     "Extend support.end to five years after the start, or set support.expected_use_years (under 5) with a rationale, and make the period cover it.",
+		Example: "[support]\nend = 2029-03-01\nexpected_use_years = 3\nrationale = \"Single-season event badge; users replace it after three years at most (sales data 2021-2025).\"",
+	})
+	ruleSupportExpired = rule(finding.Rule{
+		ID: "support-expired", Check: finding.CheckSupport, Severity: finding.Error, Reference: "Article 13(8)",
+		Summary: "support.end is not in the past.",
+		Why:     "Past the end of the support period the product gets no security updates; placing further units on the market breaks Article 13(8).",
+		Fix:     "If support continues, extend support.end (and tell users); if it does not, stop releasing this product.",
+	})
+	ruleSupportEndingSoon = rule(finding.Rule{
+		ID: "support-ending-soon", Check: finding.CheckSupport, Severity: finding.Warning, Reference: "Article 13(8)",
+		Summary: "support.end is more than 12 months away (configurable with gate.support_warning_months).",
+		Why:     "Users must be told when support ends and products placed on the market must still get updates; a release near the end of support needs a decision.",
+		Fix:     "Decide whether to extend support.end; update the published end date either way.",
+		Example: "[gate]\nsupport_warning_months = 6",
+	})
+	ruleSupportNotPublished = rule(finding.Rule{
+		ID: "support-not-published", Check: finding.CheckSupport, Severity: finding.Warning, Reference: "Article 13(19), Annex II(7)",
+		Summary: "support.published says where users can read the end date of support.",
+		Why:     "The end date of the support period, at least month and year, must be clearly specified to users at the time of purchase and in the product information.",
+		Fix:     "Set support.published to the repository document or https page that states the end date.",
+		Example: "[support]\npublished = \"docs/support-period.md\"",
+	})
+	ruleSupportPublishedMissing = rule(finding.Rule{
+		ID: "support-published-missing", Check: finding.CheckSupport, Severity: finding.Error, Reference: "Article 13(19)",
+		Summary: "The document named by support.published exists.",
+		Why:     "A published end date that points nowhere tells users nothing.",
+		Fix:     "Create the document, or correct the path.",
+	})
+	ruleSupportEndNotStated = rule(finding.Rule{
+		ID: "support-end-not-stated", Check: finding.CheckSupport, Severity: finding.Warning, Reference: "Article 13(19)",
+		Summary: "The published document states the end of support with at least month and year, matching support.end.",
+		Why:     "Users rely on the published date; it must be the one the manufacturer works to.",
+		Fix:     "Write the end date in the published document, for example \"Security updates until March 2031\" or \"2031-03\".",
+	})
+)
+
+func (c *run) checkSupport() {
+	m := c.m
+	s := m.Support
+	c.checkPublished()
+	if s.End == nil {
+		return // manifest-required
+	}
+	end := *s.End
+	now := c.opt.Now
+	switch warnMonths := c.supportWarningMonths(); {
+	case now.After(end):
+		c.report(ruleSupportExpired, c.key("support", "end"), "support ended on %s (today is %s): the product gets no more security updates", date(end), date(now))
+	case now.AddDate(0, warnMonths, 0).After(end):
+		c.report(ruleSupportEndingSoon, c.key("support", "end"), "support ends on %s, within %d months of today (%s)", date(end), warnMonths, date(now))
+	}
+	start, startKey := s.Start, []any{"support", "start"}
+	if start == nil {
+		start, startKey = m.Product.PlacedOnMarket, []any{"product", "placed_on_market"}
+	}
+	if start == nil {
+		c.report(ruleSupportStartMissing, c.key("support", "end"), "the support period has no start: set product.placed_on_market (or support.start)")
+		return
+	}
+	if !end.After(*start) {
+		c.report(ruleSupportEndBeforeStart, c.key("support", "end"), "support.end %s is not after the start %s (%s)", date(end), date(*start), strings.Join([]string{startKey[0].(string), startKey[1].(string)}, "."))
+		return
+	}
+	if !start.AddDate(5, 0, 0).After(end) {
+		return // five years or more
+	}
+	period := years(*start, end)
+	use := s.ExpectedUseYears
+	switch {
+	case use == nil:
+		c.report(ruleSupportTooShort, c.key("support", "end"), "the support period is %s (%s to %s), under five years: extend it, or set support.expected_use_years and a rationale if the product is expected to be in use for less", period, date(*start), date(end))
+	case *use >= 5:
+		c.report(ruleSupportTooShort, c.key("support", "expected_use_years"), "the support period is %s, but the product is expected to be in use for %d years: support must cover at least five years", period, *use)
+	case *use <= 0:
+		c.report(ruleSupportTooShort, c.key("support", "expected_use_years"), "support.expected_use_years = %d: give the number of years the product is expected to be in use", *use)
+	case start.AddDate(*use, 0, 0).After(end):
+		c.report(ruleSupportTooShort, c.key("support", "end"), "the support period is %s, shorter than the expected time of use (%d years): support must last as long as the product is expected to be used", period, *use)
+	case words(s.Rationale) < minRationaleWd:
+		loc := c.key("support", "rationale")
+		if !c.m.Has("support", "rationale") {
+			loc = c.key("support", "expected_use_years")
+		}
+		c.report(ruleSupportTooShort, loc, "the support period is %s, under five years: support.rationale must explain why the product is expected to be in use for only %d years", period, *use)
+	}
+}
+
+func (c *run) supportWarningMonths() int {
+	if n := c.m.Gate.SupportWarningMonths; n != nil && *n >= 0 && *n <= 120 {
+		return *n
+	}
+	return defaultSupportWarningMonths
+}
+
+// years renders a period for messages: "4 years 11 months".
+func years(from, to time.Time) string {
+	months := (to.Year()-from.Year())*12 + int(to.Month()-from.Month())
+	if to.Day() < from.Day() {
+		months--
+	}
+	y, mo := months/12, months%12
+	switch {
+	case mo == 0:
+		return fmt.Sprintf("%d years", y)
+	case y == 0:
+		return fmt.Sprintf("%d months", mo)
+	}
+	return fmt.Sprintf("%d years %d months", y, mo)
+}
+
+func (c *run) checkPublished() {
+	s := c.m.Support
+	if strings.TrimSpace(s.Published) == "" {
+		c.report(ruleSupportNotPublished, c.key("support"), "support.published is not set: say where users can read the end date of support (a repository document or https page)")
+		return
+	}
+	r := c.resolve(s.Published, true)
+	switch {
+	case r.url || r.refused():
+		return
+	case r.missing():
+		c.report(ruleSupportPublishedMissing, c.key("support", "published"), "support.published %q does not exist in the repository", s.Published)
+		return
+	}
+	if s.End == nil {
+		return
+	}
+	data, err := c.repo.ReadFile(r.path, maxTextFile)
+	if err != nil {
+		c.report(ruleSupportPublishedMissing, c.key("support", "published"), "support.published %q cannot be read: %v", s.Published, err)
+		return
+	}
+	if !statesMonthYear(string(data), *s.End) {
+		c.report(ruleSupportEndNotStated, at(r.path, 1), "%s does not state the end of support (%s) with month and year, for example %q or %q", r.path, date(*s.End), s.End.Format("January 2006"), s.End.Format("2006-01"))
+	}
+}
+
+// statesMonthYear reports whether text names the month and year of t in a common
+// form: 2031-03, 2031/03, 03/2031, 03.2031, 3/2031, "March 2031", "Mar 2031",
+// "1 March 2031", "March 1, 2031".
+func statesMonthYear(text string, t time.Time) bool {
+	y, mo := t.Year(), int(t.Month())
+	lower := strings.ToLower(text)
+	name := strings.ToLower(t.Month().String())
+	pats := []string{
+		fmt.Sprintf(`\b%d[-/.]0?%d\b`, y, mo),
+		fmt.Sprintf(`\b0?%d[-/.]%d\b`, mo, y),
+		fmt.Sprintf(`\b(%s|%s\.?)(\s+\d{1,2}(st|nd|rd|th)?,?)?\s+%d\b`, name, name[:3], y),
+	}
+	for _, p := range pats {
+		if regexp.MustCompile(p).MatchString(lower) {
+			return true
+		}
+	}
+	return false
+}
