@@ -93,10 +93,10 @@ type Finding struct {
 	Rule      string   `json:"rule"`
 	Severity  Severity `json:"severity"`
 	Message   string   `json:"message"`
-	File      string   `json:"file,omitempty"`
-	Line      int      `json:"line,omitempty"`
+	File      string   `json:"file"`
+	Line      int      `json:"line"`
 	Column    int      `json:"column,omitempty"`
-	Reference string   `json:"reference,omitempty"`
+	Reference string   `json:"reference"`
 	Fix       string   `json:"fix,omitempty"`
 	// Source is the text of the line the finding points at, when the gate read it
 	// (cra.toml, a policy, security.txt); the text renderer puts a caret under it.

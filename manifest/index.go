@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 )
 
-// Pos is a 1-based line and column (in characters) in cra.toml. The zero Pos means
+// Pos is a 1-based line and column (in bytes, as the TOML parser counts) in cra.toml. The zero Pos means
 // "unknown"; callers then point at the file as a whole.
 type Pos struct {
 	Line int
@@ -219,7 +219,7 @@ func (s *scanner) advance() {
 	_, size := utf8.DecodeRune(s.src[s.i:])
 	s.i += size
 	if c != '\r' {
-		s.col++
+		s.col += size
 	}
 }
 

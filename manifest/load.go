@@ -293,21 +293,22 @@ func unknownKeys(keys []toml.Key, ix *Index) []Problem {
 		seen[bare] = true
 		parent := k[:len(k)-1]
 		name := k[len(k)-1]
-		msg := fmt.Sprintf("unknown key %q", name)
-		if len(parent) > 0 {
-			msg += " in [" + parent.String() + "]"
-		}
+		hint := ""
 		if s := suggest(parent, name); s != "" {
-			msg += fmt.Sprintf("; did you mean %q?", s)
+			hint = fmt.Sprintf("; did you mean %q?", s)
 		} else if known := knownKeys(parent); len(known) > 0 {
-			msg += "; the keys allowed here are " + strings.Join(known, ", ")
+			hint = "; the keys allowed here are " + strings.Join(known, ", ")
 		}
 		occ := ix.Occurrences(bare)
 		if len(occ) == 0 {
-			probs = append(probs, Problem{Kind: UnknownKey, Msg: msg})
+			occ = []Occurrence{{Path: bare}}
 		}
 		for _, o := range occ {
-			probs = append(probs, Problem{Kind: UnknownKey, Pos: o.Pos, Msg: msg})
+			msg := fmt.Sprintf("unknown key %q", name)
+			if t := tableLabel(parentPath(o.Path)); t != "" {
+				msg += " in " + t
+			}
+			probs = append(probs, Problem{Kind: UnknownKey, Pos: o.Pos, Msg: msg + hint})
 		}
 	}
 	return probs
@@ -320,4 +321,20 @@ func parentUnknown(k toml.Key, unknown map[string]bool) bool {
 		}
 	}
 	return false
+}
+
+// tableLabel names the table an index path is in: [support], or [[rdps]] #2 for
+// the second element of an array of tables.
+func tableLabel(path string) string {
+	if path == "" {
+		return ""
+	}
+	if strings.HasSuffix(path, "]") {
+		if i := strings.LastIndexByte(path, '['); i > 0 {
+			if n, err := strconv.Atoi(path[i+1 : len(path)-1]); err == nil {
+				return fmt.Sprintf("[[%s]] #%d", path[:i], n+1)
+			}
+		}
+	}
+	return "[" + path + "]"
 }

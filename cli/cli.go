@@ -1,0 +1,256 @@
+// Package cli is the cra-gate command line: it parses arguments, runs the checks
+// and hands the result to a renderer. cmd/cra-gate only calls Main.
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cra-gate/cra-gate/checks"
+	"github.com/cra-gate/cra-gate/finding"
+	"github.com/cra-gate/cra-gate/repo"
+	"github.com/cra-gate/cra-gate/report"
+)
+
+// Exit statuses.
+const (
+	ExitPass  = 0 // the gate passes
+	ExitFail  = 1 // findings at or above the fail level (an invalid cra.toml included)
+	ExitError = 2 // the gate could not run: bad flags, unreadable repository, internal error
+)
+
+// Version is stamped at build time with -ldflags "-X github.com/cra-gate/cra-gate/cli.Version=v1.2.3".
+var Version = ""
+
+// version returns the stamped version, else the module version, else "dev".
+func version() string {
+	if Version != "" {
+		return Version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+// Env is how the CLI reads the environment (os.Getenv in production).
+type Env func(string) string
+
+// IO bundles what a command reads and writes.
+type IO struct {
+	Stdout, Stderr io.Writer
+	Getenv         Env
+	// IsTerminal reports whether Stdout is a terminal (for colour).
+	IsTerminal bool
+}
+
+const usage = `cra-gate keeps a repository honest about the EU Cyber Resilience Act.
+
+Usage:
+  cra-gate check [flags] [DIR]   check the repository at DIR (default .) against its cra.toml
+  cra-gate rules [ID]            list every rule, or print one rule's documentation
+  cra-gate version               print the version
+
+Run 'cra-gate check -h' for the flags of check.
+`
+
+// Main runs the command line and returns the exit status.
+func Main(args []string, std IO) int {
+	if std.Getenv == nil {
+		std.Getenv = os.Getenv
+	}
+	if len(args) == 0 {
+		fmt.Fprint(std.Stderr, usage)
+		return ExitError
+	}
+	switch args[0] {
+	case "check":
+		return runCheck(args[1:], std)
+	case "rules":
+		return runRules(args[1:], std)
+	case "version", "--version", "-version":
+		fmt.Fprintf(std.Stdout, "cra-gate %s\n", version())
+		return ExitPass
+	case "help", "-h", "--help":
+		fmt.Fprint(std.Stdout, usage)
+		return ExitPass
+	}
+	fmt.Fprintf(std.Stderr, "cra-gate: unknown command %q\n\n%s", args[0], usage)
+	return ExitError
+}
+
+// checkFlags are the settings of `cra-gate check`.
+type checkFlags struct {
+	config      string
+	format      string
+	failOn      string
+	now         string
+	maxSBOMSize string
+}
+
+func (f *checkFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.config, "config", "cra.toml", "path of cra.toml, relative to DIR")
+	fs.StringVar(&f.format, "format", "text", "output format: text, json, markdown or sarif")
+	fs.StringVar(&f.failOn, "fail-on", "error", "lowest severity that fails the gate: error, warning or never")
+	fs.StringVar(&f.now, "now", "", "date the date rules use, YYYY-MM-DD (default: $CRA_GATE_NOW, else today)")
+	fs.StringVar(&f.maxSBOMSize, "max-sbom-size", "128MiB", "largest SBOM file read (bytes, or with KiB/MiB/GiB)")
+}
+
+// parseInterspersed parses flags that may come before or after positional arguments.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// settings are the validated flags of a run.
+type settings struct {
+	dir    string
+	config string
+	format string
+	opt    checks.Options
+}
+
+func parseCheck(args []string, std IO) (settings, error) {
+	var f checkFlags
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(std.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(std.Stderr, "Usage: cra-gate check [flags] [DIR]\n\nChecks the repository at DIR (default .) against its cra.toml.\nExit status: 0 pass, 1 the gate fails, 2 the gate could not run.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	f.register(fs)
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return settings{}, err
+	}
+	s := settings{dir: ".", config: f.config, format: f.format}
+	switch len(pos) {
+	case 0:
+	case 1:
+		s.dir = pos[0]
+	default:
+		return s, fmt.Errorf("check takes one repository directory, got %d arguments: %s", len(pos), strings.Join(pos, " "))
+	}
+	switch s.format {
+	case "text", "json", "markdown", "sarif":
+	default:
+		return s, fmt.Errorf("--format %q: want text, json, markdown or sarif", s.format)
+	}
+	if s.opt.FailOn, err = finding.ParseFailLevel(f.failOn); err != nil {
+		return s, err
+	}
+	if s.opt.Now, err = parseNow(f.now, std.Getenv); err != nil {
+		return s, err
+	}
+	if s.opt.MaxSBOMSize, err = parseSize(f.maxSBOMSize); err != nil {
+		return s, fmt.Errorf("--max-sbom-size: %w", err)
+	}
+	s.opt.ToolVersion = version()
+	return s, nil
+}
+
+// parseNow reads the --now flag, else $CRA_GATE_NOW, else today's UTC date.
+func parseNow(flagValue string, getenv Env) (time.Time, error) {
+	v, from := flagValue, "--now"
+	if v == "" {
+		v, from = getenv("CRA_GATE_NOW"), "CRA_GATE_NOW"
+	}
+	if v == "" {
+		y, m, d := time.Now().UTC().Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC), nil
+	}
+	t, err := time.Parse("2006-01-02", strings.TrimSpace(v))
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%s %q: want a date as YYYY-MM-DD", from, v)
+	}
+	return t, nil
+}
+
+// parseSize reads a byte count with an optional KiB/MiB/GiB (or KB/MB/GB) suffix.
+func parseSize(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1000}, {"MB", 1000 * 1000}, {"GB", 1000 * 1000 * 1000}, {"B", 1}}
+	mult := int64(1)
+	for _, u := range units {
+		if strings.HasSuffix(strings.ToUpper(s), strings.ToUpper(u.suffix)) {
+			s, mult = strings.TrimSpace(s[:len(s)-len(u.suffix)]), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 || n > (1<<62)/mult {
+		return 0, fmt.Errorf("%q is not a size: write bytes or a number with KiB, MiB or GiB, such as 256MiB", s)
+	}
+	return n * mult, nil
+}
+
+func runCheck(args []string, std IO) int {
+	s, err := parseCheck(args, std)
+	if errors.Is(err, flag.ErrHelp) {
+		return ExitPass
+	}
+	if err != nil {
+		fmt.Fprintf(std.Stderr, "cra-gate: %v\n", err)
+		return ExitError
+	}
+	res, err := Evaluate(s.dir, s.config, s.opt)
+	if err != nil {
+		fmt.Fprintf(std.Stderr, "cra-gate: %v\n", err)
+		return ExitError
+	}
+	if err := render(std, s.format, res); err != nil {
+		fmt.Fprintf(std.Stderr, "cra-gate: writing the report: %v\n", err)
+		return ExitError
+	}
+	return ExitStatus(res)
+}
+
+// Evaluate opens the repository and runs the gate: the shared engine of `check`
+// and `action`.
+func Evaluate(dir, config string, opt checks.Options) (*finding.Result, error) {
+	r, err := repo.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	return checks.Run(r, config, opt)
+}
+
+// ExitStatus maps a result to the exit status: 0 pass, 1 fail.
+func ExitStatus(res *finding.Result) int {
+	if res.Passed {
+		return ExitPass
+	}
+	return ExitFail
+}
+
+func render(std IO, format string, res *finding.Result) error {
+	switch format {
+	case "json":
+		return report.JSON(std.Stdout, res)
+	case "markdown":
+		return report.Markdown(std.Stdout, res, report.MarkdownOptions{})
+	case "sarif":
+		return report.SARIF(std.Stdout, res, checks.Rules())
+	}
+	color := std.IsTerminal && std.Getenv("NO_COLOR") == ""
+	return report.Text(std.Stdout, res, report.TextOptions{Color: color})
+}

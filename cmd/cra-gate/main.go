@@ -1,0 +1,16 @@
+// Command cra-gate is a CI gate for the EU Cyber Resilience Act: it checks a
+// repository's cra.toml, SBOMs, disclosure policy and support period, and
+// reports the gaps. See the README, or run `cra-gate help`.
+package main
+
+import (
+	"os"
+
+	"github.com/cra-gate/cra-gate/cli"
+)
+
+func main() {
+	fi, err := os.Stdout.Stat()
+	tty := err == nil && fi.Mode()&os.ModeCharDevice != 0
+	os.Exit(cli.Main(os.Args[1:], cli.IO{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, IsTerminal: tty}))
+}

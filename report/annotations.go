@@ -1,0 +1,121 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	githubactions "github.com/sethvargo/go-githubactions"
+
+	"github.com/cra-gate/cra-gate/finding"
+)
+
+// AnnotationOptions configure Annotations.
+type AnnotationOptions struct {
+	// MaxPerLevel caps the annotations of each level; 0 or less means 10, what GitHub
+	// shows per step for each of error, warning and notice.
+	MaxPerLevel int
+}
+
+// DefaultMaxPerLevel is GitHub's per-step limit for each annotation level.
+const DefaultMaxPerLevel = 10
+
+// Annotations writes one GitHub workflow command per finding, such as
+//
+//	::error col=3,file=cra.toml,line=12,title=manifest-unknown-key::message
+//
+// errors first, then warnings, then notices, each in Result order and at most
+// MaxPerLevel of each. When findings are left out, a final ::notice:: says how
+// many and points to the job summary; to keep that notice within GitHub's
+// limit, one fewer finding notice is emitted.
+//
+// Commands are built with go-githubactions, whose escaping matches the Actions
+// toolkit: data escapes %, CR and LF; properties also escape : and ,. So a
+// message or file name can neither end the line nor add a property or command.
+// Other control characters are made visible first (sanitize).
+func Annotations(w io.Writer, r *finding.Result, opt AnnotationOptions) error {
+	if r == nil {
+		return fmt.Errorf("report: nil result")
+	}
+	limit := opt.MaxPerLevel
+	if limit <= 0 {
+		limit = DefaultMaxPerLevel
+	}
+	levels := []string{"error", "warning", "notice"}
+	by := map[string][]finding.Finding{}
+	for _, f := range r.Findings {
+		by[f.Severity.String()] = append(by[f.Severity.String()], f)
+	}
+	over := false
+	for _, l := range levels {
+		over = over || len(by[l]) > limit
+	}
+	bw := bufio.NewWriter(w)
+	var left []string
+	for _, l := range levels {
+		n := limit
+		if over && l == "notice" {
+			n = limit - 1 // room for the summary notice
+		}
+		fs := by[l]
+		for i, f := range fs {
+			if i == n {
+				left = append(left, plural(len(fs)-n, "more "+l))
+				break
+			}
+			fmt.Fprintln(bw, annotation(f))
+		}
+	}
+	if len(left) > 0 {
+		cmd := githubactions.Command{
+			Name:       "notice",
+			Message:    joinAnd(left) + " not annotated (GitHub shows " + strconv.Itoa(limit) + " per level): see the job summary",
+			Properties: githubactions.CommandProperties{"title": "cra-gate"},
+		}
+		fmt.Fprintln(bw, cmd.String())
+	}
+	return bw.Flush()
+}
+
+// annotation builds the workflow command for one finding.
+func annotation(f finding.Finding) string {
+	props := githubactions.CommandProperties{}
+	if f.Rule != "" {
+		props["title"] = sanitize(f.Rule, "")
+	}
+	if f.File != "" {
+		props["file"] = sanitize(f.File, "\t\r\n")
+		if f.Line > 0 {
+			props["line"] = strconv.Itoa(f.Line)
+			if f.Column > 0 {
+				props["col"] = strconv.Itoa(f.Column)
+			}
+		}
+	}
+	msg := f.Message
+	if f.Reference != "" {
+		msg += " (CRA: " + f.Reference + ")"
+	}
+	if fix := strings.TrimSpace(f.Fix); fix != "" {
+		msg += "\nFix: " + fix
+	}
+	cmd := githubactions.Command{Name: f.Severity.String(), Message: sanitize(msg, "\t\r\n"), Properties: props}
+	return cmd.String()
+}
+
+// joinAnd writes "a", "a and b", "a, b and c", with "is"/"are" to follow.
+func joinAnd(items []string) string {
+	verb := " are"
+	if len(items) == 1 && strings.HasPrefix(items[0], "1 ") {
+		verb = " is"
+	}
+	switch len(items) {
+	case 1:
+		return items[0] + verb
+	case 2:
+		return items[0] + " and " + items[1] + verb
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1] + verb
+}

@@ -1,0 +1,242 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/cra-gate/cra-gate/finding"
+)
+
+const marker = "<!-- cra-gate:cra.toml -->"
+
+func renderMarkdown(t *testing.T, r *finding.Result, opt MarkdownOptions) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := Markdown(&b, r, opt); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func TestMarkdownGolden(t *testing.T) {
+	run := "https://github.com/acme/lock/actions/runs/42"
+	for _, tc := range []struct {
+		name string
+		r    *finding.Result
+		opt  MarkdownOptions
+	}{
+		{"md_failing.md", failing(), MarkdownOptions{Marker: marker, RunURL: run}},
+		{"md_passing.md", passing(), MarkdownOptions{}},
+		{"md_skipped.md", skipped(), MarkdownOptions{Marker: marker}},
+		{"md_hostile.md", hostile(), MarkdownOptions{}},
+		{"md_truncated.md", failing(), MarkdownOptions{Marker: marker, RunURL: run, MaxBytes: 1700}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			golden(t, tc.name, []byte(renderMarkdown(t, tc.r, tc.opt)))
+		})
+	}
+}
+
+func TestMarkdownVerdicts(t *testing.T) {
+	never := failing()
+	never.Evaluate(finding.FailOnNever, nil)
+	clean := &finding.Result{Passed: true, FailOn: "error", Findings: []finding.Finding{}}
+	for _, tc := range []struct {
+		r    *finding.Result
+		want string
+	}{
+		{failing(), "### ❌ CRA gate · Acme Smart Lock: 3 errors, 3 warnings — fails on error\n"},
+		{passing(), "### ✅ CRA gate · Acme Smart Lock: passed with 1 warning\n"},
+		{never, "### ⚠️ CRA gate · Acme Smart Lock: 3 errors, 3 warnings — report only (--fail-on never)\n"},
+		{clean, "### ✅ CRA gate: passed\n"},
+	} {
+		out := renderMarkdown(t, tc.r, MarkdownOptions{})
+		if first, _, _ := strings.Cut(out, "\n"); first+"\n" != tc.want {
+			t.Errorf("heading %q, want %q", first, tc.want)
+		}
+	}
+	out := renderMarkdown(t, failing(), MarkdownOptions{Marker: marker})
+	if !strings.HasPrefix(out, marker+"\n### ") {
+		t.Errorf("marker is not the first line:\n%s", out)
+	}
+	if !strings.Contains(out, "<details><summary>3 notices</summary>") {
+		t.Errorf("notices not folded:\n%s", out)
+	}
+	if strings.Count(out, "| ❌ error |")+strings.Count(out, "| ⚠️ warning |") != 6 {
+		t.Errorf("want 6 gap rows:\n%s", out)
+	}
+}
+
+func TestEscapeMarkdown(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain text, é":         "plain text, é",
+		"a\nb\r\nc\rd\te":       "a b c d e",
+		"a|b":                   "a&#124;b",
+		"<!-- x -->":            "&lt;\\!-- x --&gt;",
+		"</details>":            "&lt;/details&gt;",
+		"<script>":              "&lt;script&gt;",
+		"&amp;":                 "&amp;amp;",
+		"@user":                 "@&#8203;user",
+		"hi @user, (@team/x)":   "hi @&#8203;user, (@&#8203;team/x)",
+		"security@acme.example": "security@acme.example",
+		"[x](http://evil)":      "\\[x\\](http://evil)",
+		"![img](i.png)":         "\\!\\[img\\](i.png)",
+		"`code` ```":            "\\`code\\` \\`\\`\\`",
+		`C:\dir\`:               `C:\\dir\\`,
+		"*b* _i_ ~~s~~":         `\*b\* \_i\_ \~\~s\~\~`,
+		"# heading":             `\# heading`,
+		"- item":                `\- item`,
+		"+ item":                `\+ item`,
+		"= underline":           `\= underline`,
+		"12. item":              `12\. item`,
+		"v3.2.0, 3.2.0 and 1.":  `v3.2.0, 3.2.0 and 1.`,
+		"1.":                    `1\.`,
+		"3)x":                   "3)x",
+		"3) item":               `3\) item`,
+		"v1.2":                  "v1.2",
+		"::error::x %0A %25":    "::error::x %0A %25",
+		"$x^2$":                 "&#36;x^2&#36;",
+		"\x1b[31m":              `\\x1b\[31m`,
+		"issue #12 is fine":     `issue \#12 is fine`,
+		"a-b+c=d":               "a-b+c=d",
+		"":                      "",
+	} {
+		if got := escapeMarkdown(in); got != want {
+			t.Errorf("escapeMarkdown(%q)\n got %q\nwant %q", in, got, want)
+		}
+	}
+}
+
+// allowedTags are the only HTML tags the Markdown renderer writes itself.
+var allowedTags = regexp.MustCompile(`</?(details|summary|code)>`)
+
+func TestMarkdownHostile(t *testing.T) {
+	out := renderMarkdown(t, hostile(), MarkdownOptions{})
+	checkTables(t, out)
+	rest := allowedTags.ReplaceAllString(out, "")
+	if strings.ContainsAny(rest, "<>") {
+		t.Errorf("raw < or > from repository text:\n%s", out)
+	}
+	if n := strings.Count(out, "</details>"); n != 1 {
+		t.Errorf("%d </details>, want only ours", n)
+	}
+	for _, bad := range []string{"<!--", "<script", "](", "![", "@user", "@octocat", "@admin", "\x1b", "::error::pwned\n", "`code`"} {
+		if strings.Contains(out, bad) && !strings.Contains(out, `\`+bad) {
+			t.Errorf("output contains %q unescaped:\n%s", bad, out)
+		}
+	}
+	if strings.Contains(out, "](") && regexp.MustCompile(`[^\\]\]\(`).MatchString(out) {
+		t.Errorf("an unescaped ]( could form a link:\n%s", out)
+	}
+	// Every line starts with our own syntax, never with repository text.
+	for _, line := range strings.Split(out, "\n") {
+		if line == "" {
+			continue
+		}
+		ok := false
+		for _, p := range []string{"### ", "| ", "<details>", "</details>", "ACME ", "… "} {
+			ok = ok || strings.HasPrefix(line, p)
+		}
+		if !ok {
+			t.Errorf("line starts with unexpected text: %q", line)
+		}
+	}
+}
+
+// checkTables asserts every table row has as many cell separators as its header.
+func checkTables(t *testing.T, out string) {
+	t.Helper()
+	want := -1
+	for _, line := range strings.Split(out, "\n") {
+		if !strings.HasPrefix(line, "|") {
+			want = -1
+			continue
+		}
+		n := strings.Count(line, "|") - strings.Count(line, `\|`)
+		if want < 0 {
+			want = n
+		} else if n != want {
+			t.Errorf("row has %d pipes, header %d: %q", n, want, line)
+		}
+	}
+}
+
+func TestMarkdownMaxBytes(t *testing.T) {
+	big := failing()
+	for i := range 300 {
+		sev := finding.Warning
+		if i%3 == 0 {
+			sev = finding.Notice
+		}
+		big.Findings = append(big.Findings, finding.Finding{Check: "sbom", Rule: "sbom-drift", Severity: sev, File: "go.mod", Line: i + 1,
+			Message: fmt.Sprintf("direct dependency example.com/mod%d v1.0.0 is not in sbom/app.cdx.json", i), Reference: "Annex I Part II(1)"})
+	}
+	big.Evaluate(finding.FailOnError, nil)
+	full := renderMarkdown(t, big, MarkdownOptions{})
+	run := "https://github.com/acme/lock/actions/runs/42"
+
+	for _, limit := range []int{2000, 5000, 20000, len(full) / 2} {
+		out := renderMarkdown(t, big, MarkdownOptions{Marker: marker, RunURL: run, MaxBytes: limit})
+		if len(out) > limit {
+			t.Errorf("limit %d: %d bytes", limit, len(out))
+		}
+		if !utf8.ValidString(out) || !strings.HasPrefix(out, marker+"\n") {
+			t.Errorf("limit %d: invalid UTF-8 or marker lost", limit)
+		}
+		if strings.Contains(out, "<details>") {
+			t.Errorf("limit %d: notices kept although gaps were cut", limit)
+		}
+		shown := strings.Count(out, "| ⚠️ warning |") + strings.Count(out, "| ❌ error |")
+		if errs := strings.Count(out, "| ❌ error |"); errs != min(shown, big.Summary.Errors) {
+			t.Errorf("limit %d: %d errors of %d rows shown: errors must be kept before warnings", limit, errs, shown)
+		}
+		note := fmt.Sprintf("… %d more findings not shown: see the full report [in the workflow run](%s).", big.Summary.Errors+big.Summary.Warnings+big.Summary.Notices-shown, run)
+		if !strings.Contains(out, note) {
+			t.Errorf("limit %d: note %q missing:\n%s", limit, note, out[max(0, len(out)-400):])
+		}
+		checkTables(t, out)
+	}
+
+	// A limit the gaps fit in drops only the notices.
+	gapsOnly := len(full) - 1
+	out := renderMarkdown(t, big, MarkdownOptions{MaxBytes: gapsOnly})
+	if strings.Contains(out, "<details>") || !strings.Contains(out, fmt.Sprintf("… %d more findings not shown: see the full report in the job log.", big.Summary.Notices)) {
+		t.Errorf("notices should go first:\n%s", out[max(0, len(out)-300):])
+	}
+	if strings.Count(out, "| ⚠️ warning |") != big.Summary.Warnings {
+		t.Error("gap rows dropped before notices")
+	}
+
+	if out := renderMarkdown(t, big, MarkdownOptions{MaxBytes: len(full)}); out != full {
+		t.Error("output at exactly the limit was changed")
+	}
+	if err := Markdown(&bytes.Buffer{}, big, MarkdownOptions{MaxBytes: 100}); err == nil {
+		t.Error("a limit below the heading must be an error")
+	}
+}
+
+func TestMarkdownExtrasIgnored(t *testing.T) {
+	r := failing()
+	r.Extras = map[string]json.RawMessage{"sbom_coverage": json.RawMessage(`{"x": [1, 2]}`), "other": json.RawMessage(`null`)}
+	if got, want := renderMarkdown(t, r, MarkdownOptions{}), renderMarkdown(t, failing(), MarkdownOptions{}); got != want {
+		t.Error("extras changed the Markdown output")
+	}
+}
+
+func TestSafeURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://github.com/a/b/actions/runs/1?x=1&y=2#z": "https://github.com/a/b/actions/runs/1?x=1&y=2#z",
+		"https://x/a b)(<>\"`|[]":                         "https://x/a%20b%29%28%3C%3E%22%60%7C%5B%5D",
+		"javascript:alert(1)":                             "",
+		"":                                                "",
+	} {
+		if got := safeURL(in); got != want {
+			t.Errorf("safeURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,319 @@
+package report
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/cra-gate/cra-gate/finding"
+)
+
+// sarifSchema is the OASIS schema URI written into the log's $schema.
+const sarifSchema = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+
+// fingerprintKey names the partial fingerprint SARIF writes for each result.
+const fingerprintKey = "cra-gate/v1"
+
+type sarifLog struct {
+	Schema  string     `json:"$schema"`
+	Version string     `json:"version"`
+	Runs    []sarifRun `json:"runs"`
+}
+
+type sarifRun struct {
+	Tool       sarifTool     `json:"tool"`
+	ColumnKind string        `json:"columnKind"`
+	Results    []sarifResult `json:"results"`
+}
+
+type sarifTool struct {
+	Driver sarifDriver `json:"driver"`
+}
+
+type sarifDriver struct {
+	Name           string      `json:"name"`
+	Version        string      `json:"version,omitempty"`
+	InformationURI string      `json:"informationUri"`
+	Rules          []sarifRule `json:"rules"`
+}
+
+type sarifText struct {
+	Text string `json:"text"`
+}
+
+type sarifHelp struct {
+	Text     string `json:"text"`
+	Markdown string `json:"markdown,omitempty"`
+}
+
+type sarifRule struct {
+	ID                   string          `json:"id"`
+	Name                 string          `json:"name"`
+	ShortDescription     sarifText       `json:"shortDescription"`
+	FullDescription      *sarifText      `json:"fullDescription,omitempty"`
+	Help                 *sarifHelp      `json:"help,omitempty"`
+	DefaultConfiguration sarifRuleConfig `json:"defaultConfiguration"`
+	Properties           sarifRuleProps  `json:"properties"`
+}
+
+type sarifRuleConfig struct {
+	Level string `json:"level"`
+}
+
+type sarifRuleProps struct {
+	Tags         []string `json:"tags"`
+	CRAReference string   `json:"cra-reference,omitempty"`
+}
+
+type sarifResult struct {
+	RuleID              string            `json:"ruleId"`
+	RuleIndex           int               `json:"ruleIndex"`
+	Level               string            `json:"level"`
+	Message             sarifText         `json:"message"`
+	Locations           []sarifLocation   `json:"locations"`
+	PartialFingerprints map[string]string `json:"partialFingerprints"`
+	Properties          *sarifResultProps `json:"properties,omitempty"`
+}
+
+type sarifResultProps struct {
+	CRAReference string `json:"cra-reference,omitempty"`
+}
+
+type sarifLocation struct {
+	PhysicalLocation sarifPhysical `json:"physicalLocation"`
+}
+
+type sarifPhysical struct {
+	ArtifactLocation sarifArtifact `json:"artifactLocation"`
+	Region           sarifRegion   `json:"region"`
+}
+
+type sarifArtifact struct {
+	URI       string `json:"uri"`
+	URIBaseID string `json:"uriBaseId"`
+}
+
+type sarifRegion struct {
+	StartLine   int `json:"startLine"`
+	StartColumn int `json:"startColumn,omitempty"`
+}
+
+// SARIF writes a SARIF 2.1.0 log with one run for GitHub code scanning. rules
+// become tool.driver.rules in the order given (the first of a repeated id wins);
+// a finding whose rule is not among them gets a minimal descriptor, so every
+// result's ruleIndex is valid. Every result has a location, because code
+// scanning requires one: the finding's file relative to %SRCROOT%, or the
+// manifest (r.Config) when it has none, and line 1 when the line is unknown.
+// Columns are converted from byte offsets to UTF-16 code units when the source
+// line is known. partialFingerprints["cra-gate/v1"] hashes rule, file and
+// message (not the line), so an alert survives edits that move it.
+func SARIF(w io.Writer, r *finding.Result, rules []finding.Rule) error {
+	if r == nil {
+		return fmt.Errorf("report: nil result")
+	}
+	t := tool(r)
+	driver := sarifDriver{Name: t.Name, Version: t.Version, InformationURI: infoURI, Rules: []sarifRule{}}
+	index := map[string]int{}
+	for _, rule := range rules {
+		if _, dup := index[rule.ID]; dup || rule.ID == "" {
+			continue
+		}
+		index[rule.ID] = len(driver.Rules)
+		driver.Rules = append(driver.Rules, sarifRuleFor(rule))
+	}
+	results := []sarifResult{}
+	for _, f := range r.Findings {
+		i, ok := index[f.Rule]
+		if !ok {
+			i = len(driver.Rules)
+			index[f.Rule] = i
+			driver.Rules = append(driver.Rules, sarifRuleFor(finding.Rule{ID: f.Rule, Check: f.Check, Severity: f.Severity, Reference: f.Reference}))
+		}
+		results = append(results, sarifResultFor(r, f, i))
+	}
+	log := sarifLog{
+		Schema:  sarifSchema,
+		Version: "2.1.0",
+		Runs:    []sarifRun{{Tool: sarifTool{Driver: driver}, ColumnKind: "utf16CodeUnits", Results: results}},
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(log)
+}
+
+func sarifRuleFor(rule finding.Rule) sarifRule {
+	sr := sarifRule{
+		ID:                   rule.ID,
+		Name:                 camelCase(rule.ID),
+		ShortDescription:     sarifText{Text: rule.Summary},
+		DefaultConfiguration: sarifRuleConfig{Level: sarifLevel(rule.Severity)},
+		Properties:           sarifRuleProps{Tags: []string{"cra"}, CRAReference: rule.Reference},
+	}
+	if sr.ShortDescription.Text == "" {
+		sr.ShortDescription.Text = rule.ID
+	}
+	if rule.Check != "" {
+		sr.Properties.Tags = append(sr.Properties.Tags, rule.Check)
+	}
+	if rule.Why != "" {
+		sr.FullDescription = &sarifText{Text: rule.Why}
+	}
+	if rule.Fix != "" || rule.Example != "" {
+		sr.Help = &sarifHelp{Text: ruleHelpText(rule), Markdown: ruleHelpMarkdown(rule)}
+	}
+	return sr
+}
+
+// ruleHelpText writes the fix, the example and the CRA reference as plain text.
+func ruleHelpText(rule finding.Rule) string {
+	var parts []string
+	if rule.Fix != "" {
+		parts = append(parts, rule.Fix)
+	}
+	if rule.Example != "" {
+		parts = append(parts, "Example (cra.toml):\n"+strings.TrimRight(rule.Example, "\n"))
+	}
+	if rule.Reference != "" {
+		parts = append(parts, "CRA: "+rule.Reference)
+	}
+	return strings.Join(parts, "\n\n")
+}
+
+// ruleHelpMarkdown writes the same as Markdown, the example in a fenced block
+// whose fence is longer than any run of backticks in it. Rule text comes from
+// the rule registry, not from the repository.
+func ruleHelpMarkdown(rule finding.Rule) string {
+	var parts []string
+	if rule.Fix != "" {
+		parts = append(parts, rule.Fix)
+	}
+	if rule.Example != "" {
+		fence := strings.Repeat("`", max(3, longestRun(rule.Example, '`')+1))
+		parts = append(parts, "Example (`cra.toml`):\n\n"+fence+"toml\n"+strings.TrimRight(rule.Example, "\n")+"\n"+fence)
+	}
+	if rule.Reference != "" {
+		parts = append(parts, "**CRA:** "+rule.Reference)
+	}
+	return strings.Join(parts, "\n\n")
+}
+
+func longestRun(s string, c byte) int {
+	best, n := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			n++
+			best = max(best, n)
+		} else {
+			n = 0
+		}
+	}
+	return best
+}
+
+func sarifResultFor(r *finding.Result, f finding.Finding, ruleIndex int) sarifResult {
+	file := f.File
+	if file == "" {
+		file = r.Config
+	}
+	if file == "" {
+		file = defaultConfig
+	}
+	uri := sarifURI(file)
+	region := sarifRegion{StartLine: 1}
+	if f.Line > 0 {
+		region.StartLine = f.Line
+		region.StartColumn = utf16Column(f.Source, f.Column)
+	}
+	msg := sarifMessage(f.Message)
+	sum := sha256.Sum256([]byte(f.Rule + "\x00" + uri + "\x00" + msg))
+	res := sarifResult{
+		RuleID:    f.Rule,
+		RuleIndex: ruleIndex,
+		Level:     sarifLevel(f.Severity),
+		Message:   sarifText{Text: msg},
+		Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
+			ArtifactLocation: sarifArtifact{URI: uri, URIBaseID: "%SRCROOT%"},
+			Region:           region,
+		}}},
+		PartialFingerprints: map[string]string{fingerprintKey: hex.EncodeToString(sum[:16])},
+	}
+	if f.Reference != "" {
+		res.Properties = &sarifResultProps{CRAReference: f.Reference}
+	}
+	return res
+}
+
+func sarifLevel(s finding.Severity) string {
+	switch s {
+	case finding.Error:
+		return "error"
+	case finding.Warning:
+		return "warning"
+	}
+	return "note"
+}
+
+// sarifURI turns a repository-relative path into a relative URI reference:
+// forward slashes, percent-encoded, and "./"-prefixed where a colon in the first
+// segment would otherwise read as a scheme.
+func sarifURI(p string) string {
+	p = strings.ReplaceAll(p, `\`, "/")
+	for strings.HasPrefix(p, "./") {
+		p = p[2:]
+	}
+	return (&url.URL{Path: p}).String()
+}
+
+// sarifMessage makes a message safe as a SARIF plain-text message: control
+// characters become visible escapes (newlines and tabs stay), and "](", which
+// would make "[text](target)" an embedded link (SARIF §3.11.6), has its "]"
+// escaped with a backslash. Other brackets stay as they are, so that messages
+// such as `in [[rdps]] "api"` read naturally in viewers that do not unescape.
+func sarifMessage(s string) string {
+	s = sanitize(s, "\t\n")
+	if !strings.Contains(s, "](") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == ']' && i+1 < len(s) && s[i+1] == '(' {
+			n := 0 // backslashes already before "]": an odd count escapes it
+			for j := i - 1; j >= 0 && s[j] == '\\'; j-- {
+				n++
+			}
+			if n%2 == 0 {
+				b.WriteByte('\\')
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// utf16Column converts a 1-based byte column in src to a 1-based column in
+// UTF-16 code units. Without the source line the byte column is returned as is;
+// 0 means unknown.
+func utf16Column(src string, col int) int {
+	if col <= 0 || src == "" || col-1 > len(src) {
+		return max(col, 0)
+	}
+	return len(utf16.Encode([]rune(src[:col-1]))) + 1
+}
+
+// camelCase turns "manifest-unknown-key" into "ManifestUnknownKey".
+func camelCase(id string) string {
+	var b strings.Builder
+	for _, part := range strings.FieldsFunc(id, func(r rune) bool { return r == '-' || r == '_' || r == '.' || r == ' ' }) {
+		r, n := utf8.DecodeRuneInString(part)
+		b.WriteRune(unicode.ToUpper(r))
+		b.WriteString(part[n:])
+	}
+	return b.String()
+}

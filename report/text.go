@@ -1,0 +1,189 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/cra-gate/cra-gate/finding"
+)
+
+// TextOptions configure Text.
+type TextOptions struct {
+	// Color turns on ANSI colours. The caller decides (a terminal, NO_COLOR unset).
+	Color bool
+}
+
+// ANSI SGR sequences used by Text.
+const (
+	sgrReset  = "\x1b[0m"
+	sgrBold   = "\x1b[1m"
+	sgrRed    = "\x1b[1;31m"
+	sgrYellow = "\x1b[1;33m"
+	sgrCyan   = "\x1b[1;36m"
+	sgrGreen  = "\x1b[1;32m"
+	sgrDim    = "\x1b[2m"
+)
+
+// Text writes the report for a terminal, like a compiler's diagnostics: a
+// header, the findings grouped by check as "file:line:col: severity: message
+// [rule]" with the source line and a caret under the column, then a one-line
+// status of every check and the verdict. Checks without findings only appear in
+// the status line. Columns are 1-based byte offsets into the source line, as
+// the TOML parser and the Go compiler count them.
+func Text(w io.Writer, r *finding.Result, opt TextOptions) error {
+	if r == nil {
+		return fmt.Errorf("report: nil result")
+	}
+	p := textPrinter{w: bufio.NewWriter(w), color: opt.Color}
+	p.header(r)
+	ids, by := checkOrder(r.Findings)
+	for _, id := range ids {
+		p.printf("\n%s\n", p.paint(sgrBold, sanitize(id, "")))
+		for _, f := range by[id] {
+			p.finding(f)
+		}
+	}
+	p.footer(r)
+	return p.w.Flush()
+}
+
+type textPrinter struct {
+	w     *bufio.Writer
+	color bool
+}
+
+func (p textPrinter) printf(format string, args ...any) { fmt.Fprintf(p.w, format, args...) }
+
+// paint wraps s in an SGR sequence when colour is on.
+func (p textPrinter) paint(sgr, s string) string {
+	if !p.color || s == "" {
+		return s
+	}
+	return sgr + s + sgrReset
+}
+
+func severityColor(s finding.Severity) string {
+	switch s {
+	case finding.Error:
+		return sgrRed
+	case finding.Warning:
+		return sgrYellow
+	}
+	return sgrCyan
+}
+
+func (p textPrinter) header(r *finding.Result) {
+	t := tool(r)
+	parts := []string{strings.TrimSpace(t.Name + " " + t.Version)}
+	if prod := productLine(r.Product); prod != "" {
+		parts = append(parts, prod)
+	}
+	if r.Config != "" {
+		parts = append(parts, r.Config)
+	}
+	if r.Date != "" {
+		parts = append(parts, "date "+r.Date)
+	}
+	p.printf("%s\n", sanitize(strings.Join(parts, " · "), ""))
+}
+
+// productLine writes "Acme Smart Lock 3.2.0 (Acme GmbH)", omitting what is empty.
+func productLine(pr finding.Product) string {
+	s := strings.TrimSpace(pr.Name + " " + pr.Version)
+	if pr.Manufacturer != "" {
+		if s == "" {
+			return pr.Manufacturer
+		}
+		s += " (" + pr.Manufacturer + ")"
+	}
+	return s
+}
+
+func (p textPrinter) finding(f finding.Finding) {
+	if loc := f.Location(); loc != "" {
+		p.printf("%s: ", p.paint(sgrBold, sanitize(loc, "")))
+	}
+	col := severityColor(f.Severity)
+	p.printf("%s: %s [%s]\n", p.paint(col, f.Severity.String()), sanitize(f.Message, ""), sanitize(f.Rule, ""))
+	p.snippet(f, col)
+	if fix := firstSentence(f.Fix); fix != "" {
+		p.printf("  fix: %s\n", sanitize(fix, ""))
+	}
+}
+
+// snippet prints the source line under a gutter with the line number, and a
+// caret under the column. Tabs before the column are copied into the caret line
+// so the caret stays aligned however the terminal expands them.
+func (p textPrinter) snippet(f finding.Finding, caretColor string) {
+	src := strings.TrimRight(f.Source, "\r\n")
+	if src == "" {
+		return
+	}
+	num := ""
+	if f.Line > 0 {
+		num = strconv.Itoa(f.Line)
+	}
+	width := max(5, len(num))
+	p.printf("%*s | %s\n", width, num, sanitize(src, "\t"))
+	if f.Column <= 0 {
+		return
+	}
+	end := min(f.Column-1, len(src))
+	for end > 0 && end < len(src) && !utf8.RuneStart(src[end]) {
+		end--
+	}
+	var pad strings.Builder
+	for _, r := range sanitize(src[:end], "\t") {
+		if r == '\t' {
+			pad.WriteByte('\t')
+		} else {
+			pad.WriteByte(' ')
+		}
+	}
+	p.printf("%*s | %s%s\n", width, "", pad.String(), p.paint(caretColor, "^"))
+}
+
+func (p textPrinter) footer(r *finding.Result) {
+	p.printf("\n")
+	if len(r.Checks) > 0 {
+		var parts []string
+		for i, c := range r.Checks {
+			s := sanitize(c.ID, "") + " " + p.paint(statusColor(c.Status), sanitize(string(c.Status), ""))
+			// A reason shared by consecutive skipped checks is said once, after the last.
+			next := finding.CheckResult{}
+			if i+1 < len(r.Checks) {
+				next = r.Checks[i+1]
+			}
+			if c.Status == finding.StatusSkip && c.Reason != "" && (next.Status != finding.StatusSkip || next.Reason != c.Reason) {
+				s += " (" + sanitize(c.Reason, "") + ")"
+			}
+			parts = append(parts, s)
+		}
+		p.printf("checks: %s\n", strings.Join(parts, " · "))
+	}
+	verdict := p.paint(sgrGreen, "PASS")
+	if !r.Passed {
+		verdict = p.paint(sgrRed, "FAIL")
+	}
+	line := verdict + ": " + counts(r.Summary)
+	if fo := failOnPhrase(r.FailOn); fo != "" {
+		line += " (" + sanitize(fo, "") + ")"
+	}
+	p.printf("%s\n", line)
+}
+
+func statusColor(s finding.Status) string {
+	switch s {
+	case finding.StatusFail:
+		return sgrRed
+	case finding.StatusWarn:
+		return sgrYellow
+	case finding.StatusPass:
+		return sgrGreen
+	}
+	return sgrDim
+}
