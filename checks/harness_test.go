@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -34,11 +35,11 @@ published = "docs/support.md"
 
 [disclosure]
 policy = "SECURITY.md"
-contact = "mailto:security@test.example"
+contact = "mailto:security@testlock.eu"
 
 [reporting]
 csirt = "DE"
-contact = "mailto:psirt@test.example"
+contact = "mailto:psirt@testlock.eu"
 
 [[rdps]]
 name = "test-cloud"
@@ -53,7 +54,7 @@ sbom = ["sbom/cloud.cdx.json"]
 func cdx(name string, comps ...string) string {
 	var cs, deps []string
 	for _, c := range comps {
-		cs = append(cs, fmt.Sprintf(`{"type":"library","bom-ref":%q,"name":%q,"version":"1.0.0","purl":"pkg:golang/example.com/%s@v1.0.0","supplier":{"name":"X"},"hashes":[{"alg":"SHA-256","content":"%064d"}],"licenses":[{"license":{"id":"MIT"}}]}`, c, c, c, 0))
+		cs = append(cs, fmt.Sprintf(`{"type":"library","bom-ref":%q,"name":%q,"version":"1.0.0","purl":"pkg:golang/example.com/%s@v1.0.0","supplier":{"name":"X"},"hashes":[{"alg":"SHA-256","content":"%x"}],"licenses":[{"license":{"id":"MIT"}}]}`, c, c, c, sha256.Sum256([]byte(c))))
 		deps = append(deps, fmt.Sprintf("%q", c))
 	}
 	return fmt.Sprintf(`{"bomFormat":"CycloneDX","specVersion":"1.6","serialNumber":"urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79","version":1,
@@ -69,7 +70,7 @@ func baseFiles() map[string]string {
 		"sbom/app.cdx.json":   cdx("test-lock", "a", "b"),
 		"sbom/cloud.cdx.json": cdx("test-cloud", "c"),
 		"docs/support.md":     "Security updates until March 2031.\n",
-		"SECURITY.md":         "# Security\n\nReport vulnerabilities privately to security@test.example.\nWe acknowledge reports within 3 days and coordinate disclosure with you.\n",
+		"SECURITY.md":         "# Security\n\nReport vulnerabilities privately to security@testlock.eu.\nWe acknowledge reports within 3 days and coordinate disclosure with you.\n",
 	}
 }
 

@@ -64,12 +64,12 @@ func TestManifestRules(t *testing.T) {
 	wrongList := replace(t, b, `functions = ["unlock", "remote-unlock", "onboarding"]`, `functions = "unlock"`)
 	manyTypes := replace(t, wrongDate, "csirt = \"DE\"", "csirt = 49")
 	syntax := replace(t, b, `manufacturer = "Test GmbH"`, `manufacturer = "Test GmbH`)
-	missing := replace(t, replace(t, b, `name = "Test Lock"`+"\n", ""), `contact = "mailto:security@test.example"`+"\n", "")
+	missing := replace(t, replace(t, b, `name = "Test Lock"`+"\n", ""), `contact = "mailto:security@testlock.eu"`+"\n", "")
 	dup := b + "\n[[excluded]]\nname = \"Test-Cloud\"\nreason = \"analytics\"\nrationale = \"Only counts installs; every function works without it at all.\"\n"
 	badEnum := replace(t, b, `hosting = "iaas"`, `hosting = "iass"`)
 	outside := replace(t, b, `published = "docs/support.md"`, `published = "../../etc/passwd"`)
 	absolute := replace(t, b, `policy = "SECURITY.md"`, `policy = "/etc/passwd"`)
-	httpURL := replace(t, b, `policy = "SECURITY.md"`, `policy = "http://test.example/security"`)
+	httpURL := replace(t, b, `policy = "SECURITY.md"`, `policy = "http://testlock.eu/security"`)
 	gate := b + "\n[gate]\nsupport_warning_months = 200\nsbom_thresholds = { licence = 50, hash = 120 }\n"
 	runCases(t, []ruleCase{
 		{name: "schema missing", manifest: noSchema, want: []string{"manifest-schema-missing@cra.toml:1"}},

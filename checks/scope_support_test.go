@@ -80,7 +80,7 @@ func TestSupportRules(t *testing.T) {
 	withStart := replace(t, noStart, "end = 2031-03-01", "start = 2026-04-01\nend = 2031-04-01")
 	backwards := replace(t, b, "end = 2031-03-01", "end = 2026-01-01\nstart = 2026-12-01")
 	notPublished := replace(t, b, `published = "docs/support.md"`+"\n", "")
-	publishedURL := replace(t, b, `published = "docs/support.md"`, `published = "https://test.example/support"`)
+	publishedURL := replace(t, b, `published = "docs/support.md"`, `published = "https://testlock.eu/support"`)
 	runCases(t, []ruleCase{
 		{name: "expired", manifest: expired, files: map[string]string{"docs/support.md": "Updates until 2026-10."}, want: []string{hit(t, "support-expired", expired, "end =")}},
 		{name: "ending soon", manifest: soon, files: map[string]string{"docs/support.md": "Updates until June 2027."}, want: []string{hit(t, "support-ending-soon", soon, "end =")}},
@@ -124,14 +124,14 @@ func TestStatesMonthYear(t *testing.T) {
 
 func TestReportingRules(t *testing.T) {
 	b := baseManifest
-	noReporting := replace(t, replace(t, b, "[reporting]\ncsirt = \"DE\"\ncontact = \"mailto:psirt@test.example\"\n", ""), "", "")
+	noReporting := replace(t, replace(t, b, "[reporting]\ncsirt = \"DE\"\ncontact = \"mailto:psirt@testlock.eu\"\n", ""), "", "")
 	badCSIRT := replace(t, b, `csirt = "DE"`, `csirt = "US"`)
 	greece := replace(t, b, `csirt = "DE"`, `csirt = "EL"`)
-	badContact := replace(t, b, `contact = "mailto:psirt@test.example"`, `contact = "psirt@test.example"`)
-	noContact := replace(t, b, `contact = "mailto:psirt@test.example"`+"\n", "")
-	badDisclosureContact := replace(t, b, `contact = "mailto:security@test.example"`, `contact = "mailto:not an address"`)
-	ackZero := replace(t, b, `contact = "mailto:security@test.example"`, "contact = \"mailto:security@test.example\"\nacknowledge_days = 0")
-	ackSlow := replace(t, b, `contact = "mailto:security@test.example"`, "contact = \"mailto:security@test.example\"\nacknowledge_days = 30")
+	badContact := replace(t, b, `contact = "mailto:psirt@testlock.eu"`, `contact = "psirt@testlock.eu"`)
+	noContact := replace(t, b, `contact = "mailto:psirt@testlock.eu"`+"\n", "")
+	badDisclosureContact := replace(t, b, `contact = "mailto:security@testlock.eu"`, `contact = "mailto:not an address"`)
+	ackZero := replace(t, b, `contact = "mailto:security@testlock.eu"`, "contact = \"mailto:security@testlock.eu\"\nacknowledge_days = 0")
+	ackSlow := replace(t, b, `contact = "mailto:security@testlock.eu"`, "contact = \"mailto:security@testlock.eu\"\nacknowledge_days = 30")
 	runCases(t, []ruleCase{
 		{name: "no reporting after 2026-09-11", manifest: noReporting, want: []string{"disclosure-reporting-missing@cra.toml:1"}},
 		{name: "csirt outside the EU/EEA", manifest: badCSIRT, want: []string{hit(t, "disclosure-reporting-csirt", badCSIRT, "csirt")}},

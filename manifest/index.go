@@ -274,6 +274,10 @@ func (s *scanner) tableHeader() {
 	p := s.pos()
 	s.advance()
 	keys := s.key()
+	if len(keys) == 0 {
+		s.skipLine()
+		return
+	}
 	s.table = s.resolve(keys)
 	s.recordPrefixes(s.table, p)
 	s.skipLine()
@@ -284,6 +288,10 @@ func (s *scanner) arrayHeader() {
 	s.advance()
 	s.advance()
 	keys := s.key()
+	if len(keys) == 0 { // malformed header: the decoder reports it
+		s.skipLine()
+		return
+	}
 	path := s.resolve(keys[:len(keys)-1])
 	path = append(path, seg{key: keys[len(keys)-1], idx: -1})
 	full, _ := render(path)

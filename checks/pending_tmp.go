@@ -1,5 +1,0 @@
-package checks
-
-func (c *run) checkPolicy()      {}
-func (c *run) checkSecurityTxt() {}
-func (c *run) checkSBOM()        {}

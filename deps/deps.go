@@ -1,0 +1,172 @@
+package deps
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+)
+
+// Ecosystems, spelled as purl types.
+const (
+	Golang = "golang"
+	Npm    = "npm"
+	Cargo  = "cargo"
+	PyPI   = "pypi"
+)
+
+// Dependency is one direct dependency declared in a manifest.
+type Dependency struct {
+	Ecosystem string // Golang, Npm, Cargo or PyPI
+	// Name as the ecosystem spells it: "github.com/x/y", "@scope/pkg", the
+	// real crate name after a package = rename, the PyPI name as written.
+	Name string
+	// Version as declared or locked: "v1.2.3", "1.2.3", a Cargo requirement
+	// "1.0", a pip specifier ">=2"; empty when none is given.
+	Version string
+	// Pinned reports that Version is one exact version; only pinned
+	// versions are compared with the SBOM.
+	Pinned bool
+	// Condition is the platform condition the dependency is declared under
+	// (a PEP 508 marker, a Cargo target cfg); empty when unconditional.
+	Condition string
+	// Dev marks a development- or build-only dependency; reported only with
+	// Options.IncludeDev.
+	Dev bool
+	// Replace and ReplaceVersion are the module a go.mod replace directive
+	// substitutes; ReplaceVersion is empty for a local directory.
+	Replace        string
+	ReplaceVersion string
+	Manifest       string // the file name the parser was given
+	Line           int    // 1-based line in Manifest, 0 when unknown
+}
+
+// Options tunes which dependencies are reported.
+type Options struct {
+	// IncludeDev also reports npm devDependencies and Cargo dev- and
+	// build-dependencies, with Dependency.Dev set.
+	IncludeDev bool
+}
+
+// Result is what Find read in one folder.
+type Result struct {
+	Deps      []Dependency
+	Manifests []string // slash paths of the files read, within the FS
+}
+
+// ParseError reports malformed manifest content.
+type ParseError struct {
+	File string
+	Line int // 1-based, 0 when unknown
+	Col  int // 1-based, 0 when unknown
+	Msg  string
+	Err  error // underlying error, if any
+}
+
+func (e *ParseError) Error() string {
+	switch {
+	case e.Line > 0 && e.Col > 0:
+		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+	case e.Line > 0:
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return e.File + ": " + e.Msg
+}
+
+func (e *ParseError) Unwrap() error { return e.Err }
+
+func parseErr(file string, line int, format string, args ...any) *ParseError {
+	return &ParseError{File: file, Line: line, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Find reads the dependency manifests directly in dir, a slash path within
+// fsys ("." for its root), with default Options.
+func Find(fsys fs.FS, dir string) (Result, error) {
+	return Options{}.Find(fsys, dir)
+}
+
+// Find reads go.mod, npm-shrinkwrap.json or package-lock.json (package.json
+// beside a v1 lock or alone), Cargo.toml (with Cargo.lock) and
+// requirements.txt directly in dir. Missing files are skipped. On errors it
+// still returns what the other manifests gave, with the errors joined.
+// Dependency.Manifest is the file's slash path within fsys.
+func (o Options) Find(fsys fs.FS, dir string) (Result, error) {
+	var res Result
+	if dir == "" {
+		dir = "."
+	}
+	dir = path.Clean(dir)
+	if !fs.ValidPath(dir) {
+		return res, fmt.Errorf("deps: invalid folder %q", dir)
+	}
+	var errs []error
+	read := func(base string) (string, []byte, bool) {
+		name := path.Join(dir, base)
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			if !errors.Is(err, fs.ErrNotExist) {
+				errs = append(errs, err)
+			}
+			return name, nil, false
+		}
+		res.Manifests = append(res.Manifests, name)
+		return name, data, true
+	}
+	add := func(ds []Dependency, err error) {
+		res.Deps = append(res.Deps, ds...)
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+
+	if name, data, ok := read("go.mod"); ok {
+		add(ParseGoMod(name, data))
+	}
+
+	lockName, lock, haveLock := read("npm-shrinkwrap.json")
+	if !haveLock {
+		lockName, lock, haveLock = read("package-lock.json")
+	}
+	var pjName string
+	var pj []byte
+	havePJ := false
+	if !haveLock || isLockV1(lock) {
+		pjName, pj, havePJ = read("package.json")
+	}
+	switch {
+	case haveLock && havePJ:
+		add(o.parseLockV1WithPackageJSON(lockName, lock, pjName, pj))
+	case haveLock:
+		add(o.ParsePackageLock(lockName, lock))
+	case havePJ:
+		add(o.ParsePackageJSON(pjName, pj))
+	}
+
+	if name, data, ok := read("Cargo.toml"); ok {
+		lname, ldata, lok := read("Cargo.lock")
+		if !lok {
+			lname, ldata = "", nil
+		}
+		add(o.ParseCargo(name, data, lname, ldata))
+	}
+
+	if name, data, ok := read("requirements.txt"); ok {
+		add(ParseRequirements(name, data))
+	}
+	return res, errors.Join(errs...)
+}
+
+// lineCol converts a byte offset in data to a 1-based line and column.
+func lineCol(data []byte, off int64) (line, col int) {
+	if off < 0 {
+		return 0, 0
+	}
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	before := data[:off]
+	line = 1 + bytes.Count(before, []byte("\n"))
+	col = int(off) - bytes.LastIndexByte(before, '\n')
+	return line, col
+}

@@ -1,0 +1,57 @@
+package sbom
+
+import (
+	"testing"
+)
+
+// FuzzParse checks that Parse never panics, that every error is an *Error of a
+// known kind, and that Coverage of any parsed document is consistent.
+func FuzzParse(f *testing.F) {
+	for _, seed := range []string{
+		`{"bomFormat":"CycloneDX","specVersion":"1.6","metadata":{"component":{"bom-ref":"p","name":"p"},"tools":{"components":[{"name":"t"}]}},
+		  "components":[{"bom-ref":"a","name":"a","version":"1","purl":"pkg:npm/a@1","licenses":[{"expression":"MIT OR (Apache-2.0 WITH LLVM-exception)"}],
+		  "hashes":[{"alg":"SHA-256","content":"2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"}],"components":[{"name":"b"}]}],
+		  "dependencies":[{"ref":"p","dependsOn":["a"]}]}`,
+		`{"spdxVersion":"SPDX-2.3","SPDXID":"SPDXRef-DOCUMENT","documentDescribes":["SPDXRef-a"],"creationInfo":{"creators":["Tool: x"]},
+		  "packages":[{"SPDXID":"SPDXRef-a","name":"a","supplier":"Organization: o","externalRefs":[{"referenceType":"cpe23Type","referenceLocator":"cpe:2.3:a:x:y:1:*:*:*:*:*:*:*"}]}],
+		  "relationships":[{"spdxElementId":"SPDXRef-a","relationshipType":"DEPENDS_ON","relatedSpdxElement":"NONE"}]}`,
+		`<?xml version="1.0"?><bom xmlns="http://cyclonedx.org/schema/bom/1.2"><components><component type="library" bom-ref="x"><name>x</name>
+		  <licenses><license><id>MIT</id></license></licenses><hashes><hash alg="SHA-1">ab</hash></hashes></component></components>
+		  <dependencies><dependency ref="x"><dependency ref="y"/></dependency></dependencies></bom>`,
+		"SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\n",
+		`{"bomFormat":"CycloneDX","specVersion":"2.0"}`,
+		`{"a":[1,{"b":"\"}"}]}`,
+		"\xEF\xBB\xBF[",
+		"",
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := Parse(data)
+		if err != nil {
+			e, ok := err.(*Error)
+			if !ok {
+				t.Fatalf("error %T %v is not *Error", err, err)
+			}
+			if e.Kind < NotSBOM || e.Kind > Malformed || e.Msg == "" || d != nil {
+				t.Fatalf("bad error %+v (document %v)", e, d)
+			}
+			return
+		}
+		if d == nil || d.Format == "" || d.Encoding == "" {
+			t.Fatalf("document %+v without error", d)
+		}
+		q := Coverage(d)
+		for _, fc := range q.Fields {
+			if fc.Present < 0 || fc.Present > q.Components || len(fc.Missing) > MaxExamples ||
+				len(fc.Missing) > q.Components-fc.Present {
+				t.Fatalf("inconsistent %+v of %d", fc, q.Components)
+			}
+		}
+		s := string(data)
+		ValidLicenseExpression(s)
+		ValidPurl(s)
+		ValidCPE(s)
+		IsPlaceholder(s)
+	})
+}

@@ -1,0 +1,184 @@
+package sbom
+
+import (
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Field is a component field that BSI TR-03183-2 requires.
+type Field string
+
+// Fields measured by Coverage.
+const (
+	FieldName         Field = "name"
+	FieldVersion      Field = "version"
+	FieldSupplier     Field = "supplier"
+	FieldHash         Field = "hash"
+	FieldLicense      Field = "license"
+	FieldIdentifier   Field = "identifier"
+	FieldDependencies Field = "dependencies"
+)
+
+// Fields lists the measured fields in report order.
+var Fields = []Field{FieldName, FieldVersion, FieldSupplier, FieldHash, FieldLicense, FieldIdentifier, FieldDependencies}
+
+// MaxExamples bounds FieldCoverage.Missing.
+const MaxExamples = 5
+
+// Quality is the completeness of a document; thresholds are the caller's.
+type Quality struct {
+	Components int             // len(Document.Components)
+	Fields     []FieldCoverage // one per entry of Fields, in that order
+	Document   DocumentQuality
+}
+
+// FieldCoverage counts the components that have one field.
+type FieldCoverage struct {
+	Field   Field
+	Present int      // components having the field
+	Missing []string // labels of up to MaxExamples components lacking it
+}
+
+// DocumentQuality covers the document-level fields.
+type DocumentQuality struct {
+	SpecVersion         string
+	Creator             bool // a tool or author is named (placeholders do not count)
+	TimestampPresent    bool
+	Timestamp           bool // present and RFC 3339
+	SerialNumber        bool // CycloneDX serialNumber urn:uuid:…, or SPDX documentNamespace an absolute URI
+	Primary             bool // the document names the component it describes
+	PrimaryDependencies bool // HasDependencyFromPrimary
+}
+
+// Field returns the coverage of f (zero if f is not one of Fields).
+func (q *Quality) Field(f Field) FieldCoverage {
+	for _, fc := range q.Fields {
+		if fc.Field == f {
+			return fc
+		}
+	}
+	return FieldCoverage{Field: f}
+}
+
+// Coverage measures, for each of Fields, how many of d.Components have it
+// (the CycloneDX metadata component is not among them; SPDX described
+// packages are), plus the document-level fields. A component has:
+//   - name, version: a value that is not a placeholder (see IsPlaceholder);
+//   - supplier: a non-placeholder supplier, manufacturer, author or publisher
+//     (CycloneDX supplier.name/url, manufacturer, author, authors, publisher;
+//     SPDX supplier or originator) – each names the party accountable for it;
+//   - hash: a Strong hash (CycloneDX distribution references included);
+//   - license: a license entry that is a ValidLicenseExpression;
+//   - identifier: a ValidPurl or ValidCPE without template tokens;
+//   - dependencies: its ref has its own entry in d.Dependencies (possibly
+//     empty: "no dependencies" is a statement) or is the target of one.
+func Coverage(d *Document) Quality {
+	q := Quality{Components: len(d.Components), Fields: make([]FieldCoverage, len(Fields))}
+	for i, f := range Fields {
+		q.Fields[i].Field = f
+	}
+
+	targets := make(map[string]struct{}, len(d.Dependencies))
+	for _, deps := range d.Dependencies {
+		for _, t := range deps {
+			targets[t] = struct{}{}
+		}
+	}
+	licenseOK := make(map[string]bool) // few distinct strings, many components
+
+	var have [7]bool
+	for i := range d.Components {
+		c := &d.Components[i]
+		have[0] = !IsPlaceholder(c.Name)
+		have[1] = !IsPlaceholder(c.Version)
+		have[2] = hasSupplier(c)
+		have[3] = false
+		for _, h := range c.Hashes {
+			if h.Strong() {
+				have[3] = true
+				break
+			}
+		}
+		have[4] = false
+		for _, l := range c.Licenses {
+			ok, seen := licenseOK[l]
+			if !seen {
+				ok = ValidLicenseExpression(l)
+				licenseOK[l] = ok
+			}
+			if ok {
+				have[4] = true
+				break
+			}
+		}
+		have[5] = ValidPurl(c.Purl) && !hasTemplateToken(c.Purl) || ValidCPE(c.CPE) && !hasTemplateToken(c.CPE)
+		have[6] = false
+		if c.Ref != "" {
+			if _, ok := d.Dependencies[c.Ref]; ok {
+				have[6] = true
+			} else if _, ok := targets[c.Ref]; ok {
+				have[6] = true
+			}
+		}
+		for f := range have {
+			fc := &q.Fields[f]
+			if have[f] {
+				fc.Present++
+			} else if len(fc.Missing) < MaxExamples {
+				fc.Missing = append(fc.Missing, c.Label())
+			}
+		}
+	}
+
+	dq := &q.Document
+	dq.SpecVersion = d.SpecVersion
+	dq.Creator = anyReal(d.Metadata.Tools) || anyReal(d.Metadata.Authors)
+	ts := d.Metadata.Timestamp
+	dq.TimestampPresent = !IsPlaceholder(ts)
+	if dq.TimestampPresent {
+		_, err := time.Parse(time.RFC3339, ts)
+		dq.Timestamp = err == nil
+	}
+	if d.Format == SPDX {
+		u, err := url.Parse(d.Metadata.Namespace)
+		dq.SerialNumber = err == nil && u.IsAbs() && !hasTemplateToken(d.Metadata.Namespace)
+	} else {
+		dq.SerialNumber = isURNUUID(d.Metadata.SerialNumber)
+	}
+	dq.Primary = d.Primary != nil
+	dq.PrimaryDependencies = d.HasDependencyFromPrimary()
+	return q
+}
+
+func hasSupplier(c *Component) bool {
+	return !IsPlaceholder(c.Supplier) || !IsPlaceholder(c.Manufacturer) || !IsPlaceholder(c.Publisher) || anyReal(c.Authors)
+}
+
+// anyReal reports whether some value is not a placeholder.
+func anyReal(vs []string) bool {
+	for _, v := range vs {
+		if !IsPlaceholder(v) {
+			return true
+		}
+	}
+	return false
+}
+
+// isURNUUID accepts "urn:uuid:" followed by an 8-4-4-4-12 hex UUID.
+func isURNUUID(s string) bool {
+	u, ok := strings.CutPrefix(s, "urn:uuid:")
+	if !ok || len(u) != 36 {
+		return false
+	}
+	for i := 0; i < len(u); i++ {
+		if i == 8 || i == 13 || i == 18 || i == 23 {
+			if u[i] != '-' {
+				return false
+			}
+		} else if !isHex(u[i]) {
+			return false
+		}
+	}
+	return true
+}
