@@ -88,8 +88,8 @@ type run struct {
 	sources map[string][]string
 	// refs caches path resolution of values named in cra.toml.
 	refs map[string]ref
-	// extras collects check-specific tables for the report.
-	extras map[string]any
+	// sboms is the coverage table of the SBOMs read.
+	sboms []finding.SBOMCoverage
 }
 
 // location is where a finding points.

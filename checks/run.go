@@ -1,10 +1,8 @@
 package checks
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 
 	"github.com/cra-gate/cra-gate/finding"
 	"github.com/cra-gate/cra-gate/manifest"
@@ -31,7 +29,7 @@ func Run(r *repo.Repo, config string, opt Options) (*finding.Result, error) {
 		Date:    date(opt.Now),
 		Config:  cfg,
 	}
-	c := &run{repo: r, opt: opt, sources: map[string][]string{}, refs: map[string]ref{}, extras: map[string]any{}}
+	c := &run{repo: r, opt: opt, sources: map[string][]string{}, refs: map[string]ref{}}
 	skipped := map[string]string{}
 	c.m = c.load(cfg)
 	if c.m == nil {
@@ -50,21 +48,7 @@ func Run(r *repo.Repo, config string, opt Options) (*finding.Result, error) {
 	if res.Findings == nil {
 		res.Findings = []finding.Finding{}
 	}
-	if len(c.extras) > 0 {
-		res.Extras = map[string]json.RawMessage{}
-		keys := make([]string, 0, len(c.extras))
-		for k := range c.extras {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			data, err := json.Marshal(c.extras[k])
-			if err != nil {
-				return nil, fmt.Errorf("internal error: encoding %s: %w", k, err)
-			}
-			res.Extras[k] = data
-		}
-	}
+	res.SBOMs = c.sboms
 	res.Evaluate(opt.FailOn, skipped)
 	return res, nil
 }

@@ -133,31 +133,10 @@ type parsedSBOM struct {
 	doc  *sbom.Document // nil when unreadable
 }
 
-// SBOMCoverage is the per-SBOM quality table put in the report (extras "sbom_coverage").
-type SBOMCoverage struct {
-	File        string          `json:"file"`
-	Format      string          `json:"format"`
-	SpecVersion string          `json:"spec_version"`
-	Components  int             `json:"components"`
-	Fields      []FieldCoverage `json:"fields"`
-	Timestamp   bool            `json:"timestamp"`
-	Creator     bool            `json:"creator"`
-	Serial      bool            `json:"serial"`
-}
-
-// FieldCoverage is one row of SBOMCoverage.
-type FieldCoverage struct {
-	Field     string   `json:"field"`
-	Present   int      `json:"present"`
-	Percent   float64  `json:"percent"`
-	Threshold float64  `json:"threshold"`
-	Missing   []string `json:"missing_examples,omitempty"`
-}
-
 func (c *run) checkSBOM() {
 	m := c.m
 	parsed := map[string]*parsedSBOM{}
-	var coverage []SBOMCoverage
+	var coverage []finding.SBOMCoverage
 	// load reads each declared SBOM once, reporting problems at the key first naming it.
 	load := func(value string, segs ...any) *parsedSBOM {
 		r := c.resolve(value, false)
@@ -205,9 +184,7 @@ func (c *run) checkSBOM() {
 			c.report(ruleSBOMRDPSUncovered, c.key("rdps", i), "%s has no SBOM of its own and no product SBOM lists a component named %q: add sbom = [...] to the entry", label, r.Name)
 		}
 	}
-	if len(coverage) > 0 {
-		c.extras["sbom_coverage"] = coverage
-	}
+	c.sboms = coverage
 	c.checkDrift(productDocs, rdpsDocs)
 }
 
@@ -246,7 +223,7 @@ func (c *run) readSBOM(p string) *sbom.Document {
 }
 
 // judgeSBOM applies the content rules to one parsed SBOM and returns its coverage row.
-func (c *run) judgeSBOM(p string, d *sbom.Document) SBOMCoverage {
+func (c *run) judgeSBOM(p string, d *sbom.Document) finding.SBOMCoverage {
 	file := at(p, 0)
 	what := fmt.Sprintf("%s (%s %s)", p, d.Format, d.SpecVersion)
 	if d.Legacy() {
@@ -282,7 +259,7 @@ func (c *run) judgeSBOM(p string, d *sbom.Document) SBOMCoverage {
 			c.report(ruleSBOMMetadata, file, "%s has %s", what, strings.Join(gaps, " and "))
 		}
 	}
-	row := SBOMCoverage{File: p, Format: string(d.Format), SpecVersion: d.SpecVersion, Components: q.Components,
+	row := finding.SBOMCoverage{File: p, Format: string(d.Format), SpecVersion: d.SpecVersion, Components: q.Components,
 		Timestamp: q.Document.Timestamp, Creator: q.Document.Creator, Serial: q.Document.SerialNumber}
 	for _, fc := range q.Fields {
 		threshold := c.threshold(fc.Field)
@@ -290,11 +267,11 @@ func (c *run) judgeSBOM(p string, d *sbom.Document) SBOMCoverage {
 		if q.Components > 0 {
 			pct = math.Floor(1000*float64(fc.Present)/float64(q.Components)) / 10
 		}
-		row.Fields = append(row.Fields, FieldCoverage{Field: string(fc.Field), Present: fc.Present, Percent: pct, Threshold: threshold, Missing: fc.Missing})
+		row.Fields = append(row.Fields, finding.FieldCoverage{Field: string(fc.Field), Present: fc.Present, Percent: pct, Threshold: threshold, Missing: fc.Missing})
 		if q.Components == 0 || (d.Legacy() && fc.Field == sbom.FieldDependencies) {
 			continue
 		}
-		if float64(fc.Present)*100 < threshold*float64(q.Components) {
+		if row.Fields[len(row.Fields)-1].Below(q.Components) {
 			ex := ""
 			if len(fc.Missing) > 0 {
 				ex = "; for example " + quoteList(fc.Missing, len(fc.Missing))

@@ -5,7 +5,6 @@
 package finding
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -167,8 +166,36 @@ type Result struct {
 	Summary  Summary       `json:"summary"`
 	Checks   []CheckResult `json:"checks"`
 	Findings []Finding     `json:"findings"`
-	// Extras carries check-specific tables (SBOM coverage); keyed by name.
-	Extras map[string]json.RawMessage `json:"extras,omitempty"`
+	// SBOMs is the field coverage of every SBOM read, in the order declared.
+	SBOMs []SBOMCoverage `json:"sbom_coverage,omitempty"`
+}
+
+// SBOMCoverage is how completely one SBOM describes its components: the share of
+// components carrying each minimum field (BSI TR-03183-2), and the document's
+// own metadata.
+type SBOMCoverage struct {
+	File        string          `json:"file"`
+	Format      string          `json:"format"`
+	SpecVersion string          `json:"spec_version"`
+	Components  int             `json:"components"`
+	Fields      []FieldCoverage `json:"fields"`
+	Timestamp   bool            `json:"timestamp"`
+	Creator     bool            `json:"creator"`
+	Serial      bool            `json:"serial"`
+}
+
+// FieldCoverage is one field's share of components, against its threshold.
+type FieldCoverage struct {
+	Field     string   `json:"field"`
+	Present   int      `json:"present"`
+	Percent   float64  `json:"percent"`   // rounded down to one decimal
+	Threshold float64  `json:"threshold"` // percent
+	Missing   []string `json:"missing_examples,omitempty"`
+}
+
+// Below reports whether the field misses its threshold.
+func (f FieldCoverage) Below(components int) bool {
+	return components > 0 && float64(f.Present)*100 < f.Threshold*float64(components)
 }
 
 // Tool names the program that produced a Result.

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -47,6 +48,7 @@ type mdDoc struct {
 	gapRows   []string // one line each
 	gapSev    []finding.Severity
 	notices   string // <details> block, "" when none
+	coverage  string // SBOM coverage <details> block, "" when none
 	nNotices  int
 	runURL    string // sanitized, "" when none
 }
@@ -80,6 +82,7 @@ func buildMarkdown(r *finding.Result, opt MarkdownOptions) *mdDoc {
 			notes = append(notes, "| "+strings.Join(cells, " | ")+" |\n")
 		}
 	}
+	m.coverage = mdCoverage(r.SBOMs)
 	if len(notes) > 0 {
 		m.nNotices = len(notes)
 		m.notices = "<details><summary>" + plural(len(notes), "notice") + "</summary>\n\n" +
@@ -115,6 +118,9 @@ func (m *mdDoc) render(k int, withNotices bool, omitted int) string {
 	}
 	if withNotices && m.notices != "" {
 		b.WriteString("\n" + m.notices)
+	}
+	if withNotices && m.coverage != "" {
+		b.WriteString("\n" + m.coverage)
 	}
 	if omitted > 0 {
 		where := "in the job log"
@@ -329,5 +335,54 @@ func safeURL(u string) string {
 			fmt.Fprintf(&b, "%%%02X", c)
 		}
 	}
+	return b.String()
+}
+
+// mdCoverage renders the SBOM field coverage as a folded table; a field below
+// its threshold is marked ⚠️.
+func mdCoverage(sboms []finding.SBOMCoverage) string {
+	if len(sboms) == 0 {
+		return ""
+	}
+	var fields []string
+	seen := map[string]bool{}
+	for _, s := range sboms {
+		for _, f := range s.Fields {
+			if !seen[f.Field] {
+				seen[f.Field] = true
+				fields = append(fields, f.Field)
+			}
+		}
+	}
+	var b strings.Builder
+	b.WriteString("<details><summary>SBOM coverage</summary>\n\n| SBOM | Format | Components |")
+	for _, f := range fields {
+		b.WriteString(" " + escapeMarkdown(f) + " |")
+	}
+	b.WriteString("\n| --- | --- | ---: |" + strings.Repeat(" ---: |", len(fields)) + "\n")
+	for _, s := range sboms {
+		fmt.Fprintf(&b, "| %s | %s | %d |", mdCode(s.File), escapeMarkdown(s.Format+" "+s.SpecVersion), s.Components)
+		byField := map[string]finding.FieldCoverage{}
+		for _, f := range s.Fields {
+			byField[f.Field] = f
+		}
+		for _, name := range fields {
+			f, ok := byField[name]
+			switch {
+			case !ok || s.Components == 0:
+				b.WriteString(" — |")
+			case f.Below(s.Components):
+				b.WriteString(" ⚠️ " + strconv.FormatFloat(f.Percent, 'f', -1, 64) + "% |")
+			default:
+				b.WriteString(" " + strconv.FormatFloat(f.Percent, 'f', -1, 64) + "% |")
+			}
+		}
+		b.WriteString("\n")
+	}
+	var th []string
+	for _, f := range sboms[0].Fields {
+		th = append(th, escapeMarkdown(f.Field)+" "+strconv.FormatFloat(f.Threshold, 'f', -1, 64)+"%")
+	}
+	b.WriteString("\nThresholds: " + strings.Join(th, ", ") + ".\n\n</details>\n")
 	return b.String()
 }

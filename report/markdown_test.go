@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -220,11 +219,15 @@ func TestMarkdownMaxBytes(t *testing.T) {
 	}
 }
 
-func TestMarkdownExtrasIgnored(t *testing.T) {
+func TestMarkdownCoverage(t *testing.T) {
 	r := failing()
-	r.Extras = map[string]json.RawMessage{"sbom_coverage": json.RawMessage(`{"x": [1, 2]}`), "other": json.RawMessage(`null`)}
-	if got, want := renderMarkdown(t, r, MarkdownOptions{}), renderMarkdown(t, failing(), MarkdownOptions{}); got != want {
-		t.Error("extras changed the Markdown output")
+	r.SBOMs = []finding.SBOMCoverage{{File: "sbom/a|b.json", Format: "CycloneDX", SpecVersion: "1.6", Components: 10,
+		Fields: []finding.FieldCoverage{{Field: "name", Present: 10, Percent: 100, Threshold: 100}, {Field: "hash", Present: 2, Percent: 20, Threshold: 80}}}}
+	out := renderMarkdown(t, r, MarkdownOptions{})
+	for _, want := range []string{"SBOM coverage", "| SBOM | Format | Components | name | hash |", "sbom/a&#124;b.json", "| 100% | ⚠️ 20% |"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("coverage table lacks %q:\n%s", want, out)
+		}
 	}
 }
 

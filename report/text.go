@@ -47,8 +47,38 @@ func Text(w io.Writer, r *finding.Result, opt TextOptions) error {
 			p.finding(f)
 		}
 	}
+	p.coverage(r.SBOMs)
 	p.footer(r)
 	return p.w.Flush()
+}
+
+// coverage prints each SBOM's field coverage on two lines, marking the
+// fields below their threshold.
+func (p textPrinter) coverage(sboms []finding.SBOMCoverage) {
+	if len(sboms) == 0 {
+		return
+	}
+	p.printf("\n%s\n", p.paint(sgrBold, "SBOM coverage (share of components with each field)"))
+	for _, s := range sboms {
+		p.printf("  %s  %s %s, %d components\n", sanitize(s.File, ""), sanitize(s.Format, ""), sanitize(s.SpecVersion, ""), s.Components)
+		if s.Components == 0 {
+			continue
+		}
+		var parts []string
+		for _, f := range s.Fields {
+			v := fmt.Sprintf("%s %s", sanitize(f.Field, ""), percent(f.Percent))
+			if f.Below(s.Components) {
+				v = p.paint(sgrYellow, v+" (below "+percent(f.Threshold)+")")
+			}
+			parts = append(parts, v)
+		}
+		p.printf("    %s\n", strings.Join(parts, " · "))
+	}
+}
+
+// percent renders 100, 99.5 as "100%", "99.5%".
+func percent(v float64) string {
+	return strconv.FormatFloat(v, 'f', -1, 64) + "%"
 }
 
 type textPrinter struct {
