@@ -3,13 +3,14 @@ module github.com/cra-gate/cra-gate
 go 1.25.0
 
 require (
-	github.com/BurntSushi/toml v1.6.0 // indirect
-	github.com/CycloneDX/cyclonedx-go v0.12.0 // indirect
-	github.com/google/go-github/v60 v60.0.0 // indirect
+	github.com/BurntSushi/toml v1.6.0
+	github.com/google/go-github/v60 v60.0.0
+	github.com/santhosh-tekuri/jsonschema/v6 v6.0.2
+	github.com/sethvargo/go-githubactions v1.3.1
+	golang.org/x/mod v0.30.0
+)
+
+require (
 	github.com/google/go-querystring v1.1.0 // indirect
-	github.com/santhosh-tekuri/jsonschema/v6 v6.0.2 // indirect
-	github.com/sethvargo/go-githubactions v1.3.1 // indirect
-	github.com/spdx/tools-golang v0.5.5 // indirect
-	golang.org/x/mod v0.30.0 // indirect
 	golang.org/x/text v0.14.0 // indirect
 )

@@ -56,6 +56,8 @@ const usage = `cra-gate keeps a repository honest about the EU Cyber Resilience 
 Usage:
   cra-gate check [flags] [DIR]   check the repository at DIR (default .) against its cra.toml
   cra-gate rules [ID]            list every rule, or print one rule's documentation
+  cra-gate action                run as the GitHub Action (inputs from INPUT_* variables)
+  cra-gate comment --report FILE --pr N   post or update the pull request comment from a JSON report
   cra-gate version               print the version
 
 Run 'cra-gate check -h' for the flags of check.
@@ -75,6 +77,10 @@ func Main(args []string, std IO) int {
 		return runCheck(args[1:], std)
 	case "rules":
 		return runRules(args[1:], std)
+	case "action":
+		return runAction(args[1:], std)
+	case "comment":
+		return runComment(args[1:], std)
 	case "version", "--version", "-version":
 		fmt.Fprintf(std.Stdout, "cra-gate %s\n", version())
 		return ExitPass

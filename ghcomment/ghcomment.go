@@ -86,6 +86,10 @@ type Options struct {
 	// Logf receives progress notes (retries, waits, duplicate comments),
 	// already redacted. The final warning is returned in Result.Warning.
 	Logf func(format string, args ...any)
+	// UpdateOnly edits an existing comment but never creates one (Action
+	// ActionSkipped when there is none): a passing gate updates an earlier
+	// failure report in place without adding a comment to every clean PR.
+	UpdateOnly bool
 }
 
 // Result describes what Upsert did. When Upsert returns an error, Action is
@@ -275,6 +279,9 @@ func (u *upserter) run(ctx context.Context, body string) (Result, error) {
 	}
 	if found != nil {
 		return u.update(ctx, found, full)
+	}
+	if u.opt.UpdateOnly {
+		return Result{Action: ActionSkipped}, nil
 	}
 	for attempt := 0; ; attempt++ {
 		c, err := u.create(ctx, full)

@@ -721,3 +721,34 @@ func TestMarker(t *testing.T) {
 		t.Fatalf("key not hashed: %q", m)
 	}
 }
+
+func TestUpdateOnly(t *testing.T) {
+	f := newFake(t, "")
+	f.add("LGTM", "alice", "User")
+	var sl sleeper
+	var logs logSink
+	opt := f.opts(&sl, &logs)
+	opt.UpdateOnly = true
+
+	res, err := upsert(t, opt, &logs, "## cra-gate passed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Action != ActionSkipped || res.Warning != "" || len(f.writes()) != 0 {
+		t.Fatalf("no earlier comment: want a quiet skip and no write, got %+v, writes %v", res, f.writes())
+	}
+
+	opt.UpdateOnly = false
+	first, err := upsert(t, opt, &logs, "## cra-gate\n3 gaps")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt.UpdateOnly = true
+	res, err = upsert(t, opt, &logs, "## cra-gate passed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Action != ActionUpdated || res.ID != first.ID || !strings.HasSuffix(f.comment(first.ID).Body, "passed") {
+		t.Fatalf("an earlier comment must be updated in place: %+v", res)
+	}
+}
