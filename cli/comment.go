@@ -137,10 +137,15 @@ func runComment(args []string, std IO) int {
 		Logf: func(format string, args ...any) {
 			fmt.Fprintf(std.Stderr, "cra-gate: %s\n", oneLine(fmt.Sprintf(format, args...)))
 		},
+		UpdateOnly: res.Passed, // as in the action: clean PRs get no comment
 	}, body)
 	if err != nil {
 		fmt.Fprintf(std.Stderr, "cra-gate: %s\n", oneLine(err.Error()))
 		return ExitError
+	}
+	if r.Action == ghcomment.ActionSkipped && r.Warning == "" {
+		fmt.Fprintln(std.Stderr, "cra-gate: the report passed and there is no earlier comment to update: no comment written")
+		return ExitPass
 	}
 	if r.Action == ghcomment.ActionSkipped {
 		msg := "the pull request comment was not updated: " + r.Warning

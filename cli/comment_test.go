@@ -85,8 +85,12 @@ func TestCommentPostsTheActionsComment(t *testing.T) {
 		t.Errorf("the Action did not update the comment posted by cra-gate comment: %+v", cs2)
 	}
 
-	// Another config key gets its own comment; the default run URL is this run.
-	if _, stderr, status := runCommentCmd(env, "--report", savedReport(t, "smart-lock"), "--pr", "7", "--config-key", "firmware/cra.toml"); status != ExitPass {
+	// A passing report under another config key has no earlier comment to update: none is created.
+	if _, stderr, status := runCommentCmd(env, "--report", savedReport(t, "smart-lock"), "--pr", "7", "--config-key", "firmware/cra.toml"); status != ExitPass || len(gh.all()) != 1 {
+		t.Fatalf("status %d, %d comments\n%s", status, len(gh.all()), stderr)
+	}
+	// A failing one gets its own comment; the default run URL is this run.
+	if _, stderr, status := runCommentCmd(env, "--report", savedReport(t, "camera-gaps"), "--pr", "7", "--config-key", "firmware/cra.toml"); status != ExitPass {
 		t.Fatalf("status %d\n%s", status, stderr)
 	}
 	cs = gh.all()
@@ -104,7 +108,7 @@ func TestCommentTokenFromInput(t *testing.T) {
 	delete(env, "GITHUB_TOKEN")
 	env["INPUT_TOKEN"] = testToken
 	env["GITHUB_ACTIONS"] = "true"
-	stdout, stderr, status := runCommentCmd(env, "--report", savedReport(t, "smart-lock"), "--pr", "7")
+	stdout, stderr, status := runCommentCmd(env, "--report", savedReport(t, "camera-gaps"), "--pr", "7")
 	if status != ExitPass || len(gh.all()) != 1 {
 		t.Fatalf("status %d, %d comments\nstdout:\n%s\nstderr:\n%s", status, len(gh.all()), stdout, stderr)
 	}

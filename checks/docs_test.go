@@ -1,0 +1,32 @@
+package checks
+
+import (
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestRulesDocumented keeps `cra-gate rules` and the README in step with the code:
+// every rule has its docs, and the README lists every rule id.
+func TestRulesDocumented(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	idShape := regexp.MustCompile(`^(manifest|scope|sbom|disclosure|support)-[a-z0-9-]+$`)
+	for _, r := range Rules() {
+		if !idShape.MatchString(r.ID) || !strings.HasPrefix(r.ID, r.Check+"-") {
+			t.Errorf("rule id %q does not start with its check %q", r.ID, r.Check)
+		}
+		if r.Summary == "" || r.Why == "" || r.Fix == "" || r.Reference == "" {
+			t.Errorf("rule %s lacks documentation: %+v", r.ID, r)
+		}
+		if !strings.Contains(string(readme), "`"+r.ID+"`") {
+			t.Errorf("README.md does not list rule %s", r.ID)
+		}
+	}
+	if len(Rules()) < 40 {
+		t.Errorf("only %d rules registered", len(Rules()))
+	}
+}
