@@ -75,7 +75,9 @@ func baseFiles() map[string]string {
 }
 
 // writeRepo creates a repository from a map of slash paths to contents.
-func writeRepo(t *testing.T, files map[string]string) *repo.Repo {
+func writeRepo(t *testing.T, files map[string]string) *repo.Repo { return writeRepoB(t, files) }
+
+func writeRepoB(t testing.TB, files map[string]string) *repo.Repo {
 	t.Helper()
 	dir := t.TempDir()
 	for name, content := range files {

@@ -64,7 +64,7 @@ var (
 	})
 	ruleSBOMUnsupported = rule(finding.Rule{
 		ID: "sbom-unsupported-version", Check: finding.CheckSBOM, Severity: finding.Error, Reference: refSBOM,
-		Summary: "Each SBOM uses a spec version and encoding the gate reads: CycloneDX 1.0-1.7 JSON or XML, SPDX 2.2/2.3 JSON.",
+		Summary: "Each SBOM uses a spec version and encoding the gate reads: CycloneDX 1.0-1.7 JSON or XML, SPDX 2.2/2.3 JSON or tag-value.",
 		Why:     "The gate must read the SBOM to check it; an unknown spec version is usually a typo or a pre-release format.",
 		Fix:     "Generate CycloneDX 1.5-1.7 or SPDX 2.3 JSON (most tools have a flag for the spec version and output format).",
 	})

@@ -1,15 +1,11 @@
 package sbom
 
 import (
-	"crypto/sha256"
-	"crypto/sha512"
-	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"strconv"
-	"strings"
 	"testing"
+
+	"github.com/cra-gate/cra-gate/internal/sbomgen"
 )
 
 // benchSizes are the component counts benchmarked; the gate's budget is set on
@@ -20,7 +16,7 @@ var benchSizes = []int{1_000, 10_000, 100_000}
 // Parse followed by Coverage.
 func BenchmarkParseCoverage(b *testing.B) {
 	for _, n := range benchSizes {
-		data := genCycloneDXJSON(n)
+		data := sbomgen.CycloneDXJSON(n)
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
@@ -42,7 +38,7 @@ func BenchmarkParseCoverage(b *testing.B) {
 // the same bytes into an any.
 func BenchmarkBaselineUnmarshalAny(b *testing.B) {
 	for _, n := range benchSizes {
-		data := genCycloneDXJSON(n)
+		data := sbomgen.CycloneDXJSON(n)
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
@@ -59,7 +55,7 @@ func BenchmarkBaselineUnmarshalAny(b *testing.B) {
 
 // TestGeneratedSBOM checks that the benchmark input is what it claims to be.
 func TestGeneratedSBOM(t *testing.T) {
-	d, err := Parse(genCycloneDXJSON(200))
+	d, err := Parse(sbomgen.CycloneDXJSON(200))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,88 +68,4 @@ func TestGeneratedSBOM(t *testing.T) {
 			t.Errorf("%s: %d of 200 (missing e.g. %q)", fc.Field, fc.Present, fc.Missing)
 		}
 	}
-}
-
-// genLicenses is the licence mix of the generated components.
-var genLicenses = []string{"MIT", "Apache-2.0", "BSD-3-Clause", "ISC", "GPL-3.0-or-later", "MPL-2.0"}
-
-// genCycloneDXJSON returns a realistic CycloneDX 1.6 JSON SBOM with n components
-// shaped like cyclonedx-npm output: purl, SHA-256 hash, licence, supplier,
-// distribution reference with SHA-512, properties and a dependency graph in which
-// every component depends on up to three later ones.
-func genCycloneDXJSON(n int) []byte {
-	var b strings.Builder
-	b.Grow(n * 1600)
-	b.WriteString(`{
-  "$schema": "http://cyclonedx.org/schema/bom-1.6.schema.json",
-  "bomFormat": "CycloneDX",
-  "specVersion": "1.6",
-  "serialNumber": "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79",
-  "version": 1,
-  "metadata": {
-    "timestamp": "2025-01-02T03:04:05Z",
-    "tools": {"components": [{"type": "application", "group": "@cyclonedx", "name": "cyclonedx-npm", "version": "4.2.1"}]},
-    "authors": [{"name": "Example Builder"}],
-    "component": {"type": "application", "bom-ref": "app@1.0.0", "name": "app", "version": "1.0.0", "purl": "pkg:npm/app@1.0.0"}
-  },
-  "components": [`)
-	ref := func(i int) string {
-		return fmt.Sprintf("pkg:npm/%%40scope%d/pkg-%d@%d.%d.%d", i%97, i, i%7, i%13, i%29)
-	}
-	for i := 0; i < n; i++ {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		var seed [8]byte
-		binary.LittleEndian.PutUint64(seed[:], uint64(i))
-		s256 := sha256.Sum256(seed[:])
-		s512 := sha512.Sum512(seed[:])
-		lic := genLicenses[i%len(genLicenses)]
-		licJSON := `{"license": {"id": "` + lic + `"}}`
-		if i%10 == 0 {
-			licJSON = `{"expression": "` + lic + ` OR Apache-2.0"}`
-		}
-		fmt.Fprintf(&b, `
-    {
-      "type": "library",
-      "bom-ref": "%[1]s",
-      "supplier": {"name": "Example Org %[2]d", "url": ["https://example.org/%[2]d"]},
-      "author": "Jane Doe %[2]d",
-      "group": "@scope%[3]d",
-      "name": "pkg-%[2]d",
-      "version": "%[4]d.%[5]d.%[6]d",
-      "description": "Package number %[2]d of the generated benchmark SBOM.",
-      "hashes": [{"alg": "SHA-256", "content": "%[7]s"}],
-      "licenses": [%[8]s],
-      "purl": "%[1]s",
-      "externalReferences": [
-        {"type": "vcs", "url": "git+https://github.com/example/pkg-%[2]d.git"},
-        {"type": "distribution", "url": "https://registry.npmjs.org/@scope%[3]d/pkg-%[2]d/-/pkg-%[2]d-%[4]d.%[5]d.%[6]d.tgz", "hashes": [{"alg": "SHA-512", "content": "%[9]s"}]}
-      ],
-      "properties": [{"name": "cdx:npm:package:path", "value": "node_modules/@scope%[3]d/pkg-%[2]d"}]
-    }`, ref(i), i, i%97, i%7, i%13, i%29, hex.EncodeToString(s256[:]), licJSON, hex.EncodeToString(s512[:]))
-	}
-	b.WriteString("\n  ],\n  \"dependencies\": [")
-	b.WriteString("\n    {\"ref\": \"app@1.0.0\", \"dependsOn\": [")
-	for i := 0; i < n && i < 50; i++ {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(strconv.Quote(ref(i)))
-	}
-	b.WriteString("]}")
-	for i := 0; i < n; i++ {
-		b.WriteString(",\n    {\"ref\": ")
-		b.WriteString(strconv.Quote(ref(i)))
-		b.WriteString(", \"dependsOn\": [")
-		for k := 1; k <= i%4 && i+k*7 < n; k++ {
-			if k > 1 {
-				b.WriteString(", ")
-			}
-			b.WriteString(strconv.Quote(ref(i + k*7)))
-		}
-		b.WriteString("]}")
-	}
-	b.WriteString("\n  ]\n}\n")
-	return []byte(b.String())
 }

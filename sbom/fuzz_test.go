@@ -19,6 +19,7 @@ func FuzzParse(f *testing.F) {
 		  <licenses><license><id>MIT</id></license></licenses><hashes><hash alg="SHA-1">ab</hash></hashes></component></components>
 		  <dependencies><dependency ref="x"><dependency ref="y"/></dependency></dependencies></bom>`,
 		"SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\n",
+		"SPDXVersion: SPDX-2.2\nSPDXID: SPDXRef-DOCUMENT\nCreator: Tool: t\n\nPackageName: a\nSPDXID: SPDXRef-a\nPackageChecksum: SHA256: ab\nExternalRef: PACKAGE-MANAGER purl pkg:npm/a@1\nRelationship: SPDXRef-DOCUMENT DESCRIBES SPDXRef-a\n",
 		`{"bomFormat":"CycloneDX","specVersion":"2.0"}`,
 		`{"a":[1,{"b":"\"}"}]}`,
 		"\xEF\xBB\xBF[",

@@ -21,7 +21,7 @@ const (
 // Encoding is the serialisation of a document.
 type Encoding string
 
-// Encodings recognised by Parse (tag-value is recognised but not read).
+// Encodings recognised by Parse.
 const (
 	JSON     Encoding = "json"
 	XML      Encoding = "xml"
@@ -149,7 +149,7 @@ const (
 	// 1.0–1.7, SPDX 2.2/2.3.
 	UnsupportedVersion
 	// UnsupportedEncoding: a recognised SBOM in a serialisation this package
-	// does not read (SPDX tag-value, YAML, RDF/XML).
+	// does not read (SPDX YAML, RDF/XML).
 	UnsupportedEncoding
 	// Malformed: a syntax error or a document lacking what its format requires.
 	Malformed

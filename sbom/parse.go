@@ -15,7 +15,8 @@ import (
 // sniffed from the content: after an optional UTF-8 byte-order mark and white
 // space, '{' or '[' means JSON (CycloneDX by its bomFormat, SPDX by its
 // spdxVersion), '<' means XML (a CycloneDX <bom> by its namespace), and a line
-// starting "SPDXVersion:" means SPDX tag-value, which is recognised but not read.
+// starting "SPDXVersion:" means SPDX tag-value. CycloneDX is decoded by
+// cyclonedx-go, SPDX (JSON and tag-value) by spdx/tools-golang.
 // Every error is an *Error.
 func Parse(data []byte) (*Document, error) {
 	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")) // positions count from after the byte-order mark
@@ -32,7 +33,7 @@ func Parse(data []byte) (*Document, error) {
 	case '<':
 		return parseXML(data)
 	}
-	return nil, sniffText(data, skip)
+	return parseText(data, skip)
 }
 
 // skipPreamble returns the offset of the first byte after white space; UTF-16
@@ -51,23 +52,24 @@ func skipPreamble(data []byte) (int, error) {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
-// sniffText classifies input that is neither JSON nor XML.
-func sniffText(data []byte, skip int) error {
+// parseText reads input that is neither JSON nor XML: SPDX tag-value, or an
+// error saying what it is.
+func parseText(data []byte, skip int) (*Document, error) {
 	if v, ok := lineValue(data, "SPDXVersion:"); ok {
-		// SPDX tag-value is not read: github.com/spdx/tools-golang's tagvalue
-		// reader converts every document through its convert package, which
-		// needs github.com/anchore/go-struct-converter, a module absent from
-		// this repository's go.sum; the SBOM check asks for JSON instead.
-		return &Error{Kind: UnsupportedEncoding, Msg: fmt.Sprintf("SPDX tag-value (%s) is not supported; provide the SBOM as SPDX JSON or CycloneDX JSON/XML", v)}
+		version, err := checkSPDXVersion(strings.TrimSpace(v))
+		if err != nil {
+			return nil, err
+		}
+		return parseSPDXTagValue(data, version)
 	}
 	if v, ok := lineValue(data, "spdxVersion:"); ok {
-		return &Error{Kind: UnsupportedEncoding, Msg: fmt.Sprintf("SPDX YAML (%s) is not supported; provide the SBOM as SPDX JSON or CycloneDX JSON/XML", v)}
+		return nil, &Error{Kind: UnsupportedEncoding, Msg: fmt.Sprintf("SPDX YAML (%s) is not supported; provide the SBOM as SPDX JSON or tag-value, or CycloneDX JSON/XML", v)}
 	}
 	head := data[skip:]
 	if len(head) > 24 {
 		head = head[:24]
 	}
-	return &Error{Kind: NotSBOM, Msg: fmt.Sprintf("neither JSON, XML nor SPDX tag-value (starts with %q)", head)}
+	return nil, &Error{Kind: NotSBOM, Msg: fmt.Sprintf("neither JSON, XML nor SPDX tag-value (starts with %q)", head)}
 }
 
 // lineValue finds a line starting with tag and returns the rest of that line.
@@ -112,7 +114,7 @@ func parseJSON(data []byte, skip int) (*Document, error) {
 				return nil, rejectJSON(data, err)
 			}
 		}
-		return parseCycloneDXJSON(data)
+		return parseCycloneDXJSON(data, top.specVersion)
 	case top.hasSPDXVersion:
 		v, err := checkSPDXVersion(top.spdxVersion)
 		if err != nil {
@@ -173,14 +175,17 @@ func decodeJSON(data []byte, v any) (warning string, err error) {
 	if err == nil {
 		return "", nil
 	}
+	// A value of the wrong type is fatal: cyclonedx-go's own unmarshalers abort
+	// on one, so what was decoded cannot be trusted to be complete.
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
 		line, col := lineCol(data, int(te.Offset))
 		field := te.Field
 		if field == "" {
-			field = "value"
+			field = "a value"
 		}
-		return fmt.Sprintf("line %d, column %d: %s is a JSON %s where %s was expected; read as absent", line, col, field, te.Value, te.Type), nil
+		return "", &Error{Kind: Malformed, Line: line, Column: col, Err: err,
+			Msg: fmt.Sprintf("%s is a JSON %s where %s is expected: the SBOM does not follow its schema", field, te.Value, te.Type)}
 	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {

@@ -79,12 +79,7 @@ func Coverage(d *Document) Quality {
 		q.Fields[i].Field = f
 	}
 
-	targets := make(map[string]struct{}, len(d.Dependencies))
-	for _, deps := range d.Dependencies {
-		for _, t := range deps {
-			targets[t] = struct{}{}
-		}
-	}
+	var targets map[string]struct{}    // built on first need: most components have their own entry
 	licenseOK := make(map[string]bool) // few distinct strings, many components
 
 	var have [7]bool
@@ -115,10 +110,12 @@ func Coverage(d *Document) Quality {
 		have[5] = ValidPurl(c.Purl) && !hasTemplateToken(c.Purl) || ValidCPE(c.CPE) && !hasTemplateToken(c.CPE)
 		have[6] = false
 		if c.Ref != "" {
-			if _, ok := d.Dependencies[c.Ref]; ok {
-				have[6] = true
-			} else if _, ok := targets[c.Ref]; ok {
-				have[6] = true
+			_, have[6] = d.Dependencies[c.Ref]
+			if !have[6] {
+				if targets == nil {
+					targets = dependencyTargets(d.Dependencies)
+				}
+				_, have[6] = targets[c.Ref]
 			}
 		}
 		for f := range have {
@@ -149,6 +146,21 @@ func Coverage(d *Document) Quality {
 	dq.Primary = d.Primary != nil
 	dq.PrimaryDependencies = d.HasDependencyFromPrimary()
 	return q
+}
+
+// dependencyTargets is the set of refs that something depends on.
+func dependencyTargets(graph map[string][]string) map[string]struct{} {
+	n := 0
+	for _, deps := range graph {
+		n += len(deps)
+	}
+	targets := make(map[string]struct{}, n)
+	for _, deps := range graph {
+		for _, t := range deps {
+			targets[t] = struct{}{}
+		}
+	}
+	return targets
 }
 
 func hasSupplier(c *Component) bool {

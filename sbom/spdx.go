@@ -1,96 +1,98 @@
 package sbom
 
-import "strings"
+import (
+	"bytes"
+	"strings"
 
-// The spdx* types decode only what the model needs from SPDX 2.2/2.3 JSON.
+	"github.com/spdx/tools-golang/json"
+	"github.com/spdx/tools-golang/spdx"
+	"github.com/spdx/tools-golang/spdx/v2/common"
+	"github.com/spdx/tools-golang/tagvalue"
+)
 
-type spdxDoc struct {
-	SPDXID            string   `json:"SPDXID"`
-	Name              string   `json:"name"`
-	DocumentNamespace string   `json:"documentNamespace"`
-	DocumentDescribes []string `json:"documentDescribes"`
-	CreationInfo      struct {
-		Creators []string `json:"creators"`
-		Created  string   `json:"created"`
-	} `json:"creationInfo"`
-	Packages      []spdxPackage      `json:"packages"`
-	Relationships []spdxRelationship `json:"relationships"`
-}
-
-type spdxPackage struct {
-	SPDXID           string `json:"SPDXID"`
-	Name             string `json:"name"`
-	VersionInfo      string `json:"versionInfo"`
-	Supplier         string `json:"supplier"`
-	Originator       string `json:"originator"`
-	LicenseConcluded string `json:"licenseConcluded"`
-	LicenseDeclared  string `json:"licenseDeclared"`
-	Purpose          string `json:"primaryPackagePurpose"`
-	Checksums        []struct {
-		Algorithm     string `json:"algorithm"`
-		ChecksumValue string `json:"checksumValue"`
-	} `json:"checksums"`
-	ExternalRefs []struct {
-		Category string `json:"referenceCategory"`
-		Type     string `json:"referenceType"`
-		Locator  string `json:"referenceLocator"`
-	} `json:"externalRefs"`
-}
-
-type spdxRelationship struct {
-	Element string `json:"spdxElementId"`
-	Related string `json:"relatedSpdxElement"`
-	Type    string `json:"relationshipType"`
-}
+// SPDX documents are read by github.com/spdx/tools-golang (JSON and tag-value,
+// 2.2 converted to its 2.3 model), then mapped onto the model.
 
 // parseSPDXJSON decodes an SPDX 2.2/2.3 JSON document; version is "2.2"/"2.3".
 func parseSPDXJSON(data []byte, version string) (*Document, error) {
-	var in spdxDoc
-	warning, err := decodeJSON(data, &in)
-	if err != nil {
+	// tools-golang's errors carry no position: find a syntax or type error
+	// ourselves first so that it is reported at its line and column.
+	var probe struct {
+		Packages      []struct{} `json:"packages"`
+		Relationships []struct{} `json:"relationships"`
+	}
+	if _, err := decodeJSON(data, &probe); err != nil {
 		return nil, err
 	}
+	in, err := json.Read(bytes.NewReader(data))
+	if err != nil {
+		return nil, &Error{Kind: Malformed, Msg: "SPDX JSON: " + strings.TrimPrefix(err.Error(), "json: "), Err: err}
+	}
+	return convertSPDX(in, JSON, version), nil
+}
+
+// parseSPDXTagValue decodes an SPDX 2.2/2.3 tag-value document.
+func parseSPDXTagValue(data []byte, version string) (*Document, error) {
+	in, err := tagvalue.Read(bytes.NewReader(data))
+	if err != nil {
+		return nil, &Error{Kind: Malformed, Msg: "SPDX tag-value: " + err.Error(), Err: err}
+	}
+	return convertSPDX(in, TagValue, version), nil
+}
+
+// spdxRef writes an element id as the document does: SPDXRef-..., or
+// DocumentRef-x:SPDXRef-... for an element of another document.
+func spdxRef(id common.DocElementID) string {
+	switch {
+	case id.SpecialID != "":
+		return id.SpecialID
+	case id.DocumentRefID != "":
+		return "DocumentRef-" + id.DocumentRefID + ":SPDXRef-" + string(id.ElementRefID)
+	}
+	return "SPDXRef-" + string(id.ElementRefID)
+}
+
+// convertSPDX maps a tools-golang document onto the model.
+func convertSPDX(in *spdx.Document, enc Encoding, version string) *Document {
 	doc := &Document{
 		Format:       SPDX,
-		Encoding:     JSON,
+		Encoding:     enc,
 		SpecVersion:  version,
-		Components:   make([]Component, len(in.Packages)),
+		Components:   make([]Component, 0, len(in.Packages)),
 		Dependencies: make(map[string][]string),
 	}
-	if warning != "" {
-		doc.Warnings = append(doc.Warnings, warning)
-	}
 	doc.Metadata = Metadata{
-		Timestamp: strings.TrimSpace(in.CreationInfo.Created),
 		Namespace: strings.TrimSpace(in.DocumentNamespace),
-		Name:      strings.TrimSpace(in.Name),
+		Name:      strings.TrimSpace(in.DocumentName),
 	}
-	for _, c := range in.CreationInfo.Creators {
-		kind, who := splitSPDXActor(c)
-		if who == "" {
-			continue
-		}
-		if kind == "Tool" {
-			doc.Metadata.Tools = append(doc.Metadata.Tools, who)
-		} else {
-			doc.Metadata.Authors = append(doc.Metadata.Authors, who)
-		}
-	}
-
-	index := make(map[string]int, len(in.Packages))
-	for i := range in.Packages {
-		doc.Components[i] = convertSPDXPackage(&in.Packages[i])
-		if ref := doc.Components[i].Ref; ref != "" {
-			if _, dup := index[ref]; !dup {
-				index[ref] = i
+	if ci := in.CreationInfo; ci != nil {
+		doc.Metadata.Timestamp = strings.TrimSpace(ci.Created)
+		for _, c := range ci.Creators {
+			who := strings.TrimSpace(c.Creator)
+			if who == "" {
+				continue
+			}
+			if c.CreatorType == "Tool" {
+				doc.Metadata.Tools = append(doc.Metadata.Tools, who)
+			} else {
+				doc.Metadata.Authors = append(doc.Metadata.Authors, who)
 			}
 		}
 	}
 
-	docID := strings.TrimSpace(in.SPDXID)
-	if docID == "" {
-		docID = "SPDXRef-DOCUMENT"
+	index := make(map[string]int, len(in.Packages))
+	for _, p := range in.Packages {
+		if p == nil {
+			continue
+		}
+		c := convertSPDXPackage(p)
+		if _, dup := index[c.Ref]; !dup && c.Ref != "" {
+			index[c.Ref] = len(doc.Components)
+		}
+		doc.Components = append(doc.Components, c)
 	}
+
+	docID := spdxRef(common.DocElementID{ElementRefID: in.SPDXIdentifier})
 	described := func(ref string) {
 		if _, ok := index[ref]; !ok {
 			return
@@ -102,13 +104,12 @@ func parseSPDXJSON(data []byte, version string) (*Document, error) {
 		}
 		doc.Described = append(doc.Described, ref)
 	}
-	for _, ref := range in.DocumentDescribes {
-		described(strings.TrimSpace(ref))
-	}
-	for i := range in.Relationships {
-		r := &in.Relationships[i]
-		from, to := strings.TrimSpace(r.Element), strings.TrimSpace(r.Related)
-		typ := strings.ToUpper(strings.TrimSpace(r.Type))
+	for _, r := range in.Relationships {
+		if r == nil {
+			continue
+		}
+		from, to := spdxRef(r.RefA), spdxRef(r.RefB)
+		typ := strings.ToUpper(strings.TrimSpace(r.Relationship))
 		switch typ {
 		case "DESCRIBES":
 			if from == docID {
@@ -143,7 +144,7 @@ func parseSPDXJSON(data []byte, version string) (*Document, error) {
 	if len(doc.Described) > 0 {
 		doc.Primary = &doc.Components[index[doc.Described[0]]]
 	}
-	return doc, nil
+	return doc
 }
 
 // isPackageOrExternal reports a package of this document or an element of an
@@ -175,30 +176,40 @@ var spdxDependencyTypes = map[string]bool{
 	"RUNTIME_DEPENDENCY_OF":  false,
 }
 
-func convertSPDXPackage(p *spdxPackage) Component {
+func convertSPDXPackage(p *spdx.Package) Component {
 	out := Component{
-		Ref:     strings.TrimSpace(p.SPDXID),
-		Type:    strings.TrimSpace(p.Purpose),
-		Name:    strings.TrimSpace(p.Name),
-		Version: strings.TrimSpace(p.VersionInfo),
+		Ref:     "SPDXRef-" + strings.TrimSpace(string(p.PackageSPDXIdentifier)),
+		Type:    strings.TrimSpace(p.PrimaryPackagePurpose),
+		Name:    strings.TrimSpace(p.PackageName),
+		Version: strings.TrimSpace(p.PackageVersion),
 	}
-	_, out.Supplier = splitSPDXActor(p.Supplier)
-	if _, who := splitSPDXActor(p.Originator); who != "" {
-		out.Authors = []string{who}
+	if p.PackageSPDXIdentifier == "" {
+		out.Ref = ""
 	}
-	if len(p.Checksums) > 0 {
-		out.Hashes = make([]Hash, len(p.Checksums))
-		for i, c := range p.Checksums {
-			out.Hashes[i] = Hash{Algorithm: strings.TrimSpace(c.Algorithm), Value: strings.TrimSpace(c.ChecksumValue)}
+	if p.PackageSupplier != nil {
+		out.Supplier = strings.TrimSpace(p.PackageSupplier.Supplier)
+	}
+	if p.PackageOriginator != nil {
+		if who := strings.TrimSpace(p.PackageOriginator.Originator); who != "" {
+			out.Authors = []string{who}
 		}
 	}
-	out.Licenses = appendNonEmpty(out.Licenses, p.LicenseConcluded)
-	if d := strings.TrimSpace(p.LicenseDeclared); d != "" && (len(out.Licenses) == 0 || out.Licenses[0] != d) {
+	if len(p.PackageChecksums) > 0 {
+		out.Hashes = make([]Hash, len(p.PackageChecksums))
+		for i, c := range p.PackageChecksums {
+			out.Hashes[i] = Hash{Algorithm: strings.TrimSpace(string(c.Algorithm)), Value: strings.TrimSpace(c.Value)}
+		}
+	}
+	out.Licenses = appendNonEmpty(out.Licenses, p.PackageLicenseConcluded)
+	if d := strings.TrimSpace(p.PackageLicenseDeclared); d != "" && (len(out.Licenses) == 0 || out.Licenses[0] != d) {
 		out.Licenses = append(out.Licenses, d)
 	}
-	for _, r := range p.ExternalRefs {
+	for _, r := range p.PackageExternalReferences {
+		if r == nil {
+			continue
+		}
 		loc := strings.TrimSpace(r.Locator)
-		switch r.Type {
+		switch r.RefType {
 		case "purl":
 			if out.Purl == "" || !ValidPurl(out.Purl) && ValidPurl(loc) {
 				out.Purl = loc
@@ -210,16 +221,4 @@ func convertSPDXPackage(p *spdxPackage) Component {
 		}
 	}
 	return out
-}
-
-// splitSPDXActor splits "Organization: Example (mail@example.org)" into its
-// kind and the rest; NOASSERTION and a value without a kind keep the kind empty.
-func splitSPDXActor(s string) (kind, who string) {
-	s = strings.TrimSpace(s)
-	for _, k := range [...]string{"Organization", "Person", "Tool"} {
-		if len(s) > len(k) && s[len(k)] == ':' && strings.EqualFold(s[:len(k)], k) {
-			return k, strings.TrimSpace(s[len(k)+1:])
-		}
-	}
-	return "", s
 }

@@ -1,0 +1,73 @@
+package checks
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/cra-gate/cra-gate/internal/sbomgen"
+	"github.com/cra-gate/cra-gate/repo"
+)
+
+// gateSizes are the SBOM sizes the whole gate is benchmarked on; the goal is
+// set at 50k components: at most 1.5x one bare decode of the SBOM into any.
+var gateSizes = []int{1_000, 10_000, 50_000, 100_000}
+
+// benchRepo writes a repository whose product SBOM has n components and whose
+// go.mod declares 200 direct dependencies for the drift check.
+func benchRepo(b *testing.B, n int) (*repo.Repo, []byte) {
+	b.Helper()
+	data := sbomgen.CycloneDXJSON(n)
+	var req strings.Builder
+	for i := 0; i < 200; i++ {
+		fmt.Fprintf(&req, "\texample.com/dep%d v1.%d.0\n", i, i)
+	}
+	files := baseFiles()
+	files["sbom/app.cdx.json"] = string(data)
+	files["go.mod"] = "module example.com/lock\n\ngo 1.22\n\nrequire (\n" + req.String() + ")\n"
+	files["cra.toml"] = baseManifest
+	r := writeRepoB(b, files)
+	return r, data
+}
+
+// BenchmarkGate runs the whole gate (all five checks) on the repository.
+func BenchmarkGate(b *testing.B) {
+	for _, n := range gateSizes {
+		r, data := benchRepo(b, n)
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				res, err := Run(r, "cra.toml", Options{Now: testNow})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(res.SBOMs) == 0 || res.SBOMs[0].Components != n {
+					b.Fatalf("SBOM not read: %+v", res.SBOMs)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/component")
+		})
+	}
+}
+
+// BenchmarkBaselineDecodeAny is the reference: one json.Unmarshal of the same
+// SBOM bytes into an any.
+func BenchmarkBaselineDecodeAny(b *testing.B) {
+	for _, n := range gateSizes {
+		data := sbomgen.CycloneDXJSON(n)
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				var v any
+				if err := json.Unmarshal(data, &v); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/component")
+		})
+	}
+}
