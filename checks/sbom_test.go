@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -89,38 +90,77 @@ func TestSBOMTooLarge(t *testing.T) {
 	}
 }
 
-// TestRealSBOMEdgeCases runs the whole check on real SBOMs whose problems the
-// gate must name: each expectation says why.
-func TestRealSBOMEdgeCases(t *testing.T) {
+// TestRealSBOMs runs the whole gate on every real SBOM of the corpus as the
+// product SBOM, and pins the rules it gives on the SBOM and the fields below
+// their threshold (with the coverage percentage); each row says why.
+func TestRealSBOMs(t *testing.T) {
 	dir := realdata.Dir(t, "sbom")
-	for _, tc := range []struct {
-		file string
-		want []string // rules expected on the SBOM (field coverage excluded)
-		why  string
+	cases := map[string]struct {
+		rules []string // rules on the SBOM other than sbom-field-coverage, sorted
+		below string   // fields below threshold, as field=percent
+		why   string
 	}{
-		{"cdx14-saasbom-services-only.json", []string{"sbom-metadata", "sbom-no-components"}, "a SaaSBOM lists services, no components, and names no tool"},
-		{"cdx11-laravel-7.12.0.xml", []string{"sbom-legacy-spec"}, "CycloneDX 1.1 cannot carry metadata or dependencies"},
-		{"edge-cdx16-libspdm-template-placeholders.json", []string{"sbom-metadata", "sbom-no-dependencies"}, "unexpanded template: no timestamp, no tools, no graph"},
-		{"cdx17-trivy-fluentd-image.json", nil, "spec 1.7 is read; trivy writes complete metadata and a graph"},
-		{"spdx23-syft-terraform-provider-aci.json", nil, "syft SPDX 2.3 with DESCRIBES and DEPENDS_ON"},
-		{"cdx13-juice-shop-npm-bare.json", []string{"sbom-metadata"}, "cyclonedx-npm 1.9.2 wrote no timestamp"},
-	} {
-		t.Run(tc.file, func(t *testing.T) {
-			data, err := os.ReadFile(filepath.Join(dir, tc.file))
+		"cdx11-laravel-7.12.0.xml":                      {[]string{"sbom-legacy-spec"}, "supplier=0 hash=0 dependencies=0", "CycloneDX 1.1 cannot carry metadata or a graph"},
+		"cdx12-dropwizard-1.3.15.xml":                   {[]string{"sbom-no-dependencies"}, "supplier=53.8 license=70.6", "Maven plugin 2.0.2 gives the parent POM no dependencies entry"},
+		"cdx12-keycloak-10.0.2.json":                    {[]string{"sbom-no-dependencies"}, "", "899 dependency entries, none for the metadata component"},
+		"cdx12-keycloak-10.0.2.xml":                     {[]string{"sbom-no-dependencies"}, "", "the same BOM in XML reads the same"},
+		"cdx13-juice-shop-npm-bare.json":                {[]string{"sbom-metadata"}, "", "cyclonedx-npm 1.9.2 wrote no timestamp"},
+		"cdx13-laravel-7.12.0.xml":                      {[]string{"sbom-metadata"}, "hash=0", "no timestamp; composer lock hashes are not written"},
+		"cdx14-juice-shop-npm-flat.json":                {[]string{"sbom-metadata"}, "", "flat variant: no timestamp either"},
+		"cdx14-laravel-7.12.0.xml":                      {[]string{"sbom-metadata"}, "hash=0", "like the 1.3 file"},
+		"cdx14-saasbom-services-only.json":              {[]string{"sbom-metadata", "sbom-no-components"}, "", "services only, no components, no tool named"},
+		"cdx15-openregister-cyclonedx-npm.json":         {nil, "", "a current cyclonedx-npm SBOM meets every rule"},
+		"cdx15-sbomqs-sample.json":                      {nil, "hash=0 license=60.3 identifier=5.1", "Black Duck export: few purls, no hashes"},
+		"cdx16-cyclonedx-go-valid-bom.xml":              {[]string{"sbom-no-dependencies"}, "license=66.6 dependencies=0", "spec test vector without a dependency graph"},
+		"cdx16-trivy-fluentd-image.json":                {nil, "supplier=65.2 hash=0", "trivy image scans carry no package hashes"},
+		"cdx17-trivy-fluentd-image.json":                {nil, "supplier=65.2 hash=0", "spec 1.7 is read like 1.6"},
+		"edge-cdx16-libspdm-template-placeholders.json": {[]string{"sbom-metadata", "sbom-no-dependencies"}, "version=0 hash=0 identifier=0 dependencies=0", "unexpanded template: @VCS_VERSION@ is no version"},
+		"edge-cdx16-schema-invalid.json":                {nil, "supplier=0 hash=0 license=61.9", "readable despite failing the JSON schema: its real gaps are SHA-1-only hashes, no supplier"},
+		"spdx22-tern-photon.json":                       {nil, "version=97.3 supplier=0 hash=2.6 identifier=0", "tern: packages without supplier, purl or checksum"},
+		"spdx23-syft-kong-atc-router.json":              {[]string{"sbom-no-dependencies"}, "supplier=0 hash=0 license=0 dependencies=0", "syft 0.83 DESCRIBES the document itself: no primary"},
+		"spdx23-syft-terraform-provider-aci.json":       {nil, "version=96.8 supplier=0 hash=0", "syft 1.42 Go modules: graph present, suppliers and hashes absent"},
+		"spdx23-trivy-conda.json":                       {nil, "version=66.6 supplier=0 hash=0 license=66.6 identifier=66.6", "the filesystem root package has no version, licence or purl"},
+	}
+	files, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	for _, e := range files {
+		tc, ok := cases[e.Name()]
+		if !ok {
+			if !strings.HasSuffix(e.Name(), ".md") {
+				t.Errorf("%s: new corpus file without an expectation", e.Name())
+			}
+			continue
+		}
+		seen++
+		t.Run(e.Name(), func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join(dir, e.Name()))
 			if err != nil {
 				t.Fatal(err)
 			}
 			res := runRepo(t, baseManifest, map[string]string{"sbom/app.cdx.json": string(data)})
-			var got []string
+			var rules, below []string
 			for _, f := range res.Findings {
 				if f.File == "sbom/app.cdx.json" && f.Rule != "sbom-field-coverage" {
-					got = append(got, f.Rule)
+					rules = append(rules, f.Rule)
 				}
 			}
-			sortStrings(got)
-			if strings.Join(got, ",") != strings.Join(tc.want, ",") {
-				t.Errorf("%s (%s): got %v, want %v", tc.file, tc.why, got, tc.want)
+			for _, s := range res.SBOMs {
+				for _, fc := range s.Fields {
+					if s.File == "sbom/app.cdx.json" && fc.Below(s.Components) {
+						below = append(below, fmt.Sprintf("%s=%v", fc.Field, fc.Percent))
+					}
+				}
+			}
+			sortStrings(rules)
+			if strings.Join(rules, ",") != strings.Join(tc.rules, ",") || strings.Join(below, " ") != tc.below {
+				t.Errorf("%s:\n got  %v | %s\n want %v | %s", tc.why, rules, strings.Join(below, " "), tc.rules, tc.below)
 			}
 		})
+	}
+	if seen != len(cases) {
+		t.Errorf("%d of %d corpus files found", seen, len(cases))
 	}
 }
