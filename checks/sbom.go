@@ -421,33 +421,35 @@ func (c *run) compareDeps(ds []deps.Dependency, docs []*sbom.Document, sbomNames
 		}
 	}
 	drift := deps.Match(ds, comps)
-	missingBy := map[string][]deps.Dependency{}
-	for _, d := range drift.Missing {
-		missingBy[d.Manifest] = append(missingBy[d.Manifest], d)
-	}
-	for _, file := range sortedMapKeys(missingBy) {
-		list := missingBy[file]
-		names := make([]string, len(list))
-		for i, d := range list {
-			names[i] = d.Name
-			if d.Version != "" {
-				names[i] += " " + d.Version
-			}
+	for _, group := range groupByManifest(drift.Missing, func(d deps.Dependency) string { return d.Manifest }) {
+		names := make([]string, len(group))
+		for i, d := range group {
+			names[i] = strings.TrimSpace(d.Name + " " + d.Version)
 		}
-		c.report(ruleSBOMDriftMissing, at(file, list[0].Line), "%d direct %s in %s %s not in %s: %s", len(list), plural(len(list), "dependency", "dependencies"), path.Base(file), plural(len(list), "is", "are"), sbomNames, listNames(names, maxDriftListed))
+		file := group[0].Manifest
+		c.report(ruleSBOMDriftMissing, at(file, group[0].Line), "%d direct %s in %s %s not in %s: %s", len(group), plural(len(group), "dependency", "dependencies"), path.Base(file), plural(len(group), "is", "are"), sbomNames, listNames(names, maxDriftListed))
 	}
-	mismatchBy := map[string][]deps.Mismatch{}
-	for _, m := range drift.Mismatched {
-		mismatchBy[m.Manifest] = append(mismatchBy[m.Manifest], m)
-	}
-	for _, file := range sortedMapKeys(mismatchBy) {
-		list := mismatchBy[file]
-		items := make([]string, len(list))
-		for i, m := range list {
+	for _, group := range groupByManifest(drift.Mismatched, func(m deps.Mismatch) string { return m.Manifest }) {
+		items := make([]string, len(group))
+		for i, m := range group {
 			items[i] = fmt.Sprintf("%s %s (SBOM: %s)", m.Name, m.Version, strings.Join(m.SBOMVersions, ", "))
 		}
-		c.report(ruleSBOMDriftVersion, at(file, list[0].Line), "%d %s in %s at another version than in %s: %s", len(list), plural(len(list), "dependency is", "dependencies are"), path.Base(file), sbomNames, listNames(items, maxDriftListed))
+		file := group[0].Manifest
+		c.report(ruleSBOMDriftVersion, at(file, group[0].Line), "%d %s in %s at another version than in %s: %s", len(group), plural(len(group), "dependency is", "dependencies are"), path.Base(file), sbomNames, listNames(items, maxDriftListed))
 	}
+}
+
+// groupByManifest splits items by the manifest file they come from, in file order.
+func groupByManifest[T any](items []T, manifest func(T) string) [][]T {
+	by := map[string][]T{}
+	for _, it := range items {
+		by[manifest(it)] = append(by[manifest(it)], it)
+	}
+	groups := make([][]T, 0, len(by))
+	for _, file := range sortedMapKeys(by) {
+		groups = append(groups, by[file])
+	}
+	return groups
 }
 
 // listNames joins the first max items and counts the rest.

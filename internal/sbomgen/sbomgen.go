@@ -7,10 +7,32 @@ import (
 	"crypto/sha512"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
+	"testing"
 )
+
+// BenchmarkDecodeAny is the speed baseline the gate is held against: one
+// json.Unmarshal into an any of the generated SBOM at each size. Benchmarks call
+// it beside their own so that both are measured in the same run.
+func BenchmarkDecodeAny(b *testing.B, sizes []int) {
+	for _, n := range sizes {
+		data := CycloneDXJSON(n)
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				var v any
+				if err := json.Unmarshal(data, &v); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/component")
+		})
+	}
+}
 
 // licenses is the licence mix of the generated components.
 var licenses = []string{"MIT", "Apache-2.0", "BSD-3-Clause", "ISC", "GPL-3.0-or-later", "MPL-2.0"}
