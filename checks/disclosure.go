@@ -75,7 +75,7 @@ var (
 		ID: "disclosure-reporting-deadlines", Check: finding.CheckDisclosure, Severity: finding.Notice, Reference: "Article 14(2), 14(4)",
 		Summary: "A reminder of the Article 14 deadlines for whoever files the notifications.",
 		Why:     "The deadlines run from the moment the manufacturer becomes aware of an actively exploited vulnerability or a severe incident.",
-		Fix:     "Nothing to fix: make sure the on-call process can meet these deadlines.",
+		Fix:     "Make sure the on-call process (reporting.contact) can meet these deadlines.",
 	})
 )
 
