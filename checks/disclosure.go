@@ -49,6 +49,7 @@ var (
 		Summary: "The promised first response to a vulnerability report is at most 14 days.",
 		Why:     "Vulnerabilities must be addressed without delay, and an actively exploited one must be notified within 24 hours of becoming aware of it; a first response after two weeks leaves reporters, and users, waiting.",
 		Fix:     "Promise a first response within 14 days or less (most projects say 2 to 7), and staff for it.",
+		Example: "[disclosure]\nacknowledge_days = 5",
 	})
 	ruleReportingMissing = rule(finding.Rule{
 		ID: "disclosure-reporting-missing", Check: finding.CheckDisclosure, Severity: finding.Error, Reference: refReporting,
@@ -76,6 +77,7 @@ var (
 		Summary: "A reminder of the Article 14 deadlines for whoever files the notifications.",
 		Why:     "The deadlines run from the moment the manufacturer becomes aware of an actively exploited vulnerability or a severe incident.",
 		Fix:     "Make sure the on-call process (reporting.contact) can meet these deadlines.",
+		Example: "[reporting]\ncsirt = \"DE\"\ncontact = \"mailto:psirt-oncall@acme-locks.eu\"",
 	})
 )
 

@@ -32,24 +32,28 @@ var (
 		Summary: "The policy says what happens after a report: a response time, or the process (triage, fix, coordinated disclosure, advisory).",
 		Why:     "A coordinated vulnerability disclosure policy tells reporters what to expect; without it they cannot tell when to escalate or disclose.",
 		Fix:     "Add a sentence such as \"We acknowledge reports within 5 days, agree a disclosure date with you, and publish an advisory with the fix.\"",
+		Example: "# in SECURITY.md:\nWe acknowledge reports within 5 days, agree a disclosure date with you,\nand publish an advisory with the fixed version.",
 	})
 	rulePolicyExternal = rule(finding.Rule{
 		ID: "disclosure-policy-external", Check: finding.CheckDisclosure, Severity: finding.Notice, Reference: refPolicy,
 		Summary: "A policy that lives outside the repository (an https URL) is accepted as given, not checked.",
 		Why:     "The gate reads only the repository; it cannot judge a page on the web.",
 		Fix:     "Nothing to fix; keep the external page current, or keep the policy in the repository so the gate can check it.",
+		Example: "[disclosure]\npolicy = \"SECURITY.md\"   # kept in the repository so the gate can check it",
 	})
 	ruleContactMismatch = rule(finding.Rule{
 		ID: "disclosure-contact-mismatch", Check: finding.CheckDisclosure, Severity: finding.Warning, Reference: refContact,
 		Summary: "The policy (and security.txt, when declared) name the contact declared in disclosure.contact.",
 		Why:     "Reporters follow the policy; if it names another address than the one the manufacturer monitors, reports get lost.",
 		Fix:     "Write the same contact in the policy, security.txt and cra.toml.",
+		Example: "[disclosure]\ncontact = \"mailto:security@acme-locks.eu\"   # and SECURITY.md says: report to security@acme-locks.eu",
 	})
 	ruleSecurityTxtNotFound = rule(finding.Rule{
 		ID: "disclosure-securitytxt-not-found", Check: finding.CheckDisclosure, Severity: finding.Error, Reference: refSecurityTxt,
 		Summary: "The security.txt named by disclosure.security_txt exists.",
 		Why:     "security.txt (RFC 9116) is where researchers and tools look for a security contact; a declared but absent file misleads them.",
 		Fix:     "Add the file (usually .well-known/security.txt) or remove the key.",
+		Example: "[disclosure]\nsecurity_txt = \".well-known/security.txt\"",
 	})
 	ruleSecurityTxtInvalid = rule(finding.Rule{
 		ID: "disclosure-securitytxt-invalid", Check: finding.CheckDisclosure, Severity: finding.Error, Reference: refSecurityTxt,
@@ -63,12 +67,14 @@ var (
 		Summary: "security.txt has not expired.",
 		Why:     "An expired security.txt must be treated as stale: its contact may no longer be monitored (RFC 9116 §2.5.5).",
 		Fix:     "Confirm the contacts and move Expires forward (less than a year ahead).",
+		Example: "# in .well-known/security.txt:\nExpires: 2027-10-31T23:00:00Z",
 	})
 	ruleSecurityTxtExpiresFar = rule(finding.Rule{
 		ID: "disclosure-securitytxt-expires-far", Check: finding.CheckDisclosure, Severity: finding.Warning, Reference: refSecurityTxt,
 		Summary: "security.txt expires less than a year ahead.",
 		Why:     "RFC 9116 recommends an Expires less than a year in the future so that the file is reviewed regularly.",
 		Fix:     "Set Expires within the next 12 months and renew it as part of the release routine.",
+		Example: "# in .well-known/security.txt (less than a year ahead):\nExpires: 2027-10-31T23:00:00Z",
 	})
 )
 

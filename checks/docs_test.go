@@ -19,7 +19,7 @@ func TestRulesDocumented(t *testing.T) {
 		if !idShape.MatchString(r.ID) || !strings.HasPrefix(r.ID, r.Check+"-") {
 			t.Errorf("rule id %q does not start with its check %q", r.ID, r.Check)
 		}
-		if r.Summary == "" || r.Why == "" || r.Fix == "" || r.Reference == "" {
+		if r.Summary == "" || r.Why == "" || r.Fix == "" || r.Reference == "" || r.Example == "" {
 			t.Errorf("rule %s lacks documentation: %+v", r.ID, r)
 		}
 		if !strings.Contains(string(readme), "`"+r.ID+"`") {

@@ -23,6 +23,7 @@ var (
 		Summary: "cra.toml is valid TOML (UTF-8, at most 1 MiB).",
 		Why:     "A file the gate cannot parse records nothing; every other check is skipped until it parses.",
 		Fix:     "Fix the TOML syntax at the line and column shown: unclosed quotes and brackets, a missing '=', or a key defined twice are the usual causes.",
+		Example: "[product]\nname = \"Acme Smart Lock\"          # strings in quotes, closed on the same line\nfunctions = [\"unlock\", \"updates\"] # lists in brackets",
 	})
 	ruleManifestType = rule(finding.Rule{
 		ID: "manifest-type", Check: finding.CheckManifest, Severity: finding.Error, Reference: refManifest,
@@ -36,6 +37,7 @@ var (
 		Summary: "cra.toml has no keys the schema does not define.",
 		Why:     "A misspelt key is a declaration the gate never sees: a typo must never silently disable a check.",
 		Fix:     "Rename the key to the one suggested, or remove it. `cra-gate rules` and the README list every key.",
+		Example: "[[rdps]]\nname = \"acme-cloud-api\"\nrationale = \"Remote unlock cannot work without this API, which we develop.\"   # not \"rationle\"",
 	})
 	ruleManifestSchemaMissing = rule(finding.Rule{
 		ID: "manifest-schema-missing", Check: finding.CheckManifest, Severity: finding.Warning, Reference: refManifest,
@@ -63,18 +65,21 @@ var (
 		Summary: "Names of [[rdps]], [[third_party]] and [[excluded]] entries are unique across all three sections.",
 		Why:     "A service decided twice (say as RDPS and as excluded) is an inconsistent scope decision; findings and SBOM coverage are matched by name.",
 		Fix:     "Give each entry its own name, or merge the two entries into one decision.",
+		Example: "[[rdps]]\nname = \"acme-cloud-api\"\n\n[[excluded]]\nname = \"usage-telemetry\"   # another service, another name",
 	})
 	ruleManifestInvalidValue = rule(finding.Rule{
 		ID: "manifest-invalid-value", Check: finding.CheckManifest, Severity: finding.Error, Reference: "Article 3(2), Article 32",
 		Summary: "Keys with a fixed set of values use one of them (class, conformity, developed_by, hosting, kind, reason, due_diligence, gate settings).",
 		Why:     "The scope and conformity rules depend on these values; an unknown value would be silently ignored.",
 		Fix:     "Use one of the values listed in the message.",
+		Example: "[product]\nclass = \"important-1\"       # default | important-1 | important-2 | critical\nconformity = \"module-b-c\"   # module-a | module-b-c | module-h | eucc",
 	})
 	ruleManifestPath = rule(finding.Rule{
 		ID: "manifest-path", Check: finding.CheckManifest, Severity: finding.Error, Reference: refManifest,
 		Summary: "Paths in cra.toml are relative to the repository root and stay inside it; URLs are https.",
 		Why:     "The gate reads only the repository it checks: absolute paths, '..' escapes and symbolic links pointing outside are refused so that nothing outside it is read or shown.",
 		Fix:     "Write the path relative to the repository root with forward slashes (docs/support.md), or link an https URL where the key allows one.",
+		Example: "[support]\npublished = \"docs/support-period.md\"   # or \"https://acme-locks.eu/support\"",
 	})
 )
 

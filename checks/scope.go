@@ -28,12 +28,14 @@ var (
 		Summary: "A rationale is more than a few words.",
 		Why:     "\"Not RDPS\" or \"analytics only\" records a conclusion, not the reasoning; reviewers need to see the Article 3(2) test applied.",
 		Fix:     "Say who developed the service and whether any product function (including onboarding, configuration, updates and remote commands) depends on it.",
+		Example: "rationale = \"Remote unlock and onboarding cannot work without this API, which Acme designs and develops (Article 3(2)).\"",
 	})
 	ruleScopeUnknownFunction = rule(finding.Rule{
 		ID: "scope-unknown-function", Check: finding.CheckScope, Severity: finding.Error, Reference: refScope,
 		Summary: "Every function an entry names is one of product.functions.",
 		Why:     "The Article 3(2) test asks whether the product's functions depend on the service; a function the product does not declare is a typo or a stale declaration, and hides the dependency.",
 		Fix:     "Use the function's name as written in product.functions, or add the function there.",
+		Example: "[product]\nfunctions = [\"unlock\", \"remote-unlock\"]\n\n[[rdps]]\nfunctions = [\"remote-unlock\"]   # spelt as in product.functions",
 	})
 	ruleScopeRDPSThirdParty = rule(finding.Rule{
 		ID: "scope-rdps-third-party", Check: finding.CheckScope, Severity: finding.Error, Reference: "Article 3(2); Article 13(5)",
@@ -47,12 +49,14 @@ var (
 		Summary: "An [[rdps]] entry names the product functions that need it.",
 		Why:     "By definition an RDPS is one whose absence would prevent the product from performing one of its functions; an RDPS that no function needs is either not RDPS or an incomplete declaration.",
 		Fix:     "List the functions (from product.functions) that cannot work without the service, or move the entry to [[excluded]] with the reason.",
+		Example: "[[rdps]]\nname = \"acme-cloud-api\"\ndeveloped_by = \"manufacturer\"\nfunctions = [\"remote-unlock\", \"onboarding\"]",
 	})
 	ruleScopeThirdPartyIsRDPS = rule(finding.Rule{
 		ID: "scope-third-party-is-rdps", Check: finding.CheckScope, Severity: finding.Error, Reference: refScope,
 		Summary: "A service the manufacturer designed or commissioned, and that a product function needs, is declared as [[rdps]].",
 		Why:     "That is the Article 3(2) definition of RDPS: it is part of the product and shares its essential requirements, SBOM and vulnerability handling.",
 		Fix:     "Move the entry to [[rdps]] (with hosting and an SBOM), or correct developed_by if a third party really designed it for the general market.",
+		Example: "[[rdps]]\nname = \"push-gateway\"\ndeveloped_by = \"commissioned\"\nhosting = \"paas\"\nfunctions = [\"motion-alerts\"]\nrationale = \"Built for us by an agency to our specification; motion alerts cannot work without it.\"\nsbom = [\"sbom/push-gateway.cdx.json\"]",
 	})
 	ruleScopeConnectivity = rule(finding.Rule{
 		ID: "scope-connectivity", Check: finding.CheckScope, Severity: finding.Notice, Reference: "Recital 12",
@@ -80,12 +84,14 @@ var (
 		Summary: "A service excluded from scope is not needed by any product function.",
 		Why:     "If the product cannot perform a function without the service, it is RDPS (when the manufacturer designed or commissioned it) or a third-party component — never out of scope as analytics, internal or information-only. A manual or local alternative does not change that.",
 		Fix:     "Move the entry to [[rdps]] or [[third_party]], or remove the functions if none really depends on it.",
+		Example: "[[excluded]]\nname = \"usage-telemetry\"\nreason = \"analytics\"\nrationale = \"Usage statistics for product planning; every product function works without it.\"\n# no functions: nothing depends on it",
 	})
 	ruleScopeNoRDPS = rule(finding.Rule{
 		ID: "scope-no-rdps", Check: finding.CheckScope, Severity: finding.Notice, Reference: "Article 3(2), Annex VII(1)",
 		Summary: "A product with no [[rdps]] records that decision in its technical documentation.",
 		Why:     "\"No remote data processing\" must be a recorded decision, not an omission: the technical documentation should state that the product has no RDPS.",
 		Fix:     "State in the technical documentation that the product has no remote data processing solution, or declare the RDPS it has.",
+		Example: "# cra.toml has no [[rdps]]; the technical documentation says so, e.g. in docs/tech-doc.md:\n#   \"The product has no remote data processing solution (Article 3(2)): it works fully offline.\"",
 	})
 	ruleScopeClassMissing = rule(finding.Rule{
 		ID: "scope-class-missing", Check: finding.CheckScope, Severity: finding.Notice, Reference: "Article 7, Article 8, Annexes III-IV",
@@ -106,6 +112,7 @@ var (
 		Summary: "A conformity route that is allowed only under conditions is confirmed, and a classed product names its route.",
 		Why:     "Important class I products may use module A only where harmonised standards, common specifications or a European certification scheme are applied in full; critical products need European certification where a delegated act requires it.",
 		Fix:     "For important-1 with module-a: set product.harmonised_standards = true once they are applied in full (or product.foss = true). For critical: confirm no delegated act requires eucc, or use eucc. For a classed product: set product.conformity.",
+		Example: "[product]\nclass = \"important-1\"\nconformity = \"module-a\"\nharmonised_standards = true   # applied in full",
 	})
 )
 

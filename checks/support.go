@@ -27,6 +27,7 @@ var (
 		Summary: "support.end comes after the start of the support period.",
 		Why:     "A support period that ends before it starts is a typo in one of the dates, and hides the real end date.",
 		Fix:     "Correct support.end or support.start (or product.placed_on_market).",
+		Example: "[product]\nplaced_on_market = 2026-03-01\n\n[support]\nend = 2031-03-01",
 	})
 	ruleSupportTooShort = rule(finding.Rule{
 		ID: "support-too-short", Check: finding.CheckSupport, Severity: finding.Error, Reference: "Article 13(8)",
@@ -40,6 +41,7 @@ var (
 		Summary: "support.end is not in the past.",
 		Why:     "Past the end of the support period the product gets no security updates; placing further units on the market breaks Article 13(8).",
 		Fix:     "If support continues, extend support.end (and tell users); if it does not, stop releasing this product.",
+		Example: "[support]\nend = 2031-03-01   # extended, and the published date updated",
 	})
 	ruleSupportEndingSoon = rule(finding.Rule{
 		ID: "support-ending-soon", Check: finding.CheckSupport, Severity: finding.Warning, Reference: "Article 13(8)",
@@ -60,12 +62,14 @@ var (
 		Summary: "The document named by support.published exists.",
 		Why:     "A published end date that points nowhere tells users nothing.",
 		Fix:     "Create the document, or correct the path.",
+		Example: "[support]\npublished = \"docs/support-period.md\"   # the file exists",
 	})
 	ruleSupportEndNotStated = rule(finding.Rule{
 		ID: "support-end-not-stated", Check: finding.CheckSupport, Severity: finding.Warning, Reference: "Article 13(19)",
 		Summary: "The published document states the end of support with at least month and year, matching support.end.",
 		Why:     "Users rely on the published date; it must be the one the manufacturer works to.",
 		Fix:     "Write the end date in the published document, for example \"Security updates until March 2031\" or \"2031-03\".",
+		Example: "# in docs/support-period.md:\nSecurity updates until March 2031 (end of support: 2031-03-01).",
 	})
 )
 

@@ -57,7 +57,7 @@ func describeRule(w io.Writer, r finding.Rule) {
 	fmt.Fprintf(w, "Why\n%s\n\n", wrap(r.Why, 88))
 	fmt.Fprintf(w, "How to fix\n%s\n", wrap(r.Fix, 88))
 	if r.Example != "" {
-		fmt.Fprintf(w, "\nIn cra.toml\n")
+		fmt.Fprintf(w, "\nExample (cra.toml unless it says which file)\n")
 		for _, l := range strings.Split(r.Example, "\n") {
 			fmt.Fprintf(w, "    %s\n", l)
 		}
