@@ -207,11 +207,7 @@ func (a *actionRun) inputs() (actionInputs, error) {
 	if in.annotations, err = boolInput("annotations", get("annotations", "true")); err != nil {
 		return in, err
 	}
-	if v := get("now", ""); v != "" {
-		if in.opt.Now, err = time.Parse("2006-01-02", v); err != nil {
-			return in, fmt.Errorf("input now %q: want a date as YYYY-MM-DD", v)
-		}
-	} else if in.opt.Now, err = parseNow("", a.std.Getenv); err != nil {
+	if in.opt.Now, err = parseNow(get("now", ""), "input now", a.std.Getenv); err != nil {
 		return in, err
 	}
 	if in.opt.MaxSBOMSize, err = parseSize(get("max-sbom-size", "128MiB")); err != nil {

@@ -161,7 +161,7 @@ func parseCheck(args []string, std IO) (settings, error) {
 	if s.opt.FailOn, err = finding.ParseFailLevel(f.failOn); err != nil {
 		return s, err
 	}
-	if s.opt.Now, err = parseNow(f.now, std.Getenv); err != nil {
+	if s.opt.Now, err = parseNow(f.now, "--now", std.Getenv); err != nil {
 		return s, err
 	}
 	if s.opt.MaxSBOMSize, err = parseSize(f.maxSBOMSize); err != nil {
@@ -171,9 +171,10 @@ func parseCheck(args []string, std IO) (settings, error) {
 	return s, nil
 }
 
-// parseNow reads the --now flag, else $CRA_GATE_NOW, else today's UTC date.
-func parseNow(flagValue string, getenv Env) (time.Time, error) {
-	v, from := flagValue, "--now"
+// parseNow reads an explicit date (the --now flag or the action's now input,
+// named by from in errors), else $CRA_GATE_NOW, else today's UTC date.
+func parseNow(value, from string, getenv Env) (time.Time, error) {
+	v := value
 	if v == "" {
 		v, from = getenv("CRA_GATE_NOW"), "CRA_GATE_NOW"
 	}
