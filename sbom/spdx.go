@@ -15,17 +15,17 @@ import (
 
 // parseSPDXJSON decodes an SPDX 2.2/2.3 JSON document; version is "2.2"/"2.3".
 func parseSPDXJSON(data []byte, version string) (*Document, error) {
-	// tools-golang's errors carry no position: find a syntax or type error
-	// ourselves first so that it is reported at its line and column.
-	var probe struct {
-		Packages      []struct{} `json:"packages"`
-		Relationships []struct{} `json:"relationships"`
-	}
-	if _, err := decodeJSON(data, &probe); err != nil {
-		return nil, err
-	}
 	in, err := json.Read(bytes.NewReader(data))
 	if err != nil {
+		// tools-golang's errors carry no position: decode again, only on this
+		// failure path, to report a syntax or type error at its line and column.
+		var probe struct {
+			Packages      []struct{} `json:"packages"`
+			Relationships []struct{} `json:"relationships"`
+		}
+		if _, perr := decodeJSON(data, &probe); perr != nil {
+			return nil, perr
+		}
 		return nil, &Error{Kind: Malformed, Msg: "SPDX JSON: " + strings.TrimPrefix(err.Error(), "json: "), Err: err}
 	}
 	return convertSPDX(in, JSON, version), nil
