@@ -128,25 +128,9 @@ func (c *run) checkPolicy() {
 	if p.Process == nil && p.ExternalPolicy == "" {
 		c.report(rulePolicyNoProcess, at(r.path, 1), "%s does not say what happens after a report: state a response time (\"we acknowledge reports within 5 days\") or the process (triage, fix, coordinated disclosure)", r.path)
 	}
-	if p.HasChannel() && p.ExternalPolicy == "" && validContact(d.Contact) && !policyNamesContact(p, d.Contact) {
+	if p.HasChannel() && p.ExternalPolicy == "" && validContact(d.Contact) && !p.MentionsContact(d.Contact) {
 		c.report(ruleContactMismatch, at(r.path, p.Channels[0].Line), "%s does not name the declared contact %s (it names %s)", r.path, d.Contact, channelList(p))
 	}
-}
-
-// policyNamesContact also accepts GitHub private vulnerability reporting named
-// in words when the contact is that form's URL.
-func policyNamesContact(p cvd.Policy, contact string) bool {
-	if p.MentionsContact(contact) {
-		return true
-	}
-	if strings.HasSuffix(strings.TrimRight(strings.ToLower(contact), "/"), "/security/advisories/new") {
-		for _, ch := range p.Channels {
-			if ch.Kind == cvd.KindGitHubPrivate {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 func channelList(p cvd.Policy) string {

@@ -63,8 +63,9 @@ func (p Policy) HasChannel() bool { return len(p.Channels) > 0 }
 // (case-insensitively) with the document's addresses; https: (and http:)
 // URLs match a document URL on the same host (a leading "www." ignored) whose
 // path equals the contact's path or lies below it, case-insensitively,
-// ignoring query, fragment and trailing slashes; "tel:" numbers match a line
-// holding the same digits.
+// ignoring query, fragment and trailing slashes; a GitHub private vulnerability
+// reporting form (.../security/advisories/new) also matches a policy that names
+// that feature in words; "tel:" numbers match a line holding the same digits.
 func (p Policy) MentionsContact(contact string) bool {
 	c := strings.TrimSpace(contact)
 	scheme, rest, ok := strings.Cut(c, ":")
@@ -99,6 +100,13 @@ func (p Policy) MentionsContact(contact string) bool {
 		host, path, ok := hostPath(c)
 		if !ok {
 			return false
+		}
+		if strings.HasSuffix(path, "/security/advisories/new") {
+			for _, ch := range p.Channels {
+				if ch.Kind == KindGitHubPrivate {
+					return true
+				}
+			}
 		}
 		for _, u := range p.urls {
 			h, pth, ok := hostPath(u)

@@ -502,6 +502,16 @@ func TestMentionsContact(t *testing.T) {
 	}
 }
 
+func TestMentionsGitHubReportingInWords(t *testing.T) {
+	p := analyze("Please use GitHub's private vulnerability reporting (the \"Report a vulnerability\" button on the Security tab).")
+	if !p.MentionsContact("https://github.com/acme/lock/security/advisories/new") {
+		t.Error("the reporting form's URL should match the feature named in words")
+	}
+	if p.MentionsContact("https://github.com/acme/lock/issues") || analyze("Mail security@acme-locks.eu.").MentionsContact("https://github.com/acme/lock/security/advisories/new") {
+		t.Error("only the reporting form, and only when the policy names the feature")
+	}
+}
+
 func TestLinesAndEncodings(t *testing.T) {
 	p := analyze("# Security\r\n\r\nReport to security@foo.org.\r\n")
 	if got := chans(p); !reflect.DeepEqual(got, []string{"email@3"}) {
