@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -118,13 +119,12 @@ var (
 
 func (c *run) checkScope() {
 	m := c.m
-	functions := map[string]bool{}
-	for _, f := range m.Product.Functions {
-		functions[f] = true
-	}
+	declared := append([]string(nil), m.Product.Functions...)
+	sort.Strings(declared)
+	declared = slices.Compact(declared)
 	for _, e := range m.Entries() {
 		c.checkRationale(e)
-		c.checkFunctions(e, functions)
+		c.checkFunctions(e, declared)
 	}
 	for i, r := range m.RDPS {
 		label := manifest.Entry{Section: "rdps", Index: i, Name: r.Name}.Label()
@@ -160,14 +160,11 @@ func (c *run) checkRationale(e manifest.Entry) {
 	}
 }
 
-func (c *run) checkFunctions(e manifest.Entry, functions map[string]bool) {
-	declared := make([]string, 0, len(functions))
-	for f := range functions {
-		declared = append(declared, f)
-	}
-	sort.Strings(declared)
+// checkFunctions reports the entry's functions missing from declared (the
+// product's functions, sorted).
+func (c *run) checkFunctions(e manifest.Entry, declared []string) {
 	for _, f := range e.Functions {
-		if functions[f] || strings.TrimSpace(f) == "" {
+		if _, found := slices.BinarySearch(declared, f); found || strings.TrimSpace(f) == "" {
 			continue
 		}
 		msg := fmt.Sprintf("%s names function %q, which is not in product.functions", e.Label(), f)
