@@ -35,7 +35,7 @@ var (
 		Summary: "disclosure.contact is a mailto: address or an https: URL.",
 		Why:     "Manufacturers must give a single point of contact where vulnerabilities can be reported; a contact that is not a usable address or secure link reaches no one.",
 		Fix:     "Write the contact as mailto:security@example.com or https://example.com/security/report.",
-		Example: "[disclosure]\ncontact = \"mailto:security@acme.example\"",
+		Example: "[disclosure]\ncontact = \"mailto:security@acme-locks.eu\"",
 	})
 	ruleAcknowledgeInvalid = rule(finding.Rule{
 		ID: "disclosure-acknowledge-invalid", Check: finding.CheckDisclosure, Severity: finding.Error, Reference: refPolicy,
@@ -56,7 +56,7 @@ var (
 		Summary: "[reporting] names the CSIRT and the contact who files Article 14 notifications (an error from 11 September 2026, a warning before).",
 		Why:     "From 11 September 2026 manufacturers must notify actively exploited vulnerabilities and severe incidents through the single reporting platform to the CSIRT of their main establishment: early warning within 24 hours, notification within 72 hours, final report within 14 days (vulnerabilities) or one month (incidents).",
 		Fix:     "Add a [reporting] table with csirt (the member state of main establishment) and contact (who files the 24 h early warning).",
-		Example: "[reporting]\ncsirt = \"DE\"\ncontact = \"mailto:psirt-oncall@acme.example\"",
+		Example: "[reporting]\ncsirt = \"DE\"\ncontact = \"mailto:psirt-oncall@acme-locks.eu\"",
 	})
 	ruleReportingCSIRT = rule(finding.Rule{
 		ID: "disclosure-reporting-csirt", Check: finding.CheckDisclosure, Severity: finding.Error, Reference: "Article 14(7)",
@@ -70,7 +70,7 @@ var (
 		Summary: "reporting.contact is a mailto: or https: contact of whoever files the notifications.",
 		Why:     "The 24-hour early warning has no slack: the person or team who files it must be named in advance.",
 		Fix:     "Set reporting.contact to the on-call address of your PSIRT.",
-		Example: "contact = \"mailto:psirt-oncall@acme.example\"",
+		Example: "contact = \"mailto:psirt-oncall@acme-locks.eu\"",
 	})
 	ruleReportingDeadlines = rule(finding.Rule{
 		ID: "disclosure-reporting-deadlines", Check: finding.CheckDisclosure, Severity: finding.Notice, Reference: "Article 14(2), 14(4)",

@@ -58,7 +58,7 @@ var (
 		Summary: "The required keys are present: product.name, product.manufacturer, product.functions, support.end, disclosure.policy, disclosure.contact, and a name for every [[rdps]], [[third_party]] and [[excluded]] entry.",
 		Why:     "These are the facts every other check builds on: what the product is and does, who makes it, until when it is supported and how vulnerabilities reach the manufacturer.",
 		Fix:     "Add the missing key to the table named in the message.",
-		Example: "[product]\nname = \"Acme Smart Lock\"\nmanufacturer = \"Acme GmbH\"\nfunctions = [\"unlock\", \"updates\"]\n\n[support]\nend = 2031-03-01\n\n[disclosure]\npolicy = \"SECURITY.md\"\ncontact = \"mailto:security@acme.example\"",
+		Example: "[product]\nname = \"Acme Smart Lock\"\nmanufacturer = \"Acme GmbH\"\nfunctions = [\"unlock\", \"updates\"]\n\n[support]\nend = 2031-03-01\n\n[disclosure]\npolicy = \"SECURITY.md\"\ncontact = \"mailto:security@acme-locks.eu\"",
 	})
 	ruleManifestDuplicateName = rule(finding.Rule{
 		ID: "manifest-duplicate-name", Check: finding.CheckManifest, Severity: finding.Error, Reference: "Article 3(2), Annex VII(2)",
