@@ -53,7 +53,11 @@ func (c *run) resolve(value string, urlOK bool) ref {
 	case strings.HasPrefix(lower, "http://"):
 		r.err = &repo.PathError{Path: value, Reason: "uses http: link to an https URL instead (or a file in the repository)"}
 	case strings.Contains(value, "://"):
-		r.err = &repo.PathError{Path: value, Reason: "is a URL of a kind the gate does not accept: use a repository path" + map[bool]string{true: " or an https URL", false: ""}[urlOK]}
+		reason := "is a URL of a kind the gate does not accept: use a repository path"
+		if urlOK {
+			reason += " or an https URL"
+		}
+		r.err = &repo.PathError{Path: value, Reason: reason}
 	default:
 		r.path, r.err = repo.Clean(value)
 		if r.err == nil {

@@ -220,7 +220,11 @@ func (c *run) checkConformity() {
 	switch {
 	case p.Conformity == "":
 		if class != "default" {
-			c.report(ruleScopeConformityConfirm, c.key("product", "class"), "product.class = %q but product.conformity is not declared: name the conformity assessment route (module-b-c, module-h or eucc%s)", class, map[bool]string{true: ", or module-a where allowed", false: ""}[class == "important-1"])
+			routes := "module-b-c, module-h or eucc"
+			if class == "important-1" {
+				routes += ", or module-a where allowed"
+			}
+			c.report(ruleScopeConformityConfirm, c.key("product", "class"), "product.class = %q but product.conformity is not declared: name the conformity assessment route (%s)", class, routes)
 		}
 	case class == "important-1" && p.Conformity == "module-a" && !p.HarmonisedStandards && !p.FOSS:
 		c.report(ruleScopeConformityConfirm, loc, "important class I with module-a (internal control) is allowed only where harmonised standards, common specifications or a European certification scheme are applied in full: confirm with product.harmonised_standards = true, or use module-b-c, module-h or eucc")

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cra-gate/cra-gate/finding"
+	"github.com/cra-gate/cra-gate/manifest"
 )
 
 const refSupport = "Article 13(8), Article 13(19), Annex II(7)"
@@ -97,7 +98,7 @@ func (c *run) checkSupport() {
 		return
 	}
 	if !end.After(*start) {
-		c.report(ruleSupportEndBeforeStart, c.key("support", "end"), "support.end %s is not after the start %s (%s)", date(end), date(*start), strings.Join([]string{startKey[0].(string), startKey[1].(string)}, "."))
+		c.report(ruleSupportEndBeforeStart, c.key("support", "end"), "support.end %s is not after the start %s (%s)", date(end), date(*start), manifest.Path(startKey...))
 		return
 	}
 	if !start.AddDate(5, 0, 0).After(end) {
