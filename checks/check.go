@@ -92,17 +92,38 @@ type run struct {
 	sboms []finding.SBOMCoverage
 }
 
-// location is where a finding points.
+// location is where a finding points: a file and line, and, for the finding's
+// identity across runs, the cra.toml key path and the item it is about.
 type location struct {
 	file      string
 	line, col int
+	path      string // cra.toml key path (manifest.Path), when positioned at a key
+	item      string // the dependency, component, entry, function or field concerned
+}
+
+// on names the item a finding is about.
+func (l location) on(item string) location {
+	l.item = item
+	return l
+}
+
+// findingKey joins a key path and an item into a finding's Key:
+// "rdps[0].functions#live-veiw", "rdps[0].rationale", "golang.org/x/net".
+func findingKey(path, item string) string {
+	switch {
+	case path == "":
+		return item
+	case item == "":
+		return path
+	}
+	return path + "#" + item
 }
 
 // key locates the cra.toml key at path (see manifest.Path), or its nearest
 // written ancestor.
 func (c *run) key(segs ...any) location {
 	p := c.m.Pos(segs...)
-	return location{file: c.m.File, line: p.Line, col: p.Col}
+	return location{file: c.m.File, line: p.Line, col: p.Col, path: manifest.Path(segs...)}
 }
 
 // at locates a line of a repository file.
@@ -125,6 +146,8 @@ func (c *run) reportAs(r *finding.Rule, sev finding.Severity, loc location, form
 		Column:    loc.col,
 		Reference: r.Reference,
 		Fix:       r.Fix,
+		Item:      loc.item,
+		Key:       findingKey(loc.path, loc.item),
 	}
 	if lines := c.sources[loc.file]; loc.line >= 1 && loc.line <= len(lines) {
 		f.Source = lines[loc.line-1]

@@ -97,6 +97,18 @@ type Finding struct {
 	Column    int      `json:"column,omitempty"`
 	Reference string   `json:"reference"`
 	Fix       string   `json:"fix,omitempty"`
+	// Item is the one thing the finding is about, when it is about one of
+	// several: a dependency, a component, an entry's name, a function, a
+	// field. Waivers match it; reports show it.
+	Item string `json:"item,omitempty"`
+	// Key identifies the finding within its rule and file across runs: the
+	// cra.toml key path it is positioned at and the Item, joined by "#"
+	// ("rdps[0].functions#live-veiw"), either alone when the other is empty,
+	// or empty for a finding about a file as a whole. It never holds
+	// a date, a count or a line number, so that the same gap keeps the same
+	// identity from one run to the next (SARIF fingerprints, "new since the
+	// last push").
+	Key string `json:"key,omitempty"`
 	// Source is the text of the line the finding points at, when the gate read it
 	// (cra.toml, a policy, security.txt); the text renderer puts a caret under it.
 	Source string `json:"-"`
