@@ -20,10 +20,17 @@ var (
 	})
 	ruleManifestSyntax = rule(finding.Rule{
 		ID: "manifest-syntax", Check: finding.CheckManifest, Severity: finding.Error, Reference: refManifest,
-		Summary: "cra.toml is valid TOML (UTF-8, at most 1 MiB).",
+		Summary: "cra.toml is valid TOML (UTF-8).",
 		Why:     "A file the gate cannot parse records nothing; every other check is skipped until it parses.",
 		Fix:     "Fix the TOML syntax at the line and column shown: unclosed quotes and brackets, a missing '=', or a key defined twice are the usual causes.",
 		Example: "[product]\nname = \"Acme Smart Lock\"          # strings in quotes, closed on the same line\nfunctions = [\"unlock\", \"updates\"] # lists in brackets",
+	})
+	ruleManifestLimit = rule(finding.Rule{
+		ID: "manifest-limit", Check: finding.CheckManifest, Severity: finding.Error, Reference: "cra-gate's own limits (README, Limits)",
+		Summary: "cra.toml stays within the gate's limits: at most 1 MiB, 10,000 keys, keys nested 8 deep, 1,000 items in a list, names of 256 bytes and texts of 16 KiB.",
+		Why:     "Every byte the gate reads on a pull request is written by whoever opened it; limits far above any real cra.toml keep a hostile or broken file from slowing or stopping CI. A file beyond a structural limit is not decoded, so nothing else is checked and the gate fails.",
+		Fix:     "Shorten what the message names: a cra.toml records decisions in a few dozen keys; long texts belong in a document it points to (a rationale of a paragraph is fine).",
+		Example: "[[rdps]]\nname = \"acme-cloud-api\"\nrationale = \"Remote unlock cannot work without this API, which we develop; see docs/tech/rdps.md for the architecture.\"",
 	})
 	ruleManifestType = rule(finding.Rule{
 		ID: "manifest-type", Check: finding.CheckManifest, Severity: finding.Error, Reference: refManifest,

@@ -64,7 +64,7 @@ func (c *run) load(cfg string) *manifest.Manifest {
 		case errors.As(err, &pe) && pe.Missing:
 			c.report(ruleManifestMissing, location{file: cfg}, "%s not found: create it (see examples/) or pass --config", cfg)
 		case errors.As(err, &tl):
-			c.report(ruleManifestSyntax, location{file: cfg}, "%s is %d bytes; the gate reads at most 1 MiB: a cra.toml is a few kilobytes, check that --config names the right file", cfg, tl.Size)
+			c.report(ruleManifestLimit, location{file: cfg}, "%s is %d bytes; the gate reads at most 1 MiB: a cra.toml is a few kilobytes, check that --config names the right file", cfg, tl.Size)
 		default:
 			c.report(ruleManifestMissing, location{file: cfg}, "cannot read %v", err)
 		}
@@ -79,6 +79,8 @@ func (c *run) load(cfg string) *manifest.Manifest {
 			r = ruleManifestSyntax
 		case manifest.WrongType:
 			r = ruleManifestType
+		case manifest.Limit, manifest.TooLong:
+			r = ruleManifestLimit
 		}
 		c.report(r, location{file: cfg, line: p.Pos.Line, col: p.Pos.Col}, "%s", p.Msg)
 	}

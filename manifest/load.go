@@ -12,11 +12,33 @@ import (
 	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/cra-gate/cra-gate/internal/tomlscan"
 )
 
-// MaxSize is the largest cra.toml the gate reads: a manifest is a few kilobytes;
-// anything bigger is a mistake, or an attempt to slow the gate down.
-const MaxSize = 1 << 20
+// The limits of cra.toml. A cra.toml is a few kilobytes with a hundred keys;
+// these are far above any real one and far below what would slow the gate.
+const (
+	// MaxSize is the largest cra.toml the gate reads.
+	MaxSize = 1 << 20
+	// MaxKeys bounds the keys and tables of the file.
+	MaxKeys = 10000
+	// MaxDepth bounds how deep keys nest ("rdps[0].functions" is 3 deep).
+	MaxDepth = 8
+	// MaxItems bounds every list: the entries of [[rdps]], [[third_party]],
+	// [[excluded]] and [[waiver]], and each list of strings.
+	MaxItems = 1000
+	// MaxKeyLen bounds a key's name, in bytes.
+	MaxKeyLen = 128
+	// MaxName bounds names: product.name and manufacturer, entry names and
+	// function names, in bytes.
+	MaxName = 256
+	// MaxText bounds every other string, in bytes.
+	MaxText = 16 << 10
+)
+
+// limits are the structural limits tomlscan enforces before the decoder runs.
+var limits = tomlscan.Limits{MaxDepth: MaxDepth, MaxKeys: MaxKeys, MaxItems: MaxItems, MaxKeyLen: MaxKeyLen, MaxPathBytes: 8 << 20}
 
 // Problem is something wrong with the file itself, positioned where it is.
 type Problem struct {
@@ -35,39 +57,49 @@ const (
 	WrongType
 	// UnknownKey: a key the schema does not have.
 	UnknownKey
+	// Limit: the file exceeds a structural limit (size, keys, depth, list
+	// length): nothing is decoded (fatal).
+	Limit
+	// TooLong: a string longer than its limit; the rest is checked.
+	TooLong
 )
 
 // Fatal reports whether the manifest could not be read at all.
-func (p Problem) Fatal() bool { return p.Kind == Syntax || p.Kind == WrongType }
+func (p Problem) Fatal() bool { return p.Kind == Syntax || p.Kind == WrongType || p.Kind == Limit }
 
 // Parse reads cra.toml source. file is the path shown in messages. It returns the
 // manifest (nil when a fatal problem leaves nothing to check) and every problem
 // found, sorted by position.
+//
+// The source is scanned once for key positions and limits (tomlscan), decoded
+// once into a generic document, and walked once against the model: the walk
+// fills the Manifest and reports every wrong type, unknown key and over-long
+// value at its key.
 func Parse(file string, src []byte) (*Manifest, []Problem) {
 	if len(src) > MaxSize {
-		return nil, []Problem{{Kind: Syntax, Msg: fmt.Sprintf("%s is %d bytes; the gate reads at most %d (1 MiB): a cra.toml is a few kilobytes, check that the right file is named", file, len(src), MaxSize)}}
+		return nil, []Problem{{Kind: Limit, Msg: fmt.Sprintf("%s is %d bytes; the gate reads at most %d (1 MiB): a cra.toml is a few kilobytes, check that the right file is named", file, len(src), MaxSize)}}
 	}
 	if !utf8.Valid(src) {
 		return nil, []Problem{{Kind: Syntax, Pos: firstInvalidUTF8(src), Msg: "the file is not valid UTF-8 (TOML files must be): save it as UTF-8"}}
 	}
-	ix := BuildIndex(src)
+	ix, err := tomlscan.Scan(src, limits)
+	var le *tomlscan.LimitError
+	if errors.As(err, &le) {
+		return nil, []Problem{{Kind: Limit, Pos: le.Pos, Msg: fmt.Sprintf("cra.toml has %s; the gate reads at most that, so nothing else was checked: a cra.toml needs a few dozen keys", le.What)}}
+	}
 	var raw map[string]any
 	if _, err := toml.NewDecoder(bytes.NewReader(src)).Decode(&raw); err != nil {
 		return nil, []Problem{syntaxProblem(err)}
 	}
-	if probs := checkTypes(reflect.TypeOf(Manifest{}), raw, nil, ix); len(probs) > 0 {
-		sortProblems(probs)
-		return nil, probs
-	}
 	m := &Manifest{File: file, index: ix, Lines: splitLines(src)}
-	md, err := toml.NewDecoder(bytes.NewReader(src)).Decode(m)
-	if err != nil {
-		// checkTypes should have caught it; report the decoder's words rather than pass.
-		return nil, []Problem{{Kind: WrongType, Pos: posFromDecodeError(err, ix), Msg: strings.TrimPrefix(err.Error(), "toml: ")}}
+	w := walker{ix: ix}
+	w.value(reflect.ValueOf(m).Elem(), raw, nil)
+	sortProblems(w.types)
+	sortProblems(w.others)
+	if len(w.types) > 0 {
+		return nil, w.types
 	}
-	probs := unknownKeys(md.Undecoded(), ix)
-	sortProblems(probs)
-	return m, probs
+	return m, w.others
 }
 
 func sortProblems(ps []Problem) {
@@ -117,122 +149,239 @@ func syntaxProblem(err error) Problem {
 	return Problem{Kind: Syntax, Msg: "TOML syntax error: " + strings.TrimPrefix(err.Error(), "toml: ")}
 }
 
-// posFromDecodeError finds the key named in a decoder error ("(last key "a.b")").
-func posFromDecodeError(err error, ix *Index) Pos {
-	var pe toml.ParseError
-	if errors.As(err, &pe) {
-		return Pos{Line: pe.Position.Line, Col: pe.Position.Col}
-	}
-	msg := err.Error()
-	if i := strings.Index(msg, `last key "`); i >= 0 {
-		rest := msg[i+len(`last key "`):]
-		if j := strings.IndexByte(rest, '"'); j >= 0 {
-			if occ := ix.Occurrences(rest[:j]); len(occ) > 0 {
-				return occ[len(occ)-1].Pos
-			}
-		}
-	}
-	return Pos{}
+// Unmarshaler is implemented by model types that read a TOML value of more
+// than one shape (a boolean or a list, say). The value is as the decoder
+// gives it: string, int64, float64, bool, time.Time, []any, map[string]any.
+// An error is reported as a wrong type at the key.
+type Unmarshaler interface {
+	UnmarshalTOML(v any) error
 }
 
-var timeType = reflect.TypeOf(time.Time{})
+var (
+	timeType        = reflect.TypeOf(time.Time{})
+	unmarshalerType = reflect.TypeOf((*Unmarshaler)(nil)).Elem()
+)
 
-// checkTypes walks the decoded document against the model and reports every value
-// of the wrong type, with what was expected, at the key's position.
-func checkTypes(t reflect.Type, v any, path []any, ix *Index) []Problem {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
+// walker fills the model from the decoded document and collects problems:
+// wrong types (fatal) apart from the rest (unknown keys, over-long values).
+type walker struct {
+	ix     *tomlscan.Index
+	types  []Problem
+	others []Problem
+}
+
+func (w *walker) pos(path []any) Pos { return w.ix.Nearest(Path(path...)) }
+
+// wrong reports a value of the wrong type at path.
+func (w *walker) wrong(path []any, want string, v any) {
+	p := Path(path...)
+	w.types = append(w.types, Problem{Kind: WrongType, Pos: w.ix.Nearest(p), Msg: fmt.Sprintf("%s must be %s, not %s", displayKey(p), want, describe(v))})
+}
+
+// value stores the TOML value v into dst, whose type the model declares.
+// maxLen bounds strings (0: MaxText).
+func (w *walker) value(dst reflect.Value, v any, path []any) {
+	w.valueMax(dst, v, path, 0)
+}
+
+func (w *walker) valueMax(dst reflect.Value, v any, path []any, maxLen int) {
+	if dst.Kind() == reflect.Pointer {
+		elem := reflect.New(dst.Type().Elem())
+		before := len(w.types)
+		w.valueMax(elem.Elem(), v, path, maxLen)
+		if len(w.types) == before {
+			dst.Set(elem)
+		}
+		return
 	}
-	wrong := func(want string) []Problem {
-		p := Path(path...)
-		return []Problem{{Kind: WrongType, Pos: ix.Nearest(p), Msg: fmt.Sprintf("%s must be %s, not %s", displayKey(p), want, describe(v))}}
+	if dst.CanAddr() && dst.Addr().Type().Implements(unmarshalerType) {
+		if err := dst.Addr().Interface().(Unmarshaler).UnmarshalTOML(v); err != nil {
+			p := Path(path...)
+			w.types = append(w.types, Problem{Kind: WrongType, Pos: w.ix.Nearest(p), Msg: fmt.Sprintf("%s %s", displayKey(p), err.Error())})
+		}
+		return
 	}
+	t := dst.Type()
 	switch {
 	case t == timeType:
-		if _, ok := v.(time.Time); !ok {
-			if s, ok := v.(string); ok {
+		tv, ok := v.(time.Time)
+		if !ok {
+			if s, isStr := v.(string); isStr {
 				if _, err := time.Parse("2006-01-02", s); err == nil {
-					return wrong(fmt.Sprintf("a date written without quotes (%s)", s))
+					w.wrong(path, fmt.Sprintf("a date written without quotes (%s)", s), v)
+					return
 				}
 			}
-			return wrong("a date such as 2031-03-01 (no quotes)")
+			w.wrong(path, "a date such as 2031-03-01 (no quotes)", v)
+			return
 		}
-		return nil
+		dst.Set(reflect.ValueOf(tv))
 	case t.Kind() == reflect.String:
-		if _, ok := v.(string); !ok {
-			return wrong("a string (in quotes)")
+		s, ok := v.(string)
+		if !ok {
+			w.wrong(path, "a string (in quotes)", v)
+			return
 		}
+		w.checkLen(s, path, maxLen)
+		dst.SetString(s)
 	case t.Kind() == reflect.Int:
-		if _, ok := v.(int64); !ok {
-			return wrong("a whole number")
+		n, ok := v.(int64)
+		if !ok {
+			w.wrong(path, "a whole number", v)
+			return
 		}
+		if n < -1<<31 || n > 1<<31-1 {
+			w.wrong(path, "a number between -2147483648 and 2147483647", v)
+			return
+		}
+		dst.SetInt(n)
 	case t.Kind() == reflect.Float64:
-		switch v.(type) {
-		case int64, float64:
+		switch x := v.(type) {
+		case int64:
+			dst.SetFloat(float64(x))
+		case float64:
+			dst.SetFloat(x)
 		default:
-			return wrong("a number")
+			w.wrong(path, "a number", v)
 		}
 	case t.Kind() == reflect.Bool:
-		if _, ok := v.(bool); !ok {
-			return wrong("true or false")
+		b, ok := v.(bool)
+		if !ok {
+			w.wrong(path, "true or false", v)
+			return
 		}
+		dst.SetBool(b)
 	case t.Kind() == reflect.Slice:
-		items, ok := v.([]any)
-		if !ok {
-			if maps, isMaps := v.([]map[string]any); isMaps {
-				for _, m := range maps {
-					items = append(items, m)
-				}
-				ok = true
-			}
-		}
-		if !ok {
-			if t.Elem().Kind() == reflect.String {
-				return wrong(`a list of strings, such as ["a", "b"]`)
-			}
-			return wrong("a list of tables, written [[" + lastKey(path) + "]]")
-		}
-		var probs []Problem
-		for i, item := range items {
-			if t.Elem().Kind() == reflect.String {
-				if _, ok := item.(string); !ok {
-					p := Path(path...)
-					probs = append(probs, Problem{Kind: WrongType, Pos: ix.Nearest(p), Msg: fmt.Sprintf("%s must be a list of strings; item %d is %s", displayKey(p), i+1, describe(item))})
-				}
-				continue
-			}
-			probs = append(probs, checkTypes(t.Elem(), item, append(append([]any(nil), path...), i), ix)...)
-		}
-		return probs
+		w.slice(dst, v, path, maxLen)
 	case t.Kind() == reflect.Map:
 		m, ok := v.(map[string]any)
 		if !ok {
-			return wrong("a table")
+			w.wrong(path, "a table", v)
+			return
 		}
-		var probs []Problem
+		out := reflect.MakeMapWithSize(t, len(m))
 		for _, k := range sortedKeys(m) {
-			probs = append(probs, checkTypes(t.Elem(), m[k], append(append([]any(nil), path...), k), ix)...)
+			elem := reflect.New(t.Elem()).Elem()
+			w.value(elem, m[k], append(append([]any(nil), path...), k))
+			out.SetMapIndex(reflect.ValueOf(k), elem)
 		}
-		return probs
+		dst.Set(out)
 	case t.Kind() == reflect.Struct:
 		m, ok := v.(map[string]any)
 		if !ok {
-			return wrong("a table")
+			w.wrong(path, "a table", v)
+			return
 		}
-		var probs []Problem
-		for i := 0; i < t.NumField(); i++ {
-			f := t.Field(i)
-			key := f.Tag.Get("toml")
-			if key == "" || key == "-" {
+		w.table(dst, m, path)
+	}
+}
+
+// slice fills a list of strings or of tables.
+func (w *walker) slice(dst reflect.Value, v any, path []any, maxLen int) {
+	t := dst.Type()
+	var items []any
+	switch x := v.(type) {
+	case []any:
+		items = x
+	case []map[string]any:
+		for _, m := range x {
+			items = append(items, m)
+		}
+	default:
+		if t.Elem().Kind() == reflect.String {
+			w.wrong(path, `a list of strings, such as ["a", "b"]`, v)
+		} else {
+			w.wrong(path, "a list of tables, written [["+lastKey(path)+"]]", v)
+		}
+		return
+	}
+	out := reflect.MakeSlice(t, len(items), len(items))
+	for i, item := range items {
+		if t.Elem().Kind() == reflect.String {
+			s, ok := item.(string)
+			if !ok {
+				p := Path(path...)
+				w.types = append(w.types, Problem{Kind: WrongType, Pos: w.ix.Nearest(p), Msg: fmt.Sprintf("%s must be a list of strings; item %d is %s", displayKey(p), i+1, describe(item))})
 				continue
 			}
-			if val, ok := m[key]; ok {
-				probs = append(probs, checkTypes(f.Type, val, append(append([]any(nil), path...), key), ix)...)
-			}
+			w.checkLen(s, path, maxLen)
+			out.Index(i).SetString(s)
+			continue
 		}
-		return probs
+		w.value(out.Index(i), item, append(append([]any(nil), path...), i))
 	}
-	return nil
+	dst.Set(out)
+}
+
+// table fills a struct from a TOML table; keys the struct does not declare
+// are unknown keys (and are not descended into: an unknown table is one
+// problem, not one per key inside it).
+func (w *walker) table(dst reflect.Value, m map[string]any, path []any) {
+	t := dst.Type()
+	known := make(map[string]int, t.NumField())
+	for i := range t.NumField() {
+		if k := t.Field(i).Tag.Get("toml"); k != "" && k != "-" {
+			known[k] = i
+		}
+	}
+	for _, k := range sortedKeys(m) {
+		sub := append(append([]any(nil), path...), k)
+		i, ok := known[k]
+		if !ok {
+			w.unknown(t, k, sub)
+			continue
+		}
+		f := t.Field(i)
+		maxLen := 0
+		if s := f.Tag.Get("max"); s != "" {
+			maxLen, _ = strconv.Atoi(s)
+		}
+		w.valueMax(dst.Field(i), m[k], sub, maxLen)
+	}
+}
+
+// unknown reports key k of a table of type t at path, with a suggestion.
+func (w *walker) unknown(t reflect.Type, k string, path []any) {
+	keys := structKeys(t)
+	hint := ""
+	if s := Closest(k, keys); s != "" {
+		hint = fmt.Sprintf("; did you mean %q?", s)
+	} else if len(keys) > 0 {
+		hint = "; the keys allowed here are " + strings.Join(keys, ", ")
+	}
+	msg := fmt.Sprintf("unknown key %q", k)
+	if tl := tableLabel(Path(path[:len(path)-1]...)); tl != "" {
+		msg += " in " + tl
+	}
+	w.others = append(w.others, Problem{Kind: UnknownKey, Pos: w.pos(path), Msg: msg + hint})
+}
+
+// checkLen reports a string longer than its limit.
+func (w *walker) checkLen(s string, path []any, maxLen int) {
+	if maxLen <= 0 {
+		maxLen = MaxText
+	}
+	if len(s) <= maxLen {
+		return
+	}
+	p := Path(path...)
+	what := "text"
+	if maxLen < MaxText {
+		what = "a name"
+	}
+	w.others = append(w.others, Problem{Kind: TooLong, Pos: w.ix.Nearest(p), Msg: fmt.Sprintf("%s is %d bytes long; the gate reads %s of at most %d bytes here: shorten it (a longer text belongs in a document the file points to)", displayKey(p), len(s), what, maxLen)})
+}
+
+// structKeys lists the keys a struct type declares, sorted.
+func structKeys(t reflect.Type) []string {
+	var keys []string
+	for i := range t.NumField() {
+		if k := t.Field(i).Tag.Get("toml"); k != "" && k != "-" {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func sortedKeys(m map[string]any) []string {
@@ -276,52 +425,6 @@ func describe(v any) string {
 
 // displayKey renders an index path for messages.
 func displayKey(p string) string { return "key " + strconv.Quote(p) }
-
-// unknownKeys turns the decoder's undecoded keys into problems at every place they
-// are written, with a suggestion. A key whose table is itself unknown is folded
-// into the table's problem.
-func unknownKeys(keys []toml.Key, ix *Index) []Problem {
-	unknown := map[string]bool{}
-	var probs []Problem
-	seen := map[string]bool{}
-	for _, k := range keys {
-		bare := k.String()
-		unknown[bare] = true
-		if parentUnknown(k, unknown) || seen[bare] {
-			continue
-		}
-		seen[bare] = true
-		parent := k[:len(k)-1]
-		name := k[len(k)-1]
-		hint := ""
-		if s := suggest(parent, name); s != "" {
-			hint = fmt.Sprintf("; did you mean %q?", s)
-		} else if known := knownKeys(parent); len(known) > 0 {
-			hint = "; the keys allowed here are " + strings.Join(known, ", ")
-		}
-		occ := ix.Occurrences(bare)
-		if len(occ) == 0 {
-			occ = []Occurrence{{Path: bare}}
-		}
-		for _, o := range occ {
-			msg := fmt.Sprintf("unknown key %q", name)
-			if t := tableLabel(parentPath(o.Path)); t != "" {
-				msg += " in " + t
-			}
-			probs = append(probs, Problem{Kind: UnknownKey, Pos: o.Pos, Msg: msg + hint})
-		}
-	}
-	return probs
-}
-
-func parentUnknown(k toml.Key, unknown map[string]bool) bool {
-	for i := len(k) - 1; i > 0; i-- {
-		if unknown[toml.Key(k[:i]).String()] {
-			return true
-		}
-	}
-	return false
-}
 
 // tableLabel names the table an index path is in: [support], or [[rdps]] #2 for
 // the second element of an array of tables.

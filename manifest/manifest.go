@@ -3,7 +3,19 @@
 // index of where every key is written so that the checks can position their findings.
 package manifest
 
-import "time"
+import (
+	"time"
+
+	"github.com/cra-gate/cra-gate/internal/tomlscan"
+)
+
+// Pos is a 1-based line and column in cra.toml (bytes, as the TOML parser
+// counts); the zero Pos means the file as a whole.
+type Pos = tomlscan.Pos
+
+// Path joins key segments into an index path; ints become array indices:
+// Path("rdps", 1, "functions") is "rdps[1].functions".
+func Path(segs ...any) string { return tomlscan.Path(segs...) }
 
 // SchemaVersion is the cra.toml schema this gate understands.
 const SchemaVersion = 1
@@ -24,19 +36,19 @@ type Manifest struct {
 	File string `toml:"-"`
 	// Lines holds the source, one entry per line, without line ends.
 	Lines []string `toml:"-"`
-	index *Index
+	index *tomlscan.Index
 }
 
 // Product is the product with digital elements.
 type Product struct {
-	Name                string     `toml:"name"`
-	Manufacturer        string     `toml:"manufacturer"`
+	Name                string     `toml:"name" max:"256"`
+	Manufacturer        string     `toml:"manufacturer" max:"256"`
 	Version             string     `toml:"version"`
 	Description         string     `toml:"description"`
 	Class               string     `toml:"class"`
 	Conformity          string     `toml:"conformity"`
 	PlacedOnMarket      *time.Time `toml:"placed_on_market"`
-	Functions           []string   `toml:"functions"`
+	Functions           []string   `toml:"functions" max:"256"`
 	SBOM                []string   `toml:"sbom"`
 	Source              string     `toml:"source"`
 	HarmonisedStandards bool       `toml:"harmonised_standards"`
@@ -69,11 +81,11 @@ type Reporting struct {
 
 // RDPS is a remote data processing solution (Article 3(2)).
 type RDPS struct {
-	Name        string   `toml:"name"`
+	Name        string   `toml:"name" max:"256"`
 	DevelopedBy string   `toml:"developed_by"`
 	Hosting     string   `toml:"hosting"`
 	OperatedBy  string   `toml:"operated_by"`
-	Functions   []string `toml:"functions"`
+	Functions   []string `toml:"functions" max:"256"`
 	Rationale   string   `toml:"rationale"`
 	SBOM        []string `toml:"sbom"`
 	Source      string   `toml:"source"`
@@ -82,10 +94,10 @@ type RDPS struct {
 // ThirdParty is a service the product relies on that the manufacturer did not
 // design or commission.
 type ThirdParty struct {
-	Name         string   `toml:"name"`
+	Name         string   `toml:"name" max:"256"`
 	Kind         string   `toml:"kind"`
 	DevelopedBy  string   `toml:"developed_by"`
-	Functions    []string `toml:"functions"`
+	Functions    []string `toml:"functions" max:"256"`
 	Rationale    string   `toml:"rationale"`
 	DueDiligence []string `toml:"due_diligence"`
 	Evidence     []string `toml:"evidence"`
@@ -93,9 +105,9 @@ type ThirdParty struct {
 
 // Excluded is a service the manufacturer ruled out of scope, with the reason.
 type Excluded struct {
-	Name      string   `toml:"name"`
+	Name      string   `toml:"name" max:"256"`
 	Reason    string   `toml:"reason"`
-	Functions []string `toml:"functions"`
+	Functions []string `toml:"functions" max:"256"`
 	Rationale string   `toml:"rationale"`
 }
 

@@ -1,6 +1,7 @@
-package manifest
+package tomlscan
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -31,7 +32,10 @@ func TestIndexPositions(t *testing.T) {
 		`x = 1'''`,                   // 22
 		`after = "esc \" quote = 1"`, // 23
 	}, "\r\n")
-	ix := BuildIndex([]byte(src))
+	ix, err := Scan([]byte(src), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	want := map[string]Pos{
 		"schema":                            {2, 1},
 		"product":                           {3, 1},
@@ -69,9 +73,6 @@ func TestIndexPositions(t *testing.T) {
 			}
 		}
 	}
-	if occ := ix.Occurrences("rdps.name"); len(occ) != 2 || occ[1].Path != "rdps[1].name" {
-		t.Errorf("Occurrences(rdps.name) = %+v", occ)
-	}
 	if p := ix.Nearest("rdps[0].rationale"); p != (Pos{9, 1}) {
 		t.Errorf("Nearest falls back to the entry header: got %v", p)
 	}
@@ -81,7 +82,7 @@ func TestIndexPositions(t *testing.T) {
 }
 
 func TestIndexNonASCIIColumns(t *testing.T) {
-	ix := BuildIndex([]byte("[product]\nname = \"Schloß\"; \ndescription = \"ü\" ; x = 1\n\"ключ\" = 1\n"))
+	ix, _ := Scan([]byte("[product]\nname = \"Schloß\"; \ndescription = \"ü\" ; x = 1\n\"ключ\" = 1\n"), Limits{})
 	if p, _ := ix.Lookup(`product."ключ"`); p != (Pos{4, 1}) {
 		t.Errorf("quoted unicode key: %v", p)
 	}
@@ -91,13 +92,78 @@ func TestPathRoundTrip(t *testing.T) {
 	if got := Path("rdps", 2, "functions"); got != "rdps[2].functions" {
 		t.Fatal(got)
 	}
-	if got := parentPath("rdps[2].functions"); got != "rdps[2]" {
+	if got := Parent("rdps[2].functions"); got != "rdps[2]" {
 		t.Fatal(got)
 	}
-	if got := parentPath("rdps[2]"); got != "rdps" {
+	if got := Parent("rdps[2]"); got != "rdps" {
 		t.Fatal(got)
 	}
-	if got := parentPath(`a."b.c".d`); got != `a."b.c"` {
+	if got := Parent(`a."b.c".d`); got != `a."b.c"` {
 		t.Fatal(got)
+	}
+}
+
+// TestLimits: each limit stops the scan at the first place the document
+// exceeds it, with its position, and the documents that took the TOML decoder
+// minutes are refused here in a single linear pass.
+func TestLimits(t *testing.T) {
+	lim := Limits{MaxDepth: 8, MaxKeys: 100, MaxItems: 50, MaxKeyLen: 64, MaxPathBytes: 4096}
+	cases := []struct {
+		name, src string
+		pos       Pos
+		what      string
+	}{
+		{"dotted key", "ok = 1\nx." + strings.Repeat("a.", 20000) + "b = 1\n", Pos{2, 17}, "nested more than 8 deep"},
+		{"inline tables", "a = " + strings.Repeat("{b=", 16000) + "1" + strings.Repeat("}", 16000) + "\n", Pos{1, 27}, "nested more than 8 deep"},
+		{"arrays", "a = " + strings.Repeat("[", 16000) + strings.Repeat("]", 16000) + "\n", Pos{1, 13}, "nested more than 8 deep"},
+		{"table header", "[" + strings.Repeat("t.", 9) + "x]\n", Pos{1, 18}, "nested more than 8 deep"},
+		{"keys", keysDoc(101), Pos{101, 1}, "more than 100 keys"},
+		{"items", "f = [" + strings.Repeat(`"x",`, 51) + "]\n", Pos{1, 206}, "more than 50 items"},
+		{"array of tables", strings.Repeat("[[rdps]]\n", 51), Pos{51, 1}, "more than 50 [[rdps]]"},
+		{"key length", strings.Repeat("k", 65) + " = 1\n", Pos{1, 1}, "longer than 64 bytes"},
+		{"path bytes", "[" + strings.Repeat("h", 60) + "." + strings.Repeat("i", 60) + "]\n" + keysDoc(60), Pos{33, 1}, "longer than 4096 bytes in all"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Scan([]byte(tc.src), lim)
+			le, ok := err.(*LimitError)
+			if !ok {
+				t.Fatalf("err = %v, want a *LimitError", err)
+			}
+			if !strings.Contains(le.What, tc.what) || le.Pos != tc.pos {
+				t.Errorf("got %q at %v, want %q at %v", le.What, le.Pos, tc.what, tc.pos)
+			}
+		})
+	}
+	// Within the limits nothing is refused.
+	if _, err := Scan([]byte("[a.b]\nc.d = [[1, [2]], {g = {h = 1}}]\n"+keysDoc(40)), lim); err != nil {
+		t.Errorf("a document within the limits: %v", err)
+	}
+}
+
+func keysDoc(n int) string {
+	var b strings.Builder
+	for i := range n {
+		b.WriteString("k" + strconv.Itoa(i) + " = 1\n")
+	}
+	return b.String()
+}
+
+// BenchmarkScanBombs scans the documents that cost the TOML decoder seconds
+// to minutes, next to a plain document of the same size.
+func BenchmarkScanBombs(b *testing.B) {
+	lim := Limits{MaxDepth: 8, MaxKeys: 10000, MaxItems: 1000, MaxKeyLen: 128, MaxPathBytes: 8 << 20}
+	docs := map[string]string{
+		"dotted-20000":  "x." + strings.Repeat("a.", 20000) + "b = 1\n",
+		"inline-16000":  "a = " + strings.Repeat("{b=", 16000) + "1" + strings.Repeat("}", 16000) + "\n",
+		"baseline-keys": keysDoc(4000),
+	}
+	for name, src := range docs {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(src)))
+			for b.Loop() {
+				Scan([]byte(src), lim)
+			}
+		})
 	}
 }
