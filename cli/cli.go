@@ -238,6 +238,7 @@ func Evaluate(dir, config string, opt checks.Options) (*finding.Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer r.Close()
 	return checks.Run(r, config, opt)
 }
 

@@ -8,7 +8,30 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/cra-gate/cra-gate/internal/tomlscan"
 )
+
+// The shape limits of Cargo.toml and Cargo.lock, checked in one linear scan
+// before the TOML decoder runs (whose time grows with the square of key depth).
+// Real manifests stay far below: a Cargo.toml nests 5 deep at most
+// (target.'cfg(...)'.dependencies.crate.features), a Cargo.lock of a large
+// workspace lists a few thousand [[package]] tables.
+var (
+	cargoTomlLimits = tomlscan.Limits{MaxDepth: 12, MaxKeys: 20000, MaxItems: 10000, MaxKeyLen: 1024, MaxPathBytes: 8 << 20}
+	cargoLockLimits = tomlscan.Limits{MaxDepth: 6, MaxKeys: 400000, MaxItems: 50000, MaxKeyLen: 1024, MaxPathBytes: 64 << 20}
+)
+
+// scanTOML scans a Cargo file within its limits, returning its key index or
+// a *ParseError at the first limit exceeded.
+func scanTOML(name string, data []byte, lim tomlscan.Limits) (*tomlscan.Index, error) {
+	ix, err := tomlscan.Scan(data, lim)
+	var le *tomlscan.LimitError
+	if errors.As(err, &le) {
+		return nil, &ParseError{File: name, Line: le.Pos.Line, Col: le.Pos.Col, Msg: "has " + le.What + ", more than the gate reads; its dependencies were not compared with the SBOM", Err: err}
+	}
+	return ix, nil
+}
 
 // ParseCargoToml returns the dependencies a Cargo.toml declares, with their
 // requirements as versions ([ParseCargo] adds exact versions from
@@ -29,12 +52,22 @@ func ParseCargo(name string, data []byte, lockName string, lockData []byte) ([]D
 // twice with one requirement, as for target-specific features, is reported
 // once, preferring the unconditional, non-dev declaration.
 func (o Options) ParseCargo(name string, data []byte, lockName string, lockData []byte) ([]Dependency, error) {
+	ix, err := scanTOML(name, data, cargoTomlLimits)
+	if err != nil {
+		return nil, err
+	}
 	var doc map[string]any
 	if _, err := toml.Decode(string(data), &doc); err != nil {
 		return nil, tomlErr(name, data, err)
 	}
-	lines := tomlKeyLines(data)
-	lineOf := func(p ...string) int { return lines[strings.Join(p, "\x00")] }
+	lineOf := func(p ...string) int {
+		segs := make([]any, len(p))
+		for i, s := range p {
+			segs[i] = s
+		}
+		pos, _ := ix.Lookup(tomlscan.Path(segs...))
+		return pos.Line
+	}
 
 	type table struct {
 		path []string
@@ -191,16 +224,20 @@ func applyCargoLock(deps []Dependency, name string, data []byte, pkgName, pkgVer
 			Dependencies []string `toml:"dependencies"`
 		} `toml:"package"`
 	}
+	if _, err := scanTOML(name, data, cargoLockLimits); err != nil {
+		return err
+	}
 	if _, err := toml.Decode(string(data), &lock); err != nil {
 		return tomlErr(name, data, err)
 	}
-	locked := map[string][]string{} // normalised name → distinct versions
+	locked := map[string]map[string]bool{} // normalised name → distinct versions
 	rootIdx := -1
 	for i, p := range lock.Package {
 		n := cargoNorm(p.Name)
-		if !slices.Contains(locked[n], p.Version) {
-			locked[n] = append(locked[n], p.Version)
+		if locked[n] == nil {
+			locked[n] = map[string]bool{}
 		}
+		locked[n][p.Version] = true
 		if pkgName != "" && p.Name == pkgName && p.Source == "" &&
 			(rootIdx < 0 || p.Version == pkgVersion) {
 			rootIdx = i
@@ -230,7 +267,9 @@ func applyCargoLock(deps []Dependency, name string, data []byte, pkgName, pkgVer
 		if rv := rootVer[n]; rv != "" && !ambiguous[n] {
 			v = rv
 		} else if vs := locked[n]; len(vs) == 1 && !ambiguous[n] {
-			v = vs[0]
+			for only := range vs {
+				v = only
+			}
 		}
 		if v != "" {
 			deps[i].Version, deps[i].Pinned = v, true
@@ -279,114 +318,4 @@ func lookup(doc map[string]any, path ...string) any {
 		cur = m[p]
 	}
 	return cur
-}
-
-// tomlKeyLines maps every key path (joined by NUL) defined in a TOML file to
-// the first line that defines it or a key below it, from table headers and
-// key = value lines. It is a best-effort line finder for messages; content
-// inside multi-line strings and arrays is skipped or ignored.
-func tomlKeyLines(data []byte) map[string]int {
-	lines := map[string]int{}
-	record := func(p []string, from, line int) {
-		for i := max(from, 1); i <= len(p); i++ {
-			k := strings.Join(p[:i], "\x00")
-			if _, ok := lines[k]; !ok {
-				lines[k] = line
-			}
-		}
-	}
-	var cur []string
-	openString := ""
-	for i, raw := range strings.Split(string(data), "\n") {
-		n := i + 1
-		if openString != "" {
-			if strings.Count(raw, openString)%2 == 1 {
-				openString = ""
-			}
-			continue
-		}
-		t := strings.TrimSpace(raw)
-		if t == "" || t[0] == '#' {
-			continue
-		}
-		if t[0] == '[' {
-			inner, array := t[1:], false
-			if strings.HasPrefix(inner, "[") {
-				inner, array = inner[1:], true
-			}
-			keys, rest, ok := parseDottedKey(inner)
-			if !ok || !strings.HasPrefix(rest, "]") {
-				cur = nil
-				continue
-			}
-			cur = keys
-			if !array {
-				record(keys, 1, n)
-			}
-			continue
-		}
-		keys, rest, ok := parseDottedKey(t)
-		if !ok || !strings.HasPrefix(rest, "=") {
-			continue
-		}
-		full := append(slices.Clone(cur), keys...)
-		record(full, len(cur)+1, n)
-		for _, d := range []string{`"""`, `'''`} {
-			if strings.Count(rest, d)%2 == 1 {
-				openString = d
-				break
-			}
-		}
-	}
-	return lines
-}
-
-// parseDottedKey reads a TOML dotted key (bare, "basic" or 'literal' parts)
-// from the start of s and returns its parts and the text after it.
-func parseDottedKey(s string) (keys []string, rest string, ok bool) {
-	for {
-		s = strings.TrimLeft(s, " \t")
-		if s == "" {
-			return nil, "", false
-		}
-		switch s[0] {
-		case '"':
-			var b strings.Builder
-			i := 1
-			for ; i < len(s) && s[i] != '"'; i++ {
-				if s[i] == '\\' && i+1 < len(s) {
-					i++
-				}
-				b.WriteByte(s[i])
-			}
-			if i >= len(s) {
-				return nil, "", false
-			}
-			keys = append(keys, b.String())
-			s = s[i+1:]
-		case '\'':
-			end := strings.IndexByte(s[1:], '\'')
-			if end < 0 {
-				return nil, "", false
-			}
-			keys = append(keys, s[1:1+end])
-			s = s[end+2:]
-		default:
-			i := 0
-			for i < len(s) && (s[i] == '_' || s[i] == '-' || s[i] >= '0' && s[i] <= '9' ||
-				s[i] >= 'a' && s[i] <= 'z' || s[i] >= 'A' && s[i] <= 'Z') {
-				i++
-			}
-			if i == 0 {
-				return nil, "", false
-			}
-			keys = append(keys, s[:i])
-			s = s[i:]
-		}
-		s = strings.TrimLeft(s, " \t")
-		if !strings.HasPrefix(s, ".") {
-			return keys, s, true
-		}
-		s = s[1:]
-	}
 }

@@ -210,23 +210,35 @@ func TestParseCargoErrors(t *testing.T) {
 	}
 }
 
-func TestTomlKeyLines(t *testing.T) {
-	src := "a = \"\"\"\nfake = 1\n\"\"\"\n[x . \"y.z\"]\nk.'l' = 2 # c\n[[arr]]\nq = 1\n"
-	got := tomlKeyLines([]byte(src))
-	for k, want := range map[string]int{"a": 1, "x\x00y.z": 4, "x\x00y.z\x00k\x00l": 5, "x": 4} {
-		if got[k] != want {
-			t.Errorf("line of %q = %d, want %d", k, got[k], want)
-		}
-	}
-	if _, ok := got["fake"]; ok {
-		t.Error("a key inside a multi-line string was recorded")
-	}
-}
-
 func fmtDeps(ds []Dependency) string {
 	var b strings.Builder
 	for _, d := range ds {
 		fmt.Fprintf(&b, "  %+v\n", d)
 	}
 	return b.String()
+}
+
+// TestCargoShapeBombs: the Cargo.toml that took 136 s and 23 GB (one dotted
+// key of 40,000 segments) is refused by the linear scan before the decoder
+// sees it; so is a Cargo.lock beyond its limits. A Cargo.lock locking one
+// crate at many versions is read in linear time.
+func TestCargoShapeBombs(t *testing.T) {
+	bomb := "[package]\nname = \"x\"\n[dependencies]\nserde = \"1\"\nx." + strings.Repeat("a.", 40000) + "b = 1\n"
+	_, err := ParseCargoToml("Cargo.toml", []byte(bomb))
+	var pe *ParseError
+	if !errors.As(err, &pe) || pe.Line != 5 || !strings.Contains(pe.Msg, "nested more than 12 deep") {
+		t.Fatalf("err = %v", err)
+	}
+	deep := "[[package]]\nname = \"a\"\nversion = \"1.0.0\"\nx = " + strings.Repeat("{b=", 20000) + "1" + strings.Repeat("}", 20000) + "\n"
+	if _, err := ParseCargo("Cargo.toml", []byte("[dependencies]\na = \"1\"\n"), "Cargo.lock", []byte(deep)); !errors.As(err, &pe) || pe.File != "Cargo.lock" {
+		t.Fatalf("Cargo.lock bomb: err = %v", err)
+	}
+	var lock strings.Builder
+	for i := range 30000 {
+		fmt.Fprintf(&lock, "[[package]]\nname = \"serde\"\nversion = \"1.0.%d\"\n", i)
+	}
+	ds, err := ParseCargo("Cargo.toml", []byte("[dependencies]\nserde = \"1\"\n"), "Cargo.lock", []byte(lock.String()))
+	if err != nil || len(ds) != 1 || ds[0].Pinned {
+		t.Fatalf("many versions of one crate: %+v, %v (ambiguous, so not pinned)", ds, err)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"strings"
 )
 
 // Ecosystems, spelled as purl types.
@@ -80,18 +81,57 @@ func parseErr(file string, line int, format string, args ...any) *ParseError {
 	return &ParseError{File: file, Line: line, Msg: fmt.Sprintf(format, args...)}
 }
 
+// Reader reads a repository file of at most limit bytes (repo.Repo does, for
+// the gate). A file that does not exist is an error matching fs.ErrNotExist.
+type Reader interface {
+	ReadFile(path string, limit int64) ([]byte, error)
+}
+
+// The largest manifest of each kind Find reads. A dependency manifest is
+// written by whoever opens a pull request: the limits are well above real
+// files (the largest lockfiles of big monorepos are a few MiB) and bound the
+// time and memory their parse takes. A larger file is an error naming it and
+// its limit; its dependencies are not compared.
+const (
+	MaxGoMod        = 4 << 20
+	MaxPackageLock  = 32 << 20 // package-lock.json, npm-shrinkwrap.json
+	MaxPackageJSON  = 4 << 20
+	MaxCargoToml    = 1 << 20
+	MaxCargoLock    = 8 << 20
+	MaxRequirements = 4 << 20
+)
+
+// maxSize is the limit for a manifest's base name.
+func maxSize(base string) int64 {
+	switch base {
+	case "go.mod":
+		return MaxGoMod
+	case "package-lock.json", "npm-shrinkwrap.json":
+		return MaxPackageLock
+	case "package.json":
+		return MaxPackageJSON
+	case "Cargo.toml":
+		return MaxCargoToml
+	case "Cargo.lock":
+		return MaxCargoLock
+	}
+	return MaxRequirements
+}
+
 // Find reads the dependency manifests directly in dir, a slash path within
-// fsys ("." for its root), with default Options.
-func Find(fsys fs.FS, dir string) (Result, error) {
-	return Options{}.Find(fsys, dir)
+// the repository ("." for its root), with default Options.
+func Find(r Reader, dir string) (Result, error) {
+	return Options{}.Find(r, dir)
 }
 
 // Find reads go.mod, npm-shrinkwrap.json or package-lock.json (package.json
 // beside a v1 lock or alone), Cargo.toml (with Cargo.lock) and
 // requirements.txt directly in dir. Missing files are skipped. On errors it
 // still returns what the other manifests gave, with the errors joined.
-// Dependency.Manifest is the file's slash path within fsys.
-func (o Options) Find(fsys fs.FS, dir string) (Result, error) {
+// Dependency.Manifest is the file's slash path within the repository. Each
+// file is read once, within its limit (MaxGoMod, ...); a file that cannot be
+// read is a *ParseError naming it.
+func (o Options) Find(r Reader, dir string) (Result, error) {
 	var res Result
 	if dir == "" {
 		dir = "."
@@ -103,10 +143,11 @@ func (o Options) Find(fsys fs.FS, dir string) (Result, error) {
 	var errs []error
 	read := func(base string) (string, []byte, bool) {
 		name := path.Join(dir, base)
-		data, err := fs.ReadFile(fsys, name)
+		limit := maxSize(base)
+		data, err := r.ReadFile(name, limit)
 		if err != nil {
 			if !errors.Is(err, fs.ErrNotExist) {
-				errs = append(errs, err)
+				errs = append(errs, readErr(name, limit, err))
 			}
 			return name, nil, false
 		}
@@ -155,6 +196,20 @@ func (o Options) Find(fsys fs.FS, dir string) (Result, error) {
 		add(ParseRequirements(name, data))
 	}
 	return res, errors.Join(errs...)
+}
+
+// readErr describes a manifest that could not be read, without the path the
+// reader puts first.
+func readErr(name string, limit int64, err error) *ParseError {
+	var tl interface{ TooLarge() int64 }
+	if errors.As(err, &tl) {
+		return &ParseError{File: name, Msg: fmt.Sprintf("is %d bytes, more than the %d MiB the gate reads of a %s; its dependencies were not compared with the SBOM", tl.TooLarge(), limit>>20, path.Base(name)), Err: err}
+	}
+	msg := err.Error()
+	if q := fmt.Sprintf("%q ", name); strings.HasPrefix(msg, q) {
+		msg = strings.TrimPrefix(msg, q)
+	}
+	return &ParseError{File: name, Msg: msg, Err: err}
 }
 
 // lineCol converts a byte offset in data to a 1-based line and column.

@@ -20,7 +20,7 @@ func TestFind(t *testing.T) {
 		"sub/go.mod":           {Data: []byte("module sub\nrequire a.example/nested v1.0.0\n")},
 		"sub/requirements.txt": {Data: []byte("nested==1\n")},
 	}
-	res, err := Find(fsys, ".")
+	res, err := Find(readerOf(fsys), ".")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestFind(t *testing.T) {
 		t.Errorf("dependencies per ecosystem %v, want %v", count, want)
 	}
 
-	sub, err := Find(fsys, "sub")
+	sub, err := Find(readerOf(fsys), "sub")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func TestFindNPMFallbacks(t *testing.T) {
 		}, []string{"npm-shrinkwrap.json"}, []string{"a@1.0.0"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res, err := Find(tc.fsys, "")
+			res, err := Find(readerOf(tc.fsys), "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -96,7 +96,7 @@ func TestFindErrors(t *testing.T) {
 		"Cargo.toml":       {Data: []byte("[dependencies]\nserde = \"1\"\n")},
 		"Cargo.lock":       {Data: []byte("[[package]\n")},
 	}
-	res, err := Find(fsys, ".")
+	res, err := Find(readerOf(fsys), ".")
 	if err == nil {
 		t.Fatal("no error for a malformed go.mod and Cargo.lock")
 	}
@@ -110,20 +110,53 @@ func TestFindErrors(t *testing.T) {
 	}
 
 	for _, dir := range []string{"../up", "/abs"} {
-		if _, err := Find(fsys, dir); err == nil {
+		if _, err := Find(readerOf(fsys), dir); err == nil {
 			t.Errorf("no error for folder %q outside the FS", dir)
 		}
 	}
-	if res, err := Find(fstest.MapFS{"a/go.mod": {Data: []byte("module a\nrequire x.y/z v1.0.0\n")}}, "a/"); err != nil || len(res.Deps) != 1 {
+	if res, err := Find(readerOf(fstest.MapFS{"a/go.mod": {Data: []byte("module a\nrequire x.y/z v1.0.0\n")}}), "a/"); err != nil || len(res.Deps) != 1 {
 		t.Errorf("folder with a trailing slash: %+v, %v", res, err)
 	}
-	res, err = Find(fstest.MapFS{}, "absent")
+	res, err = Find(readerOf(fstest.MapFS{}), "absent")
 	if err != nil || len(res.Deps) != 0 || len(res.Manifests) != 0 {
 		t.Errorf("empty folder: %+v, %v", res, err)
 	}
 	// A read failure other than absence is reported.
-	_, err = Find(fstest.MapFS{"go.mod/x": {Data: []byte("dir")}}, ".")
+	_, err = Find(readerOf(fstest.MapFS{"go.mod/x": {Data: []byte("dir")}}), ".")
 	if err == nil || errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("go.mod as a folder: %v, want a read error", err)
+	}
+}
+
+// mapReader reads an fstest.MapFS as Find's Reader.
+type mapReader struct{ fsys fs.FS }
+
+func readerOf(fsys fs.FS) Reader { return mapReader{fsys} }
+
+type tooLarge struct{ size int64 }
+
+func (e tooLarge) Error() string   { return "too large" }
+func (e tooLarge) TooLarge() int64 { return e.size }
+
+func (r mapReader) ReadFile(name string, limit int64) ([]byte, error) {
+	data, err := fs.ReadFile(r.fsys, name)
+	if err == nil && int64(len(data)) > limit {
+		return nil, tooLarge{int64(len(data))}
+	}
+	return data, err
+}
+
+// TestFindBounded: a manifest over its limit is an error naming the file and
+// the limit, and is not parsed (a 3 GB go.mod once took 22 s and 3.1 GB, and
+// the gate passed).
+func TestFindBounded(t *testing.T) {
+	big := "module m\n" + strings.Repeat("// padding\n", MaxGoMod/11+1)
+	res, err := Find(readerOf(fstest.MapFS{"go.mod": {Data: []byte(big)}, "requirements.txt": {Data: []byte("Django==4.2.9\n")}}), ".")
+	var pe *ParseError
+	if !errors.As(err, &pe) || pe.File != "go.mod" || !strings.Contains(pe.Msg, "more than the 4 MiB the gate reads of a go.mod") {
+		t.Fatalf("err = %v", err)
+	}
+	if len(res.Deps) != 1 || res.Deps[0].Name != "Django" {
+		t.Errorf("the other manifests are still read: %+v", res.Deps)
 	}
 }

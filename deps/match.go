@@ -18,8 +18,15 @@ type Component struct {
 // Mismatch is a dependency the SBOM lists at other versions only.
 type Mismatch struct {
 	Dependency
-	SBOMVersions []string // distinct versions listed under its name, in SBOM order
+	// SBOMVersions holds the first MaxListedVersions distinct versions listed
+	// under its name, in SBOM order; SBOMVersionCount counts them all.
+	SBOMVersions     []string
+	SBOMVersionCount int
 }
+
+// MaxListedVersions bounds Mismatch.SBOMVersions, so that a name listed at
+// thousands of versions costs its count, not a copy per dependency.
+const MaxListedVersions = 5
 
 // Drift is how the SBOM disagrees with the declared dependencies.
 type Drift struct {
@@ -71,20 +78,34 @@ func Match(deps []Dependency, comps []Component) Drift {
 			if d.Condition != "" && satisfied[groupKey(d)] {
 				continue
 			}
-			m := Mismatch{Dependency: d}
-			seen := map[string]bool{}
-			for _, e := range found[i] {
-				for _, v := range e.list {
-					if !seen[v] {
-						seen[v] = true
-						m.SBOMVersions = append(m.SBOMVersions, v)
-					}
-				}
-			}
-			dr.Mismatched = append(dr.Mismatched, m)
+			dr.Mismatched = append(dr.Mismatched, mismatch(d, found[i]))
 		}
 	}
 	return dr
+}
+
+// mismatch lists the versions the hits give d: the first MaxListedVersions
+// and the count. A dependency has one hit, or two (the module and its
+// replacement): the count adds up their distinct versions.
+func mismatch(d Dependency, hits []*entry) Mismatch {
+	m := Mismatch{Dependency: d}
+	seen := map[string]bool{}
+	for i, e := range hits {
+		if i > 0 && e == hits[0] {
+			continue // the replacement is the module itself
+		}
+		m.SBOMVersionCount += len(e.list)
+		for _, v := range e.list {
+			if len(m.SBOMVersions) == MaxListedVersions {
+				break
+			}
+			if !seen[v] {
+				seen[v] = true
+				m.SBOMVersions = append(m.SBOMVersions, v)
+			}
+		}
+	}
+	return m
 }
 
 func groupKey(d Dependency) string {

@@ -145,8 +145,28 @@ func TestMatchManyVersions(t *testing.T) {
 	if len(dr.Missing) != 0 || len(dr.Mismatched) != 1 || dr.Mismatched[0].Version != "4.3.0" {
 		t.Fatalf("got %+v, want only 4.3.0 mismatched", dr)
 	}
-	if v := dr.Mismatched[0].SBOMVersions; len(v) != 20 || v[0] != "4.3.20" || v[1] != "4.3.1" || v[19] != "4.3.2" {
-		t.Errorf("SBOM versions %v, want the 20 distinct ones in SBOM order", v)
+	m := dr.Mismatched[0]
+	if v := m.SBOMVersions; len(v) != MaxListedVersions || v[0] != "4.3.20" || v[1] != "4.3.1" || v[4] != "4.3.17" || m.SBOMVersionCount != 20 {
+		t.Errorf("SBOM versions %v (%d in all), want the first 5 of the 20 distinct ones in SBOM order", v, m.SBOMVersionCount)
+	}
+}
+
+// TestMatchVersionBomb is the regression test for drift that copied every
+// SBOM version into every mismatch (10,000 pins of one name against 10,000
+// versions: 32 s and 4.2 GB): each mismatch now costs its first versions and
+// a count.
+func TestMatchVersionBomb(t *testing.T) {
+	const n = 20000
+	comps := make([]Component, n)
+	ds := make([]Dependency, n)
+	for i := range n {
+		comps[i] = Component{Purl: fmt.Sprintf("pkg:pypi/requests@%d.0.0", i)}
+		ds[i] = pinned(PyPI, "requests", fmt.Sprintf("%d.1.0", i))
+		ds[i].Manifest = "requirements.txt"
+	}
+	dr := Match(ds, comps)
+	if len(dr.Mismatched) != n || dr.Mismatched[n-1].SBOMVersionCount != n || len(dr.Mismatched[n-1].SBOMVersions) != MaxListedVersions {
+		t.Fatalf("got %d mismatches, last %+v", len(dr.Mismatched), dr.Mismatched[n-1].SBOMVersionCount)
 	}
 }
 

@@ -1,8 +1,27 @@
-// Package repo is the gate's only door to the repository's files. Paths named in
-// cra.toml are relative to the repository root and must stay inside it after
-// symbolic links are resolved: absolute paths, ".." escapes and links pointing
-// outside are refused, so nothing outside the repository is ever read or printed.
-// Reads are bounded.
+// Package repo is the gate's only door to the repository's files. Every read
+// of a file the repository holds (cra.toml, SBOMs, policies, security.txt,
+// dependency manifests, documents) goes through it, and on a pull request
+// every one of those bytes is written by whoever opened it. So the door:
+//
+//   - is confined: the repository is opened as an os.Root, paths named in
+//     cra.toml are relative to it, and absolute paths, ".." escapes and
+//     symbolic links that point outside are refused; nothing outside is read
+//     or printed;
+//   - keeps out of .git: a path with a segment ".git" (in any case, and the
+//     Windows spellings ".git." and "git~1") is refused, and symbolic links
+//     are resolved here, one segment at a time, so that none leads into it:
+//     the checkout's credentials live in .git/config;
+//   - never blocks: a FIFO, socket, device or folder where a file belongs is
+//     refused from its lstat, before any open; the open itself is
+//     non-blocking, and the opened file must be the regular file that was
+//     checked (same device and inode), so a file swapped after the check is
+//     refused too;
+//   - refuses hard links: a regular file with more than one link may be a
+//     second name of a file outside the repository, which no path check can
+//     tell apart from the original;
+//   - is bounded: every read names its limit, and a larger file is an error
+//     that says so;
+//   - speaks in repository paths: no error carries an absolute host path.
 package repo
 
 import (
@@ -16,12 +35,24 @@ import (
 	"strings"
 )
 
+// Limits of paths named in cra.toml.
+const (
+	// MaxPathLen bounds a repository path, in bytes.
+	MaxPathLen = 1024
+	// MaxSegments bounds the segments of a path, symbolic links expanded.
+	MaxSegments = 64
+	// maxLinks bounds the symbolic links followed while resolving one path.
+	maxLinks = 40
+)
+
 // Repo is a repository root on disk.
 type Repo struct {
-	root string // absolute, symlinks resolved
+	root *os.Root
+	abs  string // absolute path with symbolic links resolved; only to map absolute link targets
 }
 
-// Open checks that dir is a readable directory and returns it as a Repo.
+// Open checks that dir is a readable directory and opens it as a Repo. dir is
+// the operator's (a flag, the Action's path input), not the repository's.
 func Open(dir string) (*Repo, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -38,37 +69,56 @@ func Open(dir string) (*Repo, error) {
 	if !fi.IsDir() {
 		return nil, fmt.Errorf("repository %s is not a directory", dir)
 	}
-	f, err := os.Open(real)
+	root, err := os.OpenRoot(real)
 	if err != nil {
 		return nil, fmt.Errorf("repository %s: %w", dir, unwrapPathError(err))
 	}
-	f.Close()
-	return &Repo{root: real}, nil
+	return &Repo{root: root, abs: real}, nil
 }
+
+// Close releases the repository's directory handle.
+func (r *Repo) Close() error { return r.root.Close() }
 
 func unwrapPathError(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
 	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
 	return err
 }
 
-// Root returns the repository's absolute path.
-func (r *Repo) Root() string { return r.root }
-
-// PathError says why a path named in cra.toml cannot be used.
+// PathError says why a path named in cra.toml cannot be used. Path is the
+// path as written, relative to the repository.
 type PathError struct {
 	Path   string
 	Reason string
-	// Outside is true when the path is refused because it leaves the repository
-	// (as opposed to simply not existing).
-	Outside bool
+	// Refused is true when the path is refused as unsafe: it leaves the
+	// repository, enters .git, or names something that is not a regular
+	// file where one belongs (as opposed to simply not existing).
+	Refused bool
 	// Missing is true when the path is inside the repository but does not exist.
 	Missing bool
 }
 
 func (e *PathError) Error() string { return fmt.Sprintf("%q %s", e.Path, e.Reason) }
+
+// Is makes a missing path match fs.ErrNotExist.
+func (e *PathError) Is(target error) bool { return target == fs.ErrNotExist && e.Missing }
+
+// IsGitSegment reports whether a path segment names git's metadata folder, as
+// any file system the repository may be checked out on would read it: ".git"
+// in any case, with trailing dots or spaces (Windows drops them), or its
+// 8.3 short name "git~1".
+func IsGitSegment(seg string) bool {
+	s := strings.TrimRight(seg, ". ")
+	return strings.EqualFold(s, ".git") || strings.EqualFold(seg, "git~1")
+}
+
+const gitReason = "is inside .git: the gate never reads git's metadata (it holds the checkout's credentials); name a file of the working tree"
 
 // Clean validates a repository-relative path lexically and returns it in clean
 // slash form ("docs/a.md"). It does not touch the disk.
@@ -76,92 +126,121 @@ func Clean(p string) (string, error) {
 	switch {
 	case strings.TrimSpace(p) == "":
 		return "", &PathError{Path: p, Reason: "is empty"}
+	case len(p) > MaxPathLen:
+		return "", &PathError{Path: p[:64] + "…", Reason: fmt.Sprintf("is %d bytes long; repository paths are at most %d", len(p), MaxPathLen), Refused: true}
 	case strings.ContainsRune(p, 0):
-		return "", &PathError{Path: p, Reason: "contains a NUL byte", Outside: true}
+		return "", &PathError{Path: p, Reason: "contains a NUL byte", Refused: true}
 	case strings.Contains(p, `\`):
-		return "", &PathError{Path: p, Reason: `uses backslashes: write repository paths with forward slashes`, Outside: true}
+		return "", &PathError{Path: p, Reason: `uses backslashes: write repository paths with forward slashes`, Refused: true}
 	case path.IsAbs(p) || filepath.IsAbs(p) || (len(p) >= 2 && p[1] == ':'):
-		return "", &PathError{Path: p, Reason: "is absolute: write it relative to the repository root", Outside: true}
+		return "", &PathError{Path: p, Reason: "is absolute: write it relative to the repository root", Refused: true}
 	}
 	c := path.Clean(p)
 	if c == ".." || strings.HasPrefix(c, "../") {
-		return "", &PathError{Path: p, Reason: "leaves the repository: write it relative to the repository root, without ..", Outside: true}
+		return "", &PathError{Path: p, Reason: "leaves the repository: write it relative to the repository root, without ..", Refused: true}
+	}
+	segs := strings.Split(c, "/")
+	if len(segs) > MaxSegments {
+		return "", &PathError{Path: p, Reason: fmt.Sprintf("has %d segments; repository paths have at most %d", len(segs), MaxSegments), Refused: true}
+	}
+	for _, s := range segs {
+		if IsGitSegment(s) {
+			return "", &PathError{Path: p, Reason: gitReason, Refused: true}
+		}
 	}
 	return c, nil
 }
 
-// Resolve returns the absolute on-disk path of a repository-relative path after
-// checking that it, and every symbolic link on the way, stays inside the
-// repository. A path that does not exist is a *PathError with Missing set.
+// Resolve checks a repository-relative path and returns it with every
+// symbolic link on the way resolved ("docs/SECURITY.md" for a SECURITY.md that
+// links there). A path that does not exist is a *PathError with Missing set;
+// one that leaves the repository or enters .git, with Refused set.
 func (r *Repo) Resolve(p string) (string, error) {
+	real, _, err := r.resolve(p)
+	return real, err
+}
+
+// resolve does Resolve's work and returns the lstat of what the path names.
+func (r *Repo) resolve(p string) (string, fs.FileInfo, error) {
 	c, err := Clean(p)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	joined := filepath.Join(r.root, filepath.FromSlash(c))
-	real, err := filepath.EvalSymlinks(joined)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			// A dangling link that points outside must still read as "outside".
-			if target, lerr := r.linkEscapes(c); lerr == nil && target {
-				return "", &PathError{Path: p, Reason: "is a symbolic link that points outside the repository", Outside: true}
-			}
-			return "", &PathError{Path: p, Reason: "does not exist in the repository", Missing: true}
-		}
-		return "", &PathError{Path: p, Reason: "cannot be read: " + unwrapPathError(err).Error()}
-	}
-	if !r.inside(real) {
-		return "", &PathError{Path: p, Reason: "is a symbolic link that points outside the repository", Outside: true}
-	}
-	return real, nil
-}
-
-// linkEscapes walks c component by component and reports whether a link on the
-// way points outside the repository.
-func (r *Repo) linkEscapes(c string) (bool, error) {
-	cur := r.root
-	for _, part := range strings.Split(c, "/") {
-		next := filepath.Join(cur, part)
-		fi, err := os.Lstat(next)
+	if c == "." {
+		fi, err := r.root.Stat(".")
 		if err != nil {
-			return false, err
+			return "", nil, &PathError{Path: p, Reason: "cannot be read: " + unwrapPathError(err).Error()}
 		}
-		if fi.Mode()&fs.ModeSymlink != 0 {
-			target, err := os.Readlink(next)
-			if err != nil {
-				return false, err
-			}
-			if !filepath.IsAbs(target) {
-				target = filepath.Join(cur, target)
-			}
-			if !r.inside(filepath.Clean(target)) {
-				return true, nil
-			}
-			next = filepath.Clean(target)
-		}
-		cur = next
+		return ".", fi, nil
 	}
-	return false, nil
-}
-
-func (r *Repo) inside(abs string) bool {
-	rel, err := filepath.Rel(r.root, abs)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+	todo := strings.Split(c, "/")
+	var done []string
+	var fi fs.FileInfo
+	links := 0
+	for steps := 0; len(todo) > 0; steps++ {
+		if steps > 4*MaxSegments || len(done)+len(todo) > MaxSegments {
+			return "", nil, &PathError{Path: p, Reason: "resolves to a path too long or too deep to follow", Refused: true}
+		}
+		seg := todo[0]
+		todo = todo[1:]
+		switch {
+		case seg == "." || seg == "":
+			continue
+		case seg == "..":
+			if len(done) == 0 {
+				return "", nil, &PathError{Path: p, Reason: "is a symbolic link that points outside the repository", Refused: true}
+			}
+			done = done[:len(done)-1]
+			continue
+		case IsGitSegment(seg):
+			return "", nil, &PathError{Path: p, Reason: gitReason, Refused: true}
+		}
+		cur := strings.Join(append(done, seg), "/")
+		fi, err = r.root.Lstat(filepath.FromSlash(cur))
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return "", nil, &PathError{Path: p, Reason: "does not exist in the repository", Missing: true}
+			}
+			return "", nil, &PathError{Path: p, Reason: "cannot be read: " + unwrapPathError(err).Error()}
+		}
+		if fi.Mode()&fs.ModeSymlink == 0 {
+			if len(todo) > 0 && !fi.IsDir() {
+				return "", nil, &PathError{Path: p, Reason: "does not exist in the repository (" + cur + " is not a folder)", Missing: true}
+			}
+			done = append(done, seg)
+			continue
+		}
+		if links++; links > maxLinks {
+			return "", nil, &PathError{Path: p, Reason: fmt.Sprintf("goes through more than %d symbolic links", maxLinks), Refused: true}
+		}
+		target, err := r.root.Readlink(filepath.FromSlash(cur))
+		if err != nil {
+			return "", nil, &PathError{Path: p, Reason: "cannot be read: " + unwrapPathError(err).Error()}
+		}
+		if filepath.IsAbs(target) {
+			rel, err := filepath.Rel(r.abs, target)
+			if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+				return "", nil, &PathError{Path: p, Reason: "is a symbolic link that points outside the repository", Refused: true}
+			}
+			target, done = rel, nil
+		}
+		todo = append(strings.Split(filepath.ToSlash(target), "/"), todo...)
+	}
+	if len(done) == 0 {
+		return ".", fi, nil
+	}
+	return strings.Join(done, "/"), fi, nil
 }
 
 // Exists reports whether p names an existing file or folder inside the repository.
 func (r *Repo) Exists(p string) bool {
-	_, err := r.Resolve(p)
+	_, _, err := r.resolve(p)
 	return err == nil
 }
 
 // IsDir reports whether p names a folder inside the repository.
 func (r *Repo) IsDir(p string) bool {
-	abs, err := r.Resolve(p)
-	if err != nil {
-		return false
-	}
-	fi, err := os.Stat(abs)
+	_, fi, err := r.resolve(p)
 	return err == nil && fi.IsDir()
 }
 
@@ -176,33 +255,37 @@ func (e *TooLargeError) Error() string {
 	return fmt.Sprintf("%s is %d bytes, more than the %d allowed", e.Path, e.Size, e.Limit)
 }
 
+// TooLarge returns the file's size, for callers that describe the error in
+// their own words.
+func (e *TooLargeError) TooLarge() int64 { return e.Size }
+
 // ReadFile reads a repository file of at most limit bytes.
 func (r *Repo) ReadFile(p string, limit int64) ([]byte, error) {
-	abs, err := r.Resolve(p)
+	real, fi, err := r.resolve(p)
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(abs)
-	if err != nil {
-		return nil, &PathError{Path: p, Reason: "cannot be read: " + unwrapPathError(err).Error()}
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
+	if err := regular(p, fi); err != nil {
 		return nil, err
-	}
-	if fi.IsDir() {
-		return nil, &PathError{Path: p, Reason: "is a folder, not a file"}
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, &PathError{Path: p, Reason: "is not a regular file"}
 	}
 	if fi.Size() > limit {
 		return nil, &TooLargeError{Path: p, Size: fi.Size(), Limit: limit}
 	}
+	f, err := r.root.OpenFile(filepath.FromSlash(real), openFlags, 0)
+	if err != nil {
+		return nil, &PathError{Path: p, Reason: "cannot be read: " + unwrapPathError(err).Error()}
+	}
+	defer f.Close()
+	ofi, err := f.Stat()
+	if err != nil {
+		return nil, &PathError{Path: p, Reason: "cannot be read: " + unwrapPathError(err).Error()}
+	}
+	if !ofi.Mode().IsRegular() || !os.SameFile(fi, ofi) {
+		return nil, &PathError{Path: p, Reason: "changed while the gate was reading it (it is no longer the file that was checked)", Refused: true}
+	}
 	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
-		return nil, &PathError{Path: p, Reason: "cannot be read: " + err.Error()}
+		return nil, &PathError{Path: p, Reason: "cannot be read: " + unwrapPathError(err).Error()}
 	}
 	if int64(len(data)) > limit {
 		return nil, &TooLargeError{Path: p, Size: int64(len(data)), Limit: limit}
@@ -210,23 +293,54 @@ func (r *Repo) ReadFile(p string, limit int64) ([]byte, error) {
 	return data, nil
 }
 
-// FS returns a read-only fs.FS of the repository that applies the same boundary:
-// opening a path that leaves the repository, directly or through a link, fails.
-func (r *Repo) FS() fs.FS { return repoFS{r} }
-
-type repoFS struct{ r *Repo }
-
-func (f repoFS) Open(name string) (fs.File, error) {
-	if !fs.ValidPath(name) {
-		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+// regular refuses what is not a regular file with a single link.
+func regular(p string, fi fs.FileInfo) error {
+	m := fi.Mode()
+	switch {
+	case m.IsDir():
+		return &PathError{Path: p, Reason: "is a folder, not a file"}
+	case m&fs.ModeNamedPipe != 0:
+		return &PathError{Path: p, Reason: "is a FIFO (named pipe), not a regular file: the gate does not read it", Refused: true}
+	case m&fs.ModeSocket != 0:
+		return &PathError{Path: p, Reason: "is a socket, not a regular file: the gate does not read it", Refused: true}
+	case m&fs.ModeDevice != 0:
+		return &PathError{Path: p, Reason: "is a device, not a regular file: the gate does not read it", Refused: true}
+	case !m.IsRegular():
+		return &PathError{Path: p, Reason: "is not a regular file: the gate does not read it", Refused: true}
 	}
-	abs, err := f.r.Resolve(name)
+	if n := hardLinks(fi); n > 1 {
+		return &PathError{Path: p, Reason: fmt.Sprintf("has %d hard links: a second name for a file may point outside the repository, so the gate reads only files with one; copy the file instead of linking it", n), Refused: true}
+	}
+	return nil
+}
+
+// ReadDir lists the folder p, without entries named like .git, refusing a
+// folder of more than max entries.
+func (r *Repo) ReadDir(p string, max int) ([]fs.DirEntry, error) {
+	real, fi, err := r.resolve(p)
 	if err != nil {
-		var pe *PathError
-		if errors.As(err, &pe) && pe.Missing {
-			return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
-		}
-		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+		return nil, err
 	}
-	return os.Open(abs)
+	if !fi.IsDir() {
+		return nil, &PathError{Path: p, Reason: "is not a folder"}
+	}
+	f, err := r.root.Open(filepath.FromSlash(real))
+	if err != nil {
+		return nil, &PathError{Path: p, Reason: "cannot be read: " + unwrapPathError(err).Error()}
+	}
+	defer f.Close()
+	entries, err := f.ReadDir(max + 1)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, &PathError{Path: p, Reason: "cannot be read: " + unwrapPathError(err).Error()}
+	}
+	if len(entries) > max {
+		return nil, &PathError{Path: p, Reason: fmt.Sprintf("holds more than %d entries, more than the gate lists", max), Refused: true}
+	}
+	out := entries[:0]
+	for _, e := range entries {
+		if !IsGitSegment(e.Name()) {
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }
