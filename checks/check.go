@@ -90,6 +90,23 @@ type run struct {
 	refs map[string]ref
 	// sboms is the coverage table of the SBOMs read.
 	sboms []finding.SBOMCoverage
+	// suggestions counts the "did you mean" searches made (see closest).
+	suggestions int
+}
+
+// maxSuggestions bounds the "did you mean" searches of one run: each is cheap
+// (manifest.Closest), but a list of thousands of unknown names against
+// thousands of candidates would not be. Past the bound, findings name the
+// unknown value without a suggestion.
+const maxSuggestions = 200
+
+// closest is manifest.Closest within the run's budget.
+func (c *run) closest(s string, candidates []string) string {
+	if c.suggestions >= maxSuggestions {
+		return ""
+	}
+	c.suggestions++
+	return manifest.Closest(s, candidates)
 }
 
 // location is where a finding points: a file and line, and, for the finding's

@@ -97,6 +97,7 @@ func (c *run) checkPolicy() {
 	r := c.resolve(d.Policy, true)
 	switch {
 	case r.refused():
+		c.report(rulePolicyNotFound, c.key("disclosure", "policy"), "disclosure.policy %s", r.refusal())
 		return
 	case r.url:
 		c.report(rulePolicyExternal, c.key("disclosure", "policy"), "disclosure.policy is an external page (%s): accepted as given; the gate cannot check what it says", d.Policy)
@@ -156,7 +157,10 @@ func (c *run) checkSecurityTxt() {
 	}
 	r := c.resolve(d.SecurityTxt, true)
 	switch {
-	case r.refused() || r.url:
+	case r.url:
+		return
+	case r.refused():
+		c.report(ruleSecurityTxtNotFound, c.key("disclosure", "security_txt"), "disclosure.security_txt %s", r.refusal())
 		return
 	case r.missing():
 		c.report(ruleSecurityTxtNotFound, c.key("disclosure", "security_txt"), "disclosure.security_txt %q does not exist in the repository", d.SecurityTxt)

@@ -180,7 +180,7 @@ func (c *run) checkValues() {
 		loc := c.key("gate", "sbom_thresholds", field)
 		if !contains(manifest.SBOMFields, field) {
 			msg := fmt.Sprintf("gate.sbom_thresholds has no field %q; the fields are %s", field, strings.Join(manifest.SBOMFields, ", "))
-			if s := manifest.Closest(field, manifest.SBOMFields); s != "" {
+			if s := c.closest(field, manifest.SBOMFields); s != "" {
 				msg = fmt.Sprintf("gate.sbom_thresholds has no field %q; did you mean %q?", field, s)
 			}
 			c.report(ruleManifestInvalidValue, loc, "%s", msg)
@@ -198,7 +198,7 @@ func (c *run) oneOf(value string, allowed []string, segs ...any) {
 	}
 	key := manifest.Path(segs...)
 	msg := fmt.Sprintf("%s = %q is not one of %s", key, value, strings.Join(allowed, ", "))
-	if s := manifest.Closest(value, allowed); s != "" {
+	if s := c.closest(value, allowed); s != "" {
 		msg += fmt.Sprintf("; did you mean %q?", s)
 	}
 	c.report(ruleManifestInvalidValue, c.key(segs...), "%s", msg)

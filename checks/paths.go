@@ -2,6 +2,7 @@ package checks
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/cra-gate/cra-gate/repo"
@@ -26,9 +27,24 @@ func (r ref) missing() bool {
 	return errors.As(r.err, &pe) && pe.Missing
 }
 
-// refused reports whether the path was refused as unsafe or malformed: the
-// manifest check reports that once; other checks skip the value quietly.
+// refused reports whether the path was refused as unsafe or malformed. The
+// manifest check reports why (manifest-path); the check the value serves
+// counts it as absent too (an SBOM that may not be read is no SBOM), in
+// words from refusal.
 func (r ref) refused() bool { return r.err != nil && !r.missing() }
+
+// refusal says, for the check a refused value serves, that it was not read
+// and why in a word: `"../x.json" was not read: it leaves the repository (see
+// manifest-path)`.
+func (r ref) refusal() string {
+	why := r.err.Error()
+	var pe *repo.PathError
+	if errors.As(r.err, &pe) {
+		why, _, _ = strings.Cut(pe.Reason, ":")
+		why = "it " + why
+	}
+	return fmt.Sprintf("%q was not read: %s (see manifest-path)", r.value, why)
+}
 
 // resolve checks a path value from cra.toml, with or without URL support.
 func (c *run) resolve(value string, urlOK bool) ref {

@@ -89,9 +89,11 @@ func TestManifestRules(t *testing.T) {
 		}},
 		{name: "duplicate names across sections", manifest: dup, want: []string{hit(t, "manifest-duplicate-name", dup, `name = "Test-Cloud"`)}},
 		{name: "enumerated value", manifest: badEnum, want: []string{hit(t, "manifest-invalid-value", badEnum, "hosting")}},
-		{name: "path leaves the repository", manifest: outside, want: []string{hit(t, "manifest-path", outside, "published")}},
-		{name: "absolute path", manifest: absolute, want: []string{hit(t, "manifest-path", absolute, "policy")}},
-		{name: "http URL", manifest: httpURL, want: []string{hit(t, "manifest-path", httpURL, "policy")}},
+		// A refused path is reported once by the manifest check, and counts as
+		// absent for the check it serves.
+		{name: "path leaves the repository", manifest: outside, want: []string{hit(t, "manifest-path", outside, "published"), hit(t, "support-published-missing", outside, "published")}},
+		{name: "absolute path", manifest: absolute, want: []string{hit(t, "manifest-path", absolute, "policy"), hit(t, "disclosure-policy-not-found", absolute, "policy")}},
+		{name: "http URL", manifest: httpURL, want: []string{hit(t, "manifest-path", httpURL, "policy"), hit(t, "disclosure-policy-not-found", httpURL, "policy")}},
 		{name: "gate settings", manifest: gate, want: []string{
 			hit(t, "manifest-invalid-value", gate, "support_warning_months"),
 			hit(t, "manifest-invalid-value", gate, "sbom_thresholds"),

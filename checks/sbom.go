@@ -152,7 +152,8 @@ func (c *run) checkSBOM() {
 	load := func(value string, segs ...any) *parsedSBOM {
 		r := c.resolve(value, false)
 		if r.refused() {
-			return nil // manifest-path
+			c.report(ruleSBOMNotFound, c.key(segs...).on(value), "SBOM %s", r.refusal())
+			return nil
 		}
 		if p, ok := parsed[r.path]; ok {
 			return p
@@ -186,11 +187,15 @@ func (c *run) checkSBOM() {
 			}
 		}
 	}
+	var named map[string]bool // lower-cased component names of the product SBOMs, built once when needed
 	for i, r := range m.RDPS {
 		if len(nonEmpty(r.SBOM)) > 0 || r.Name == "" {
 			continue
 		}
-		if !namesComponent(productDocs, r.Name) {
+		if named == nil {
+			named = componentNames(productDocs)
+		}
+		if !named[strings.ToLower(strings.TrimSpace(r.Name))] {
 			label := manifest.Entry{Section: "rdps", Index: i, Name: r.Name}.Label()
 			c.report(ruleSBOMRDPSUncovered, c.key("rdps", i), "%s has no SBOM of its own and no product SBOM lists a component named %q: add sbom = [...] to the entry", label, r.Name)
 		}
@@ -318,24 +323,22 @@ func (c *run) threshold(f sbom.Field) float64 {
 	return defaultThresholds[f]
 }
 
-// namesComponent reports whether any of the SBOMs has a component (or primary
-// component) named name, compared case-insensitively.
-func namesComponent(docs []*parsedSBOM, name string) bool {
-	name = strings.ToLower(strings.TrimSpace(name))
+// componentNames is the set of component (and primary component) names of
+// the SBOMs, lower-cased: an RDPS is covered by a product SBOM that names it.
+func componentNames(docs []*parsedSBOM) map[string]bool {
+	names := map[string]bool{}
 	for _, p := range docs {
 		if p.doc == nil {
 			continue
 		}
-		if p.doc.Primary != nil && strings.ToLower(p.doc.Primary.Name) == name {
-			return true
+		if p.doc.Primary != nil {
+			names[strings.ToLower(p.doc.Primary.Name)] = true
 		}
 		for i := range p.doc.Components {
-			if strings.ToLower(p.doc.Components[i].Name) == name {
-				return true
-			}
+			names[strings.ToLower(p.doc.Components[i].Name)] = true
 		}
 	}
-	return false
+	return names
 }
 
 // checkDrift holds the direct dependencies in each source folder against the
@@ -366,6 +369,7 @@ func (c *run) checkDrift(productDocs []*parsedSBOM, rdpsDocs [][]*parsedSBOM) {
 	for _, cv := range covers {
 		r := c.resolve(cv.source, false)
 		if r.refused() {
+			c.report(ruleSBOMDepsUnreadable, c.key(cv.key...), "source folder of %s %s: its dependencies were not compared with the SBOM", cv.owner, r.refusal())
 			continue
 		}
 		if r.missing() || !c.repo.IsDir(r.path) {
@@ -443,7 +447,11 @@ func (c *run) compareDeps(ds []deps.Dependency, docs []*sbom.Document, sbomNames
 	for _, group := range groupByManifest(drift.Mismatched, func(m deps.Mismatch) string { return m.Manifest }) {
 		items := make([]string, len(group))
 		for i, m := range group {
-			items[i] = fmt.Sprintf("%s %s (SBOM: %s)", m.Name, m.Version, strings.Join(m.SBOMVersions, ", "))
+			listed := strings.Join(m.SBOMVersions, ", ")
+			if more := m.SBOMVersionCount - len(m.SBOMVersions); more > 0 {
+				listed += fmt.Sprintf(" and %d more", more)
+			}
+			items[i] = fmt.Sprintf("%s %s (SBOM: %s)", m.Name, m.Version, listed)
 		}
 		file := group[0].Manifest
 		c.report(ruleSBOMDriftVersion, at(file, group[0].Line), "%d %s in %s at another version than in %s: %s", len(group), plural(len(group), "dependency is", "dependencies are"), path.Base(file), sbomNames, listNames(items, maxDriftListed))

@@ -168,7 +168,7 @@ func (c *run) checkFunctions(e manifest.Entry, declared []string) {
 			continue
 		}
 		msg := fmt.Sprintf("%s names function %q, which is not in product.functions", e.Label(), f)
-		if s := manifest.Closest(f, declared); s != "" {
+		if s := c.closest(f, declared); s != "" {
 			msg += fmt.Sprintf("; did you mean %q?", s)
 		} else if len(declared) > 0 {
 			msg += " (" + quoteList(declared, 8) + ")"
@@ -199,8 +199,11 @@ func (c *run) checkThirdParty(i int, t manifest.ThirdParty) {
 		c.report(ruleScopeEvidence, c.key("third_party", i, "evidence"), "%s records no evidence of its due diligence", label)
 	}
 	for _, ev := range evidence {
-		if r := c.resolve(ev, true); r.missing() {
-			c.report(ruleScopeEvidence, c.key("third_party", i, "evidence"), "evidence %q of %s does not exist in the repository", ev, label)
+		switch r := c.resolve(ev, true); {
+		case r.missing():
+			c.report(ruleScopeEvidence, c.key("third_party", i, "evidence").on(ev), "evidence %q of %s does not exist in the repository", ev, label)
+		case r.refused():
+			c.report(ruleScopeEvidence, c.key("third_party", i, "evidence").on(ev), "evidence of %s: %s", label, r.refusal())
 		}
 	}
 }

@@ -155,7 +155,10 @@ func (c *run) checkPublished() {
 	}
 	r := c.resolve(s.Published, true)
 	switch {
-	case r.url || r.refused():
+	case r.url:
+		return
+	case r.refused():
+		c.report(ruleSupportPublishedMissing, c.key("support", "published"), "support.published %s", r.refusal())
 		return
 	case r.missing():
 		c.report(ruleSupportPublishedMissing, c.key("support", "published"), "support.published %q does not exist in the repository", s.Published)

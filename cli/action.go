@@ -3,8 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -409,15 +407,8 @@ func fileCommand(fn func()) (err error) {
 // stopped around it with a random token, so repository text in the report
 // cannot issue a command of its own.
 func (a *actionRun) logReport(res *finding.Result) {
-	var tok [16]byte
-	if _, err := rand.Read(tok[:]); err != nil {
-		return // no unguessable token: leave the report to the summary
-	}
-	t := "cra-gate-" + hex.EncodeToString(tok[:])
 	a.gha.Group("cra-gate report")
-	a.gha.IssueCommand(&githubactions.Command{Name: "stop-commands", Message: t})
-	err := report.Text(a.std.Stdout, res, report.TextOptions{})
-	a.gha.IssueCommand(&githubactions.Command{Name: t})
+	err := withCommandsStopped(a.gha, func() error { return report.Text(a.std.Stdout, res, report.TextOptions{}) })
 	a.gha.EndGroup()
 	if err != nil {
 		a.fail("writing the report: %v", err)

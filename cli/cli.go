@@ -3,6 +3,8 @@
 package cli
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -12,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	githubactions "github.com/sethvargo/go-githubactions"
 
 	"github.com/cra-gate/cra-gate/checks"
 	"github.com/cra-gate/cra-gate/finding"
@@ -49,6 +53,9 @@ type IO struct {
 	Getenv         Env
 	// IsTerminal reports whether Stdout is a terminal (for colour).
 	IsTerminal bool
+	// StdoutIsFile reports whether Stdout is a regular file (a redirect),
+	// which the Actions runner does not read for workflow commands.
+	StdoutIsFile bool
 }
 
 const usage = `cra-gate keeps a repository honest about the EU Cyber Resilience Act.
@@ -216,16 +223,16 @@ func runCheck(args []string, std IO) int {
 		return ExitPass
 	}
 	if err != nil {
-		fmt.Fprintf(std.Stderr, "cra-gate: %v\n", err)
+		printErr(std.Stderr, "%v", err)
 		return ExitError
 	}
 	res, err := Evaluate(s.dir, s.config, s.opt)
 	if err != nil {
-		fmt.Fprintf(std.Stderr, "cra-gate: %v\n", err)
+		printErr(std.Stderr, "%v", err)
 		return ExitError
 	}
 	if err := render(std, s.format, res); err != nil {
-		fmt.Fprintf(std.Stderr, "cra-gate: writing the report: %v\n", err)
+		printErr(std.Stderr, "writing the report: %v", err)
 		return ExitError
 	}
 	return ExitStatus(res)
@@ -250,6 +257,12 @@ func ExitStatus(res *finding.Result) int {
 	return ExitFail
 }
 
+// render writes the report in format. Every format is free of workflow
+// commands by construction (see report.NeutralizeCommands); under GitHub
+// Actions, text bound for the log (not redirected to a file) is also wrapped
+// in stop-commands, as the Action's log is. JSON, SARIF and Markdown are not
+// wrapped: a wrapper would corrupt them for the program or file they are
+// piped to (jq, upload-sarif, the job summary).
 func render(std IO, format string, res *finding.Result) error {
 	switch format {
 	case "json":
@@ -260,5 +273,24 @@ func render(std IO, format string, res *finding.Result) error {
 		return report.SARIF(std.Stdout, res, checks.Rules())
 	}
 	color := std.IsTerminal && std.Getenv("NO_COLOR") == ""
-	return report.Text(std.Stdout, res, report.TextOptions{Color: color})
+	text := func() error { return report.Text(std.Stdout, res, report.TextOptions{Color: color}) }
+	if std.Getenv("GITHUB_ACTIONS") == "true" && !std.StdoutIsFile {
+		return withCommandsStopped(newGHA(std), text)
+	}
+	return text()
+}
+
+// withCommandsStopped runs fn between stop-commands and its resume command,
+// with a random token, so that nothing fn prints can issue a workflow
+// command. Without a random token it refuses to print at all.
+func withCommandsStopped(gha *githubactions.Action, fn func() error) error {
+	var tok [16]byte
+	if _, err := rand.Read(tok[:]); err != nil {
+		return fmt.Errorf("no random token to stop workflow commands: %w", err)
+	}
+	t := "cra-gate-" + hex.EncodeToString(tok[:])
+	gha.IssueCommand(&githubactions.Command{Name: "stop-commands", Message: t})
+	err := fn()
+	gha.IssueCommand(&githubactions.Command{Name: t})
+	return err
 }

@@ -99,7 +99,7 @@ func runComment(args []string, std IO) int {
 		return ExitPass
 	}
 	if err != nil {
-		fmt.Fprintf(std.Stderr, "cra-gate: %v\n", err)
+		printErr(std.Stderr, "%v", err)
 		return ExitError
 	}
 	inActions := std.Getenv("GITHUB_ACTIONS") == "true"
@@ -109,7 +109,7 @@ func runComment(args []string, std IO) int {
 	}
 	res, err := readReportFile(s.report)
 	if err != nil {
-		fmt.Fprintf(std.Stderr, "cra-gate: %v\n", err)
+		printErr(std.Stderr, "%v", err)
 		return ExitError
 	}
 	key := s.key
@@ -121,7 +121,7 @@ func runComment(args []string, std IO) int {
 	}
 	body, err := commentBody(res, key, s.runURL)
 	if err != nil {
-		fmt.Fprintf(std.Stderr, "cra-gate: %v\n", err)
+		printErr(std.Stderr, "%v", err)
 		return ExitError
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), commentTimeout)
@@ -135,12 +135,12 @@ func runComment(args []string, std IO) int {
 		Key:    key,
 		RunURL: s.runURL,
 		Logf: func(format string, args ...any) {
-			fmt.Fprintf(std.Stderr, "cra-gate: %s\n", oneLine(fmt.Sprintf(format, args...)))
+			printErr(std.Stderr, format, args...)
 		},
 		UpdateOnly: res.Passed, // as in the action: clean PRs get no comment
 	}, body)
 	if err != nil {
-		fmt.Fprintf(std.Stderr, "cra-gate: %s\n", oneLine(err.Error()))
+		printErr(std.Stderr, "%s", err.Error())
 		return ExitError
 	}
 	if r.Action == ghcomment.ActionSkipped && r.Warning == "" {
@@ -152,7 +152,7 @@ func runComment(args []string, std IO) int {
 		if inActions {
 			gha.IssueCommand(&githubactions.Command{Name: "warning", Message: msg, Properties: githubactions.CommandProperties{"title": "cra-gate"}})
 		} else {
-			fmt.Fprintf(std.Stderr, "cra-gate: warning: %s\n", oneLine(msg))
+			printErr(std.Stderr, "warning: %s", msg)
 		}
 		return ExitPass
 	}
@@ -189,6 +189,12 @@ func readReportFile(name string) (*finding.Result, error) {
 		return nil, fmt.Errorf("--report %s: %w", name, err)
 	}
 	return res, nil
+}
+
+// printErr prints one line to w, "cra-gate: " first, as it could reach a
+// workflow log: line breaks joined, workflow commands broken.
+func printErr(w io.Writer, format string, args ...any) {
+	fmt.Fprintf(w, "cra-gate: %s\n", report.NeutralizeCommands(oneLine(fmt.Sprintf(format, args...))))
 }
 
 // oneLine joins the lines of s with spaces.

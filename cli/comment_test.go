@@ -214,7 +214,8 @@ func TestLogReportStopsCommands(t *testing.T) {
 		Passed: false,
 		Findings: []finding.Finding{{
 			Check: finding.CheckManifest, Rule: "r", Severity: finding.Error,
-			File: "::error::pwned", Line: 1, Message: "m\n::error::pwned again",
+			File: "  ::error::pwned", Line: 1, Message: "m\n::error::pwned again ##[set-output name=passed;]true",
+			Source: "x = 1 # ##[set-output name=passed;]true",
 		}},
 	}
 	res.Evaluate(finding.FailOnError, nil)
@@ -223,8 +224,15 @@ func TestLogReportStopsCommands(t *testing.T) {
 	a := &actionRun{std: IO{Stdout: &out, Getenv: r.getenv}}
 	a.gha = newGHA(a.std)
 	a.logReport(res)
-	if !strings.Contains(out.String(), "\n::error::pwned") {
-		t.Fatalf("the test report no longer starts a line with ::error::, so it proves nothing:\n%s", out.String())
+	// Two guards: the report is wrapped in stop-commands, and is command-free
+	// even without them.
+	lines := strings.Split(out.String(), "\n")
+	if len(lines) < 4 || !strings.HasPrefix(lines[1], "::stop-commands::cra-gate-") {
+		t.Fatalf("the report is not wrapped in stop-commands:\n%s", out.String())
+	}
+	inner := strings.Join(lines[2:len(lines)-3], "\n")
+	if cmds := liveCommands(inner); len(cmds) > 0 {
+		t.Errorf("the report alone issues %q:\n%s", cmds, inner)
 	}
 	checkCommands(t, out.String())
 }

@@ -193,7 +193,11 @@ func (r *Repo) resolve(p string) (string, fs.FileInfo, error) {
 			done = done[:len(done)-1]
 			continue
 		case IsGitSegment(seg):
-			return "", nil, &PathError{Path: p, Reason: gitReason, Refused: true}
+			reason := gitReason
+			if links > 0 {
+				reason = "is a symbolic link into .git: the gate never reads git's metadata (it holds the checkout's credentials); name a file of the working tree"
+			}
+			return "", nil, &PathError{Path: p, Reason: reason, Refused: true}
 		}
 		cur := strings.Join(append(done, seg), "/")
 		fi, err = r.root.Lstat(filepath.FromSlash(cur))

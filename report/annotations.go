@@ -83,10 +83,10 @@ func Annotations(w io.Writer, r *finding.Result, opt AnnotationOptions) error {
 func annotation(f finding.Finding) string {
 	props := githubactions.CommandProperties{}
 	if f.Rule != "" {
-		props["title"] = sanitize(f.Rule, "")
+		props["title"] = neutralizeInline(sanitize(f.Rule, ""))
 	}
 	if f.File != "" {
-		props["file"] = sanitize(f.File, "\t\r\n")
+		props["file"] = neutralizeInline(sanitize(f.File, "\t\r\n"))
 		if f.Line > 0 {
 			props["line"] = strconv.Itoa(f.Line)
 			if f.Column > 0 {
@@ -101,7 +101,7 @@ func annotation(f finding.Finding) string {
 	if fix := strings.TrimSpace(f.Fix); fix != "" {
 		msg += "\nFix: " + fix
 	}
-	cmd := githubactions.Command{Name: f.Severity.String(), Message: sanitize(msg, "\t\r\n"), Properties: props}
+	cmd := githubactions.Command{Name: f.Severity.String(), Message: neutralizeInline(sanitize(msg, "\t\r\n")), Properties: props}
 	return cmd.String()
 }
 

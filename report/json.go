@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,9 +27,14 @@ func JSON(w io.Writer, r *finding.Result) error {
 	if out.Findings == nil {
 		out.Findings = []finding.Finding{}
 	}
-	enc := json.NewEncoder(w)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
-	return enc.Encode(&out)
+	if err := enc.Encode(&out); err != nil {
+		return err
+	}
+	_, err := w.Write(commandFreeJSON(b.Bytes()))
+	return err
 }
 
 // ReadJSON reads a report written by JSON. It rejects a document without a

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/cra-gate/cra-gate/finding"
 )
@@ -37,7 +38,7 @@ func Markdown(w io.Writer, r *finding.Result, opt MarkdownOptions) error {
 	if err != nil {
 		return err
 	}
-	_, err = io.WriteString(w, out)
+	_, err = io.WriteString(w, NeutralizeCommands(out))
 	return err
 }
 
@@ -159,10 +160,13 @@ func (m *mdDoc) fit(max int) (string, error) {
 	return try(lo), nil
 }
 
+// maxHeadingName bounds the product name in the heading, in characters.
+const maxHeadingName = 120
+
 func mdHeading(r *finding.Result) string {
 	name := ""
 	if r.Product.Name != "" {
-		name = " · " + escapeMarkdown(r.Product.Name)
+		name = " · " + escapeMarkdownMax(r.Product.Name, maxHeadingName)
 	}
 	var gaps []string
 	if r.Summary.Errors > 0 {
@@ -193,10 +197,10 @@ func mdHeading(r *finding.Result) string {
 func mdSubline(r *finding.Result) string {
 	var parts []string
 	if r.Product.Manufacturer != "" {
-		parts = append(parts, escapeMarkdown(r.Product.Manufacturer))
+		parts = append(parts, escapeMarkdownMax(r.Product.Manufacturer, maxHeadingName))
 	}
 	if r.Product.Version != "" {
-		parts = append(parts, "version "+escapeMarkdown(r.Product.Version))
+		parts = append(parts, "version "+escapeMarkdownMax(r.Product.Version, 64))
 	}
 	if r.Config != "" {
 		parts = append(parts, mdCode(r.Config))
@@ -257,21 +261,41 @@ func mdCode(s string) string {
 	return "<code>" + escapeMarkdown(s) + "</code>"
 }
 
-// escapeMarkdown makes repository text inert inside a GitHub Markdown table cell
-// or heading: it renders as the same characters and nothing else. Line breaks
-// and tabs become spaces and control characters visible escapes (sanitize);
-// & < > | $ become entities (no HTML, comments or </details>; no cell breaks; no
-// math); Markdown punctuation \ ` * _ ~ [ ] ! # is backslash-escaped (no
-// emphasis, code, links, images, headings); an @ that could start a mention
-// gets a zero-width space after it (an @ inside a word, as in an email
-// address, cannot mention and is left alone); and list or heading markers at the
-// start are escaped in case the text ever starts a line.
-func escapeMarkdown(s string) string {
+// maxEscaped bounds a text escapeMarkdown writes, in characters: repository
+// text is cut to it (with "…") before escaping, so that no name or message,
+// however long, can crowd the rest of the report out of a comment.
+const maxEscaped = 1000
+
+// escapeMarkdown makes repository text inert inside a GitHub Markdown table cell,
+// list item or heading: it renders as the same characters and nothing else.
+// Text longer than maxEscaped characters is cut first. Line breaks and tabs
+// become spaces and control characters visible escapes (sanitize); & < > | $
+// become entities (no HTML, comments or </details>; no cell breaks; no math);
+// Markdown punctuation \ ` * _ ~ [ ] ! # is backslash-escaped (no emphasis,
+// code, links, images, headings); a zero-width space breaks what GitHub would
+// turn into a notification or a cross-reference: an @ that could start a
+// mention (any @ not preceded by an ASCII letter or digit, as in an email
+// address), "#" before a digit (#123, owner/repo#123), "GH-" before a digit,
+// and the autolinks "://" and "www."; list or heading markers at the start
+// are escaped in case the text ever starts a line.
+func escapeMarkdown(s string) string { return escapeMarkdownMax(s, maxEscaped) }
+
+// escapeMarkdownMax is escapeMarkdown with text cut to max characters.
+func escapeMarkdownMax(s string, max int) string {
+	s = cut(s, max)
 	s = strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ", "\t", " ").Replace(s)
 	s = sanitize(s, "")
+	const zw = "&#8203;"
+	rs := []rune(s)
 	var b strings.Builder
-	prev := rune(0)
-	for i, r := range s {
+	digitsSoFar := true // rs[:i] is all digits: "12." would start a list
+	for i, r := range rs {
+		leadingDigits := digitsSoFar && i > 0
+		digitsSoFar = digitsSoFar && r >= '0' && r <= '9'
+		next := rune(0)
+		if i+1 < len(rs) {
+			next = rs[i+1]
+		}
 		switch r {
 		case '&':
 			b.WriteString("&amp;")
@@ -285,10 +309,15 @@ func escapeMarkdown(s string) string {
 			b.WriteString("&#36;")
 		case '@':
 			b.WriteByte('@')
-			if i == 0 || !(unicode.IsLetter(prev) || unicode.IsDigit(prev)) {
-				b.WriteString("&#8203;")
+			if i == 0 || !isASCIIAlnum(rs[i-1]) {
+				b.WriteString(zw)
 			}
-		case '\\', '`', '*', '_', '~', '[', ']', '!', '#':
+		case '#':
+			b.WriteString("\\#")
+			if unicode.IsDigit(next) {
+				b.WriteString(zw)
+			}
+		case '\\', '`', '*', '_', '~', '[', ']', '!':
 			b.WriteByte('\\')
 			b.WriteRune(r)
 		case '-', '+', '=':
@@ -296,26 +325,46 @@ func escapeMarkdown(s string) string {
 				b.WriteByte('\\')
 			}
 			b.WriteRune(r)
+			if r == '-' && i >= 2 && unicode.IsDigit(next) && strings.EqualFold(string(rs[i-2:i]), "gh") {
+				b.WriteString(zw)
+			}
+		case ':':
+			b.WriteRune(r)
+			if next == '/' && i+2 < len(rs) && rs[i+2] == '/' {
+				b.WriteString(zw)
+			}
 		case '.', ')':
-			if i > 0 && isDigits(s[:i]) && (i+1 == len(s) || s[i+1] == ' ') {
+			if i >= 3 && r == '.' && strings.EqualFold(string(rs[i-3:i]), "www") {
+				b.WriteString(zw)
+			}
+			if leadingDigits && (i+1 == len(rs) || rs[i+1] == ' ') {
 				b.WriteByte('\\') // "1. " or "1) " would start an ordered list
 			}
 			b.WriteRune(r)
 		default:
 			b.WriteRune(r)
 		}
-		prev = r
 	}
 	return b.String()
 }
 
-func isDigits(s string) bool {
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
+// cut shortens s to at most max characters, ending in "…" when it does.
+func cut(s string, max int) string {
+	if max <= 0 || utf8.RuneCountInString(s) <= max {
+		return s
 	}
-	return true
+	n := 0
+	for i := range s {
+		if n == max-1 {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
+}
+
+func isASCIIAlnum(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
 }
 
 // safeURL returns u with characters that could end a Markdown link destination

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"regexp"
 	"strings"
 	"testing"
@@ -83,7 +84,7 @@ func TestEscapeMarkdown(t *testing.T) {
 		"@user":                 "@&#8203;user",
 		"hi @user, (@team/x)":   "hi @&#8203;user, (@&#8203;team/x)",
 		"security@acme.example": "security@acme.example",
-		"[x](http://evil)":      "\\[x\\](http://evil)",
+		"[x](http://evil)":      "\\[x\\](http:&#8203;//evil)",
 		"![img](i.png)":         "\\!\\[img\\](i.png)",
 		"`code` ```":            "\\`code\\` \\`\\`\\`",
 		`C:\dir\`:               `C:\\dir\\`,
@@ -101,7 +102,12 @@ func TestEscapeMarkdown(t *testing.T) {
 		"::error::x %0A %25":    "::error::x %0A %25",
 		"$x^2$":                 "&#36;x^2&#36;",
 		"\x1b[31m":              `\\x1b\[31m`,
-		"issue #12 is fine":     `issue \#12 is fine`,
+		"issue #12 is fine":     `issue \#&#8203;12 is fine`,
+		"o/r#7 and GH-12":       `o/r\#&#8203;7 and GH-&#8203;12`,
+		"gh-1 GH-x":             `gh-&#8203;1 GH-x`,
+		"é@octocat":             `é@&#8203;octocat`,
+		"a.@b (@c)":             `a.@&#8203;b (@&#8203;c)`,
+		"www.evil.example":      `www&#8203;.evil.example`,
 		"a-b+c=d":               "a-b+c=d",
 		"":                      "",
 	} {
@@ -242,4 +248,59 @@ func TestSafeURL(t *testing.T) {
 			t.Errorf("safeURL(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// TestMarkdownHugeTexts: a product name of 190,000 "|" (each escaped to six
+// characters) once left no summary and no comment; texts are cut before they
+// are escaped, so the report always fits and always states the verdict.
+func TestMarkdownHugeTexts(t *testing.T) {
+	r := &finding.Result{
+		Product: finding.Product{Name: strings.Repeat("|", 190000), Manufacturer: strings.Repeat("@a ", 50000)},
+		Config:  "cra.toml",
+		Checks:  []finding.CheckResult{{ID: "manifest", Status: finding.StatusFail, Errors: 1}},
+	}
+	for i := range 3000 {
+		r.Findings = append(r.Findings, finding.Finding{Check: "manifest", Rule: "manifest-unknown-key", Severity: finding.Error,
+			Message: strings.Repeat("|", 100000), File: strings.Repeat("<", 5000) + ".toml", Line: i + 1})
+	}
+	r.Summary.Errors = len(r.Findings)
+	for _, max := range []int{65000, 1<<20 - 16<<10} {
+		var b strings.Builder
+		if err := Markdown(&b, r, MarkdownOptions{MaxBytes: max}); err != nil {
+			t.Fatalf("MaxBytes %d: %v", max, err)
+		}
+		out := b.String()
+		if len(out) > max || !strings.HasPrefix(out, "### ❌ CRA gate · ") || !strings.Contains(out, "more findings not shown") {
+			t.Errorf("MaxBytes %d: %d bytes, starts %q", max, len(out), out[:min(80, len(out))])
+		}
+	}
+}
+
+var (
+	liveMention = regexp.MustCompile(`(^|[^A-Za-z0-9])@[A-Za-z0-9_-]`)
+	issueRef    = regexp.MustCompile(`(?i)(#|\bgh-)[0-9]`)
+)
+
+// FuzzEscapeMarkdown: whatever the repository text, its escaped form has no
+// live @mention, no #N or GH-N reference, no autolink, no HTML tag and
+// nothing that ends a table cell or a line, and it is never longer than the
+// cut text escaped.
+func FuzzEscapeMarkdown(f *testing.F) {
+	for _, s := range []string{"é@octocat", "@team", "a@b.c", "#12", "GH-7", "x|y", "<!-- -->", "http://x", "www.x", "1. a", "\r\n@x", "\u202e@x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := escapeMarkdown(s)
+		plain := html.UnescapeString(out) // what GitHub's autolinker sees, backslash escapes aside
+		switch {
+		case liveMention.MatchString(plain):
+			t.Fatalf("live mention in %q from %q", out, s)
+		case issueRef.MatchString(plain):
+			t.Fatalf("issue reference in %q from %q", out, s)
+		case strings.ContainsAny(out, "<>|\n\r"):
+			t.Fatalf("HTML, a cell break or a line break in %q from %q", out, s)
+		case strings.Contains(out, "://") || strings.Contains(strings.ToLower(out), "www."):
+			t.Fatalf("autolink in %q from %q", out, s)
+		}
+	})
 }

@@ -38,7 +38,8 @@ func Text(w io.Writer, r *finding.Result, opt TextOptions) error {
 	if r == nil {
 		return fmt.Errorf("report: nil result")
 	}
-	p := textPrinter{w: bufio.NewWriter(w), color: opt.Color}
+	lf := &lineFilter{w: w}
+	p := textPrinter{w: bufio.NewWriter(lf), color: opt.Color}
 	p.header(r)
 	ids, by := checkOrder(r.Findings)
 	for _, id := range ids {
@@ -49,7 +50,10 @@ func Text(w io.Writer, r *finding.Result, opt TextOptions) error {
 	}
 	p.coverage(r.SBOMs)
 	p.footer(r)
-	return p.w.Flush()
+	if err := p.w.Flush(); err != nil {
+		return err
+	}
+	return lf.Close()
 }
 
 // coverage prints each SBOM's field coverage on two lines, marking the

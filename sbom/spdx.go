@@ -93,15 +93,12 @@ func convertSPDX(in *spdx.Document, enc Encoding, version string) *Document {
 	}
 
 	docID := spdxRef(common.DocElementID{ElementRefID: in.SPDXIdentifier})
+	isDescribed := map[string]bool{}
 	described := func(ref string) {
-		if _, ok := index[ref]; !ok {
+		if _, ok := index[ref]; !ok || isDescribed[ref] {
 			return
 		}
-		for _, r := range doc.Described {
-			if r == ref {
-				return
-			}
-		}
+		isDescribed[ref] = true
 		doc.Described = append(doc.Described, ref)
 	}
 	for _, r := range in.Relationships {
