@@ -53,6 +53,7 @@ type actionInputs struct {
 	prefix      string // dir relative to the workspace, slash form; "" for the workspace or outside it
 	opt         checks.Options
 	comment     string // auto, always or never
+	author      string // the login whose comments are ours
 	token       string
 	sarif       string // workspace-relative slash path; "" writes none
 	summary     bool
@@ -198,6 +199,9 @@ func (a *actionRun) inputs() (actionInputs, error) {
 	case "auto", "always", "never":
 	default:
 		return in, fmt.Errorf("input comment %q: want auto, always or never", in.comment)
+	}
+	if in.author, err = commentAuthor(get("comment-author", ghcomment.DefaultAuthor), "input comment-author"); err != nil {
+		return in, err
 	}
 	if in.summary, err = boolInput("summary", get("summary", "true")); err != nil {
 		return in, err
@@ -482,6 +486,7 @@ func (a *actionRun) comment(in actionInputs, res *finding.Result, runURL string)
 		Repo:   name,
 		PR:     pr,
 		Key:    in.key,
+		Author: in.author,
 		RunURL: runURL,
 		Logf:   func(format string, args ...any) { a.info(fmt.Sprintf(format, args...)) },
 		// A passing gate only updates an earlier comment: clean PRs get none.
@@ -572,6 +577,17 @@ func isDecimal(s string) bool {
 		}
 	}
 	return true
+}
+
+// commentAuthor validates a login: a GitHub user or bot name, as the
+// comment input names it (from says which).
+func commentAuthor(login, from string) (string, error) {
+	login = strings.TrimSpace(login)
+	name := strings.TrimSuffix(login, "[bot]")
+	if !plainName(name) || strings.ContainsAny(name, "._") {
+		return "", fmt.Errorf("%s %q: want a GitHub login such as github-actions[bot], my-app[bot] or octocat", from, login)
+	}
+	return login, nil
 }
 
 // splitRepo splits "owner/name" and checks both are plain GitHub names.

@@ -28,6 +28,7 @@ type commentSettings struct {
 	owner  string
 	repo   string
 	key    string // "" = the report's config path
+	author string
 	runURL string
 	token  string
 	apiURL string
@@ -51,6 +52,7 @@ func parseComment(args []string, std IO) (commentSettings, error) {
 	fs.StringVar(&pr, "pr", "", "pull request number (required)")
 	fs.StringVar(&repoFlag, "repo", "", "repository as owner/name (default $GITHUB_REPOSITORY)")
 	fs.StringVar(&s.key, "config-key", "", "key that tells this config's comment apart (default: the report's config path, as the Action uses)")
+	fs.StringVar(&s.author, "comment-author", ghcomment.DefaultAuthor, "login whose comment is updated: github-actions[bot] for GITHUB_TOKEN, <app>[bot] for an App, the user for a PAT")
 	fs.StringVar(&s.runURL, "run-url", "", "workflow run to link (default: this run, from GITHUB_SERVER_URL, GITHUB_REPOSITORY and GITHUB_RUN_ID)")
 	if err := fs.Parse(args); err != nil {
 		return s, err
@@ -77,6 +79,9 @@ func parseComment(args []string, std IO) (commentSettings, error) {
 	var ok bool
 	if s.owner, s.repo, ok = splitRepo(repoFlag); !ok {
 		return s, fmt.Errorf("--repo %q: want owner/name", repoFlag)
+	}
+	if s.author, err = commentAuthor(s.author, "--comment-author"); err != nil {
+		return s, err
 	}
 	if s.runURL == "" {
 		s.runURL = runURLFrom(std.Getenv)
@@ -133,6 +138,7 @@ func runComment(args []string, std IO) int {
 		Repo:   s.repo,
 		PR:     s.pr,
 		Key:    key,
+		Author: s.author,
 		RunURL: s.runURL,
 		Logf: func(format string, args ...any) {
 			printErr(std.Stderr, format, args...)

@@ -11,6 +11,7 @@ import (
 	"github.com/cra-gate/cra-gate/checks"
 	"github.com/cra-gate/cra-gate/finding"
 	"github.com/cra-gate/cra-gate/ghcomment"
+	"github.com/cra-gate/cra-gate/internal/runnersim"
 	"github.com/cra-gate/cra-gate/report"
 )
 
@@ -231,7 +232,7 @@ func TestLogReportStopsCommands(t *testing.T) {
 		t.Fatalf("the report is not wrapped in stop-commands:\n%s", out.String())
 	}
 	inner := strings.Join(lines[2:len(lines)-3], "\n")
-	if cmds := liveCommands(inner); len(cmds) > 0 {
+	if cmds := runnersim.Commands(inner); len(cmds) > 0 {
 		t.Errorf("the report alone issues %q:\n%s", cmds, inner)
 	}
 	checkCommands(t, out.String())

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/cra-gate/cra-gate/internal/runnersim"
 )
 
 // hostileRepo writes a repository a pull request author could send: a
@@ -53,7 +55,7 @@ func TestCheckOnAHostileRepository(t *testing.T) {
 			if status != ExitFail {
 				t.Fatalf("status %d, want 1\n%s", status, stderr)
 			}
-			cmds := liveCommands(out + stderr)
+			cmds := runnersim.Commands(out + stderr)
 			if format == "text" {
 				if len(cmds) != 1 || cmds[0] != "stop-commands" || !strings.Contains(out, "::cra-gate-") {
 					t.Errorf("text: commands %q; want only the stop-commands wrapper", cmds)

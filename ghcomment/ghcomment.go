@@ -1,10 +1,13 @@
 // Package ghcomment keeps exactly one cra-gate summary comment per pull
 // request (and per config key) up to date through the GitHub REST API.
 //
-// The comment is identified by a hidden marker on its first line (see
-// [Marker]). [Upsert] lists the pull request's issue comments, edits the
-// marked comment in place when it exists, creates it otherwise, and makes no
-// write at all when the body is unchanged.
+// The comment is identified by its author and a hidden marker on its first
+// line (see [Marker]). Only comments written by the identity whose token
+// writes them (Options.Author) are ours: anyone can post a comment that
+// starts with the marker, and such a comment is never edited, whatever it
+// carries. [Upsert] lists the pull request's issue comments, edits our marked
+// comment in place when it exists, creates it otherwise, and makes no write at
+// all when the body is unchanged.
 //
 // Failures that must not break a CI gate (a read-only token on a fork pull
 // request, a long rate-limit wait) are reported as Result.Action "skipped"
@@ -29,6 +32,9 @@ import (
 const (
 	// DefaultAPIURL is used when Options.APIURL is empty.
 	DefaultAPIURL = "https://api.github.com"
+	// DefaultAuthor is the login of the default GITHUB_TOKEN's comments, on
+	// github.com and GitHub Enterprise Server alike.
+	DefaultAuthor = "github-actions[bot]"
 	// DefaultTimeout bounds each HTTP request when Options.Timeout is zero.
 	DefaultTimeout = 10 * time.Second
 	// DefaultMaxRetries is the retry budget for 5xx and connection errors
@@ -72,6 +78,10 @@ type Options struct {
 	// Key distinguishes comments of different config files in one pull
 	// request (e.g. the cra.toml path). It is hashed into the marker.
 	Key string
+	// Author is the login that writes the comment: DefaultAuthor (the
+	// default) for the workflow's GITHUB_TOKEN, a GitHub App's "<slug>[bot]",
+	// or a personal access token's user. Only its comments are ever edited.
+	Author string
 	// RunURL is linked from the note appended when the body is truncated.
 	RunURL string
 	// Timeout bounds each HTTP request (default 10s).
@@ -107,10 +117,9 @@ type Result struct {
 // (truncated with Truncate to BodyLimit characters if needed). If body
 // already starts with the marker it is used as is.
 //
-// When several comments carry the marker, comments whose author type is
-// "Bot" (e.g. github-actions[bot] for GITHUB_TOKEN) are preferred, and among
-// those the oldest is updated; the others are left alone. Pagination stops
-// at the first page holding a Bot-authored match.
+// Only comments by Options.Author count. When several of them carry the
+// marker, the oldest is updated and the others are left alone. Pagination
+// stops at the first page holding a match (comments are listed oldest first).
 //
 // A normal run makes two requests (list, then create or update; list only
 // when unchanged), plus one per extra page of 100 comments. 5xx responses,
@@ -166,6 +175,9 @@ func newUpserter(opt Options) (*upserter, error) {
 	base, err := parseAPIURL(opt.APIURL)
 	if err != nil {
 		return nil, err
+	}
+	if opt.Author == "" {
+		opt.Author = DefaultAuthor
 	}
 	u := &upserter{
 		opt:        opt,
@@ -343,12 +355,12 @@ func (u *upserter) find(ctx context.Context) (*github.IssueComment, error) {
 		for _, c := range comments {
 			if u.isOurs(c) {
 				matches++
-				if better(c, best) {
+				if older(c, best) {
 					best = c
 				}
 			}
 		}
-		if (best != nil && isBot(best)) || resp == nil || resp.NextPage <= page || resp.NextPage == 0 {
+		if best != nil || resp == nil || resp.NextPage <= page || resp.NextPage == 0 {
 			break
 		}
 		page = resp.NextPage
@@ -359,24 +371,17 @@ func (u *upserter) find(ctx context.Context) (*github.IssueComment, error) {
 	return best, nil
 }
 
-// isOurs reports whether the comment body starts with our marker; the marker
-// anywhere else in the body does not count.
+// isOurs reports whether the comment was written by our author and its body
+// starts with our marker; the marker anywhere else in the body does not count.
 func (u *upserter) isOurs(c *github.IssueComment) bool {
-	return strings.HasPrefix(strings.TrimLeft(c.GetBody(), " \t\r\n"), u.marker)
+	return strings.EqualFold(c.GetUser().GetLogin(), u.opt.Author) &&
+		strings.HasPrefix(strings.TrimLeft(c.GetBody(), " \t\r\n"), u.marker)
 }
 
-func isBot(c *github.IssueComment) bool {
-	return strings.EqualFold(c.GetUser().GetType(), "Bot")
-}
-
-// better reports whether c should be preferred over best: Bot authors first,
-// then the oldest.
-func better(c, best *github.IssueComment) bool {
+// older reports whether c is older than best (or best is nil).
+func older(c, best *github.IssueComment) bool {
 	if best == nil {
 		return true
-	}
-	if isBot(c) != isBot(best) {
-		return isBot(c)
 	}
 	ct, bt := c.GetCreatedAt().Time, best.GetCreatedAt().Time
 	if !ct.Equal(bt) && !ct.IsZero() && !bt.IsZero() {

@@ -174,10 +174,14 @@ func TestMarkerNotAtStartIsIgnored(t *testing.T) {
 	}
 }
 
-func TestPrefersOldestBotComment(t *testing.T) {
+// TestOnlyOurAuthorsComments: a comment by anyone else is never ours,
+// whatever marker it starts with, even one posted first to bait the gate
+// into editing it (which its author could then edit back to "passed").
+func TestOnlyOurAuthorsComments(t *testing.T) {
 	f := newFake(t, "")
 	m := Marker("cra.toml")
-	human := f.add(m+"\ncopied by a human", "alice", "User")
+	bait := f.add(m+"\n### ✅ CRA gate: passed", "mallory", "User")
+	app := f.add(m+"\nby another bot", "some-app[bot]", "Bot")
 	bot1 := f.add(m+"\nfirst", "github-actions[bot]", "Bot")
 	f.add(m+"\nduplicate", "github-actions[bot]", "Bot")
 	var sl sleeper
@@ -189,21 +193,37 @@ func TestPrefersOldestBotComment(t *testing.T) {
 	if res.Action != ActionUpdated || res.ID != bot1 {
 		t.Fatalf("%+v, want update of %d", res, bot1)
 	}
-	if f.comment(human).Body != m+"\ncopied by a human" {
-		t.Fatal("human comment modified")
+	if f.comment(bait).Body != m+"\n### ✅ CRA gate: passed" || f.comment(app).Body != m+"\nby another bot" {
+		t.Fatal("someone else's comment was edited")
 	}
-	if !strings.Contains(logs.String(), "found 3 comments") {
+	if !strings.Contains(logs.String(), "found 2 comments") {
 		t.Fatalf("no duplicate note in logs: %q", logs.String())
 	}
 }
 
-func TestUserCommentUsedWhenNoBotMatch(t *testing.T) {
-	// A PAT posts as a User: its comment is still found and updated.
+// TestBaitAloneGetsOurOwnComment: with only someone else's marked comment,
+// the gate posts its own.
+func TestBaitAloneGetsOurOwnComment(t *testing.T) {
 	f := newFake(t, "")
-	id := f.add(Marker("cra.toml")+"\nold", "release-bot-account", "User")
+	bait := f.add(Marker("cra.toml")+"\nfake", "mallory", "User")
 	var sl sleeper
 	var logs logSink
-	res, err := upsert(t, f.opts(&sl, &logs), &logs, "new")
+	res, err := upsert(t, f.opts(&sl, &logs), &logs, "report")
+	if err != nil || res.Action != ActionCreated || res.ID == bait || f.count() != 2 {
+		t.Fatalf("%+v, %v; comments %d", res, err, f.count())
+	}
+}
+
+func TestNamedAuthor(t *testing.T) {
+	// A PAT posts as its user, an App as "<slug>[bot]": Options.Author names it.
+	f := newFake(t, "")
+	f.add(Marker("cra.toml")+"\nby the default bot", "github-actions[bot]", "Bot")
+	id := f.add(Marker("cra.toml")+"\nold", "Release-Bot-Account", "User")
+	var sl sleeper
+	var logs logSink
+	opt := f.opts(&sl, &logs)
+	opt.Author = "release-bot-account"
+	res, err := upsert(t, opt, &logs, "new")
 	if err != nil || res.Action != ActionUpdated || res.ID != id {
 		t.Fatal(res, err)
 	}
