@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cra-gate/cra-gate/deps"
 	"github.com/cra-gate/cra-gate/finding"
 	"github.com/cra-gate/cra-gate/manifest"
 	"github.com/cra-gate/cra-gate/repo"
@@ -75,8 +76,16 @@ type Options struct {
 // DefaultMaxSBOMSize is the default --max-sbom-size: 128 MiB.
 const DefaultMaxSBOMSize = 128 << 20
 
-// maxTextFile bounds the policy, security.txt and published documents the gate reads.
-const maxTextFile = 1 << 20
+// Limits of the documents the gate reads and analyses. Real ones are a few
+// kilobytes (the largest SECURITY.md of the real-world corpus is 9.5 KB, a
+// security.txt a few hundred bytes); the limits leave room for any real
+// document and bound the time the text analysis takes on a hostile one.
+const (
+	// maxDocument bounds the disclosure policy and the published support document.
+	maxDocument = 128 << 10
+	// maxSecurityTxt bounds security.txt.
+	maxSecurityTxt = 32 << 10
+)
 
 // run is the state of one run: what was loaded, and the findings so far.
 type run struct {
@@ -92,6 +101,8 @@ type run struct {
 	sboms []finding.SBOMCoverage
 	// suggestions counts the "did you mean" searches made (see closest).
 	suggestions int
+	// depsBudget bounds the dependency manifests read, over all source folders.
+	depsBudget *deps.Budget
 }
 
 // maxSuggestions bounds the "did you mean" searches of one run: each is cheap

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/cra-gate/cra-gate/cvd"
@@ -78,10 +79,10 @@ var (
 	})
 )
 
-// readText reads a policy-like document, bounded, and keeps it for quoting.
+// readText reads a document of at most limit bytes and keeps it for quoting.
 // It reports nothing: callers decide which rule a failure breaks.
-func (c *run) readText(p string) (string, error) {
-	data, err := c.repo.ReadFile(p, maxTextFile)
+func (c *run) readText(p string, limit int64) (string, error) {
+	data, err := c.repo.ReadFile(p, limit)
 	if err != nil {
 		return "", err
 	}
@@ -106,9 +107,9 @@ func (c *run) checkPolicy() {
 		c.report(rulePolicyNotFound, c.key("disclosure", "policy"), "disclosure.policy %q does not exist in the repository", d.Policy)
 		return
 	}
-	text, err := c.readText(r.path)
+	text, err := c.readText(r.path, maxDocument)
 	if err != nil {
-		c.report(rulePolicyNotFound, c.key("disclosure", "policy"), "disclosure.policy %q cannot be read: %v", d.Policy, describeReadError(err))
+		c.report(rulePolicyNotFound, c.key("disclosure", "policy"), "disclosure.policy %q cannot be read: %v", d.Policy, describeReadError(err, "a policy"))
 		return
 	}
 	p := cvd.AnalyzePolicy(text)
@@ -142,10 +143,11 @@ func channelList(p cvd.Policy) string {
 	return quoteList(vals, 3)
 }
 
-func describeReadError(err error) error {
+// describeReadError words a failed read of a document (what, "a policy").
+func describeReadError(err error, what string) error {
 	var tl *repo.TooLargeError
 	if errors.As(err, &tl) {
-		return errors.New("it is over 1 MiB; a policy is a short document")
+		return fmt.Errorf("it is %s, over the %s the gate reads of %s, which is a short document", byteSize(tl.Size), byteSize(tl.Limit), what)
 	}
 	return err
 }
@@ -166,9 +168,9 @@ func (c *run) checkSecurityTxt() {
 		c.report(ruleSecurityTxtNotFound, c.key("disclosure", "security_txt"), "disclosure.security_txt %q does not exist in the repository", d.SecurityTxt)
 		return
 	}
-	text, err := c.readText(r.path)
+	text, err := c.readText(r.path, maxSecurityTxt)
 	if err != nil {
-		c.report(ruleSecurityTxtNotFound, c.key("disclosure", "security_txt"), "disclosure.security_txt %q cannot be read: %v", d.SecurityTxt, describeReadError(err))
+		c.report(ruleSecurityTxtNotFound, c.key("disclosure", "security_txt"), "disclosure.security_txt %q cannot be read: %v", d.SecurityTxt, describeReadError(err, "a security.txt"))
 		return
 	}
 	f, probs := securitytxt.Parse([]byte(text))

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/cra-gate/cra-gate/deps"
 	"github.com/cra-gate/cra-gate/finding"
 	"github.com/cra-gate/cra-gate/manifest"
 	"github.com/cra-gate/cra-gate/repo"
@@ -29,7 +30,7 @@ func Run(r *repo.Repo, config string, opt Options) (*finding.Result, error) {
 		Date:    date(opt.Now),
 		Config:  cfg,
 	}
-	c := &run{repo: r, opt: opt, sources: map[string][]string{}, refs: map[string]ref{}}
+	c := &run{repo: r, opt: opt, sources: map[string][]string{}, refs: map[string]ref{}, depsBudget: deps.NewBudget(r)}
 	skipped := map[string]string{}
 	c.m = c.load(cfg)
 	if c.m == nil {

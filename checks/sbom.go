@@ -387,7 +387,7 @@ func (c *run) checkDrift(productDocs []*parsedSBOM, rdpsDocs [][]*parsedSBOM) {
 		if len(docs) == 0 {
 			continue // nothing readable to compare with; already reported
 		}
-		found, err := deps.Find(c.repo, r.path)
+		found, err := deps.Find(c.depsBudget, r.path)
 		c.reportDepsErrors(err)
 		if len(found.Deps) == 0 {
 			continue

@@ -167,9 +167,9 @@ func (c *run) checkPublished() {
 	if s.End == nil {
 		return
 	}
-	data, err := c.repo.ReadFile(r.path, maxTextFile)
+	data, err := c.repo.ReadFile(r.path, maxDocument)
 	if err != nil {
-		c.report(ruleSupportPublishedMissing, c.key("support", "published"), "support.published %q cannot be read: %v", s.Published, err)
+		c.report(ruleSupportPublishedMissing, c.key("support", "published"), "support.published %q cannot be read: %v", s.Published, describeReadError(err, "a support document"))
 		return
 	}
 	if !statesMonthYear(string(data), *s.End) {

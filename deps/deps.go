@@ -82,9 +82,36 @@ func parseErr(file string, line int, format string, args ...any) *ParseError {
 }
 
 // Reader reads a repository file of at most limit bytes (repo.Repo does, for
-// the gate). A file that does not exist is an error matching fs.ErrNotExist.
+// the gate). A file that does not exist is an error matching fs.ErrNotExist;
+// one over the limit, an error with a TooLarge() int64 method giving its size.
 type Reader interface {
 	ReadFile(path string, limit int64) ([]byte, error)
+}
+
+// MaxTotal bounds the bytes of dependency manifests one Budget reads, over
+// every source folder: a cra.toml names up to a thousand of them.
+const MaxTotal = 24 << 20
+
+// Budget is a Reader that reads at most MaxTotal bytes through r in all.
+// Past it, a manifest is an error saying the run's budget is spent.
+type Budget struct {
+	r    Reader
+	used int64
+}
+
+// NewBudget returns a Budget over r.
+func NewBudget(r Reader) *Budget { return &Budget{r: r} }
+
+// ReadFile reads path within both limit and what is left of the budget.
+func (b *Budget) ReadFile(path string, limit int64) ([]byte, error) {
+	left := MaxTotal - b.used
+	data, err := b.r.ReadFile(path, min(limit, left))
+	var tl interface{ TooLarge() int64 }
+	if errors.As(err, &tl) && left < limit && tl.TooLarge() <= limit {
+		return nil, fmt.Errorf("%q was not read: with it the dependency manifests of this run would pass the %d MiB the gate reads in all", path, MaxTotal>>20)
+	}
+	b.used += int64(len(data))
+	return data, err
 }
 
 // The largest manifest of each kind Find reads. A dependency manifest is
@@ -93,12 +120,12 @@ type Reader interface {
 // time and memory their parse takes. A larger file is an error naming it and
 // its limit; its dependencies are not compared.
 const (
-	MaxGoMod        = 4 << 20
-	MaxPackageLock  = 32 << 20 // package-lock.json, npm-shrinkwrap.json
-	MaxPackageJSON  = 4 << 20
+	MaxGoMod        = 1 << 20
+	MaxPackageLock  = 16 << 20 // package-lock.json, npm-shrinkwrap.json
+	MaxPackageJSON  = 1 << 20
 	MaxCargoToml    = 1 << 20
-	MaxCargoLock    = 8 << 20
-	MaxRequirements = 4 << 20
+	MaxCargoLock    = 4 << 20
+	MaxRequirements = 1 << 20
 )
 
 // maxSize is the limit for a manifest's base name.
@@ -165,23 +192,32 @@ func (o Options) Find(r Reader, dir string) (Result, error) {
 		add(ParseGoMod(name, data))
 	}
 
-	lockName, lock, haveLock := read("npm-shrinkwrap.json")
+	lockName, lockData, haveLock := read("npm-shrinkwrap.json")
 	if !haveLock {
-		lockName, lock, haveLock = read("package-lock.json")
+		lockName, lockData, haveLock = read("package-lock.json")
 	}
-	var pjName string
-	var pj []byte
-	havePJ := false
-	if !haveLock || isLockV1(lock) {
-		pjName, pj, havePJ = read("package.json")
+	var lock *npmLock
+	if haveLock {
+		var err error
+		if lock, err = decodeLock(lockName, lockData); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	switch {
-	case haveLock && havePJ:
-		add(o.parseLockV1WithPackageJSON(lockName, lock, pjName, pj))
-	case haveLock:
-		add(o.ParsePackageLock(lockName, lock))
-	case havePJ:
-		add(o.ParsePackageJSON(pjName, pj))
+	case lock != nil && lock.Packages != nil:
+		add(o.lockDeps(lock))
+	case lock != nil:
+		// A lockfileVersion 1 lock does not say which packages are direct:
+		// package.json does.
+		if pjName, pj, ok := read("package.json"); ok {
+			add(o.lockV1WithPackageJSON(lock, pjName, pj))
+		} else {
+			add(o.lockDeps(lock))
+		}
+	case !haveLock:
+		if pjName, pj, ok := read("package.json"); ok {
+			add(o.ParsePackageJSON(pjName, pj))
+		}
 	}
 
 	if name, data, ok := read("Cargo.toml"); ok {

@@ -153,10 +153,32 @@ func TestFindBounded(t *testing.T) {
 	big := "module m\n" + strings.Repeat("// padding\n", MaxGoMod/11+1)
 	res, err := Find(readerOf(fstest.MapFS{"go.mod": {Data: []byte(big)}, "requirements.txt": {Data: []byte("Django==4.2.9\n")}}), ".")
 	var pe *ParseError
-	if !errors.As(err, &pe) || pe.File != "go.mod" || !strings.Contains(pe.Msg, "more than the 4 MiB the gate reads of a go.mod") {
+	if !errors.As(err, &pe) || pe.File != "go.mod" || !strings.Contains(pe.Msg, "more than the 1 MiB the gate reads of a go.mod") {
 		t.Fatalf("err = %v", err)
 	}
 	if len(res.Deps) != 1 || res.Deps[0].Name != "Django" {
 		t.Errorf("the other manifests are still read: %+v", res.Deps)
+	}
+}
+
+// TestBudget: over many source folders, the manifests read in all stay
+// within MaxTotal; past it a manifest is refused unread, with a message that
+// says why.
+func TestBudget(t *testing.T) {
+	lock := `{"lockfileVersion":3,"packages":{"":{"dependencies":{"a":"1.0.0"}},"node_modules/a":{"version":"1.0.0"}},"pad":"` + strings.Repeat("x", 10<<20) + `"}`
+	fsys := fstest.MapFS{}
+	for _, d := range []string{"a", "b", "c"} {
+		fsys[d+"/package-lock.json"] = &fstest.MapFile{Data: []byte(lock)}
+	}
+	b := NewBudget(readerOf(fsys))
+	for i, d := range []string{"a", "b", "c"} {
+		res, err := Find(b, d)
+		if i < 2 && (err != nil || len(res.Deps) != 1) {
+			t.Fatalf("%s: %+v, %v", d, res, err)
+		}
+		var pe *ParseError
+		if i == 2 && (!errors.As(err, &pe) || !strings.Contains(pe.Msg, "would pass the 24 MiB the gate reads in all")) {
+			t.Fatalf("%s: err = %v", d, err)
+		}
 	}
 }

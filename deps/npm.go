@@ -26,12 +26,44 @@ type npmV1Dep struct {
 	Dev     bool   `json:"dev"`
 }
 
-// npmLock is a package-lock.json or npm-shrinkwrap.json; Packages is nil in
-// a lockfileVersion 1 file, which has only Dependencies.
+// npmLock is a package-lock.json or npm-shrinkwrap.json, decoded once: its
+// entries are kept as raw JSON and only those a direct dependency needs are
+// decoded (a lockfile of a large project holds tens of thousands). Packages
+// is nil in a lockfileVersion 1 file, which has only Dependencies.
 type npmLock struct {
-	LockfileVersion int                 `json:"lockfileVersion"`
-	Packages        map[string]npmPkg   `json:"packages"`
-	Dependencies    map[string]npmV1Dep `json:"dependencies"`
+	LockfileVersion int                        `json:"lockfileVersion"`
+	Packages        map[string]json.RawMessage `json:"packages"`
+	Dependencies    json.RawMessage            `json:"dependencies"`
+
+	name string // the file, for errors
+	data []byte // its bytes, to place an entry's decoding error
+}
+
+// pkg decodes the packages entry key, if there is one.
+func (l *npmLock) pkg(key string) (npmPkg, bool, error) {
+	raw, ok := l.Packages[key]
+	if !ok {
+		return npmPkg{}, false, nil
+	}
+	var p npmPkg
+	if err := json.Unmarshal(raw, &p); err != nil {
+		// The raw entry is a copy of the file's bytes: find where it stands
+		// to place the error (on this error path only).
+		return p, true, jsonErr(l.name, l.data, err, int64(max(bytes.Index(l.data, raw), 0)))
+	}
+	return p, true, nil
+}
+
+// v1 decodes the top-level entries of a lockfileVersion 1 file.
+func (l *npmLock) v1() (map[string]npmV1Dep, error) {
+	var deps map[string]npmV1Dep
+	if len(l.Dependencies) == 0 || bytes.Equal(bytes.TrimSpace(l.Dependencies), []byte("null")) {
+		return deps, nil
+	}
+	if err := json.Unmarshal(l.Dependencies, &deps); err != nil {
+		return nil, jsonErr(l.name, l.data, err, int64(max(bytes.Index(l.data, l.Dependencies), 0)))
+	}
+	return deps, nil
 }
 
 // npmDecl is one dependency a package declares.
@@ -57,17 +89,29 @@ func (o Options) ParsePackageLock(name string, data []byte) ([]Dependency, error
 	if err != nil {
 		return nil, err
 	}
+	return o.lockDeps(lock)
+}
+
+// lockDeps is ParsePackageLock on a decoded lock.
+func (o Options) lockDeps(lock *npmLock) ([]Dependency, error) {
+	name := lock.name
 	if lock.Packages == nil {
-		return o.lockV1(name, lock, nil, true), nil
+		return o.lockV1(lock, nil, true)
 	}
-	root, ok := lock.Packages[""]
-	if !ok {
+	root, ok, err := lock.pkg("")
+	switch {
+	case err != nil:
+		return nil, err
+	case !ok:
 		return nil, parseErr(name, 0, `lockfileVersion %d has no root package (packages[""])`, lock.LockfileVersion)
 	}
 	var out []Dependency
 	for _, d := range o.npmDecls(root) {
 		dep := Dependency{Ecosystem: Npm, Dev: d.dev, Manifest: name}
-		pkg, found := lock.Packages["node_modules/"+d.key]
+		pkg, found, err := lock.pkg("node_modules/" + d.key)
+		if err != nil {
+			return nil, err
+		}
 		switch {
 		case found && pkg.Link:
 			continue // workspace or file: link, the project's own code
@@ -123,28 +167,29 @@ func (o Options) ParsePackageJSON(name string, data []byte) ([]Dependency, error
 	return out, nil
 }
 
-// parseLockV1WithPackageJSON takes the direct dependency names from
-// package.json and their versions from a lockfileVersion 1 lock.
-func (o Options) parseLockV1WithPackageJSON(lockName string, lockData []byte, pjName string, pjData []byte) ([]Dependency, error) {
-	lock, err := decodeLock(lockName, lockData)
-	if err != nil {
-		return nil, err
-	}
-	if lock.Packages != nil {
-		return o.ParsePackageLock(lockName, lockData)
-	}
+// lockV1WithPackageJSON takes the direct dependency names from package.json
+// and their versions from a lockfileVersion 1 lock.
+func (o Options) lockV1WithPackageJSON(lock *npmLock, pjName string, pjData []byte) ([]Dependency, error) {
 	var pj npmPkg
 	if err := decodeJSONObject(pjName, pjData, &pj); err != nil {
 		return nil, err
 	}
-	return o.lockV1(pjName, lock, o.npmDecls(pj), false), nil
+	ds, err := o.lockV1(lock, o.npmDecls(pj), false)
+	for i := range ds {
+		ds[i].Manifest = pjName
+	}
+	return ds, err
 }
 
 // lockV1 resolves decls against a v1 lock, or with all every top-level
 // entry.
-func (o Options) lockV1(name string, lock *npmLock, decls []npmDecl, all bool) []Dependency {
+func (o Options) lockV1(lock *npmLock, decls []npmDecl, all bool) ([]Dependency, error) {
+	entries, err := lock.v1()
+	if err != nil {
+		return nil, err
+	}
 	if all {
-		for k, e := range lock.Dependencies {
+		for k, e := range entries {
 			if k == "" || e.Dev && !o.IncludeDev {
 				continue
 			}
@@ -154,7 +199,7 @@ func (o Options) lockV1(name string, lock *npmLock, decls []npmDecl, all bool) [
 	}
 	var out []Dependency
 	for _, d := range decls {
-		e, found := lock.Dependencies[d.key]
+		e, found := entries[d.key]
 		if !found && d.maybeAbsent {
 			continue
 		}
@@ -166,9 +211,9 @@ func (o Options) lockV1(name string, lock *npmLock, decls []npmDecl, all bool) [
 		if local {
 			continue
 		}
-		out = append(out, npmDep(real, ver, d.dev, name))
+		out = append(out, npmDep(real, ver, d.dev, lock.name))
 	}
-	return out
+	return out, nil
 }
 
 func npmDep(name, version string, dev bool, manifest string) Dependency {
@@ -248,23 +293,11 @@ func isExactSemver(v string) bool {
 }
 
 func decodeLock(name string, data []byte) (*npmLock, error) {
-	var lock npmLock
+	lock := npmLock{name: name, data: data}
 	if err := decodeJSONObject(name, data, &lock); err != nil {
 		return nil, err
 	}
 	return &lock, nil
-}
-
-// isLockV1 reports whether data is a lockfile without a "packages" map.
-func isLockV1(data []byte) bool {
-	var l struct {
-		Packages json.RawMessage `json:"packages"`
-	}
-	if json.Unmarshal(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), &l) != nil {
-		return false
-	}
-	p := bytes.TrimSpace(l.Packages)
-	return len(p) == 0 || bytes.Equal(p, []byte("null"))
 }
 
 func decodeJSONObject(name string, data []byte, v any) error {
