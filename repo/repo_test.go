@@ -212,3 +212,25 @@ func TestCleanLimits(t *testing.T) {
 		}
 	}
 }
+
+// TestSwapAfterCheckRefused: a file replaced between the checks and the open
+// (here by a link to .git/config, which os.Root alone would follow, since it
+// stays inside the repository) is refused: the opened file is not the one
+// checked.
+func TestSwapAfterCheckRefused(t *testing.T) {
+	root := t.TempDir()
+	must(t, os.MkdirAll(filepath.Join(root, ".git"), 0o755))
+	must(t, os.WriteFile(filepath.Join(root, ".git", "config"), []byte("extraheader = AUTHORIZATION: basic c2VjcmV0"), 0o644))
+	must(t, os.WriteFile(filepath.Join(root, "SECURITY.md"), []byte("policy"), 0o644))
+	r, err := Open(root)
+	must(t, err)
+	beforeOpen = func(string) {
+		must(t, os.Remove(filepath.Join(root, "SECURITY.md")))
+		must(t, os.Symlink(".git/config", filepath.Join(root, "SECURITY.md")))
+	}
+	defer func() { beforeOpen = func(string) {} }()
+	data, err := r.ReadFile("SECURITY.md", 1<<20)
+	if err == nil || strings.Contains(string(data), "c2VjcmV0") || !strings.Contains(err.Error(), "changed while") {
+		t.Fatalf("read %q, err %v", data, err)
+	}
+}

@@ -2,6 +2,7 @@ package sbom
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -434,5 +435,25 @@ func TestLineCol(t *testing.T) {
 		if l, c := lineCol(data, tc.off); l != tc.line || c != tc.col {
 			t.Errorf("lineCol(%d) = %d:%d, want %d:%d", tc.off, l, c, tc.line, tc.col)
 		}
+	}
+}
+
+// TestSPDXManyDescribed is the regression test for DESCRIBES checked by a
+// scan of what was already described (80,000 relationships took 18 s).
+func TestSPDXManyDescribed(t *testing.T) {
+	const n = 80000
+	var pkgs, rels []string
+	for i := range n {
+		pkgs = append(pkgs, fmt.Sprintf(`{"SPDXID":"SPDXRef-p%d","name":"p%d","versionInfo":"1.0.%d","downloadLocation":"NOASSERTION"}`, i, i, i))
+		rels = append(rels, fmt.Sprintf(`{"spdxElementId":"SPDXRef-DOCUMENT","relationshipType":"DESCRIBES","relatedSpdxElement":"SPDXRef-p%d"}`, i))
+	}
+	doc := `{"spdxVersion":"SPDX-2.3","dataLicense":"CC0-1.0","SPDXID":"SPDXRef-DOCUMENT","name":"many","documentNamespace":"https://testlock.eu/spdx/many",` +
+		`"creationInfo":{"created":"2026-11-01T00:00:00Z","creators":["Tool: gen"]},"packages":[` + strings.Join(pkgs, ",") + `],"relationships":[` + strings.Join(rels, ",") + `]}`
+	d, err := Parse([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Described) != n || len(d.Components) != n || d.Primary.Name != "p0" {
+		t.Fatalf("described %d, components %d", len(d.Described), len(d.Components))
 	}
 }
