@@ -14,6 +14,7 @@ require (
 
 require (
 	github.com/anchore/go-struct-converter v0.0.0-20221118182256-c68fdcfa2092 // indirect
+	github.com/bmatcuk/doublestar/v4 v4.10.4 // indirect
 	github.com/google/go-querystring v1.1.0 // indirect
 	golang.org/x/text v0.14.0 // indirect
 )

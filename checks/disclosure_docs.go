@@ -179,7 +179,7 @@ func (c *run) checkSecurityTxt() {
 		if p.Severity == securitytxt.Warning {
 			sev = finding.Warning
 		}
-		c.reportAs(ruleSecurityTxtInvalid, sev, at(r.path, p.Line), "%s: %s", r.path, p.Msg)
+		c.reportAs(ruleSecurityTxtInvalid, sev, at(r.path, p.Line).on(p.Code), "%s: %s", r.path, p.Msg)
 	}
 	if exp, ok := f.ExpiresAt(); ok {
 		now := c.opt.Now

@@ -201,7 +201,7 @@ func (c *run) oneOf(value string, allowed []string, segs ...any) {
 	if s := c.closest(value, allowed); s != "" {
 		msg += fmt.Sprintf("; did you mean %q?", s)
 	}
-	c.report(ruleManifestInvalidValue, c.key(segs...), "%s", msg)
+	c.report(ruleManifestInvalidValue, c.key(segs...).on(value), "%s", msg)
 }
 
 func contains(list []string, s string) bool {
@@ -222,7 +222,7 @@ func (c *run) checkPaths() {
 			return
 		}
 		if r := c.resolve(value, urlOK); r.refused() {
-			c.report(ruleManifestPath, c.key(segs...), "%s: %v", manifest.Path(segs...), r.err)
+			c.report(ruleManifestPath, c.key(segs...).on(value), "%s: %v", manifest.Path(segs...), r.err)
 		}
 	}
 	for _, p := range m.Product.SBOM {

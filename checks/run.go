@@ -83,7 +83,7 @@ func (c *run) load(cfg string) *manifest.Manifest {
 		case manifest.Limit, manifest.TooLong:
 			r = ruleManifestLimit
 		}
-		c.report(r, location{file: cfg, line: p.Pos.Line, col: p.Pos.Col}, "%s", p.Msg)
+		c.report(r, location{file: cfg, line: p.Pos.Line, col: p.Pos.Col, path: p.Path}, "%s", p.Msg)
 	}
 	return m
 }

@@ -161,7 +161,7 @@ func (c *run) checkSBOM() {
 		p := &parsedSBOM{path: r.path}
 		parsed[r.path] = p
 		if r.missing() {
-			c.report(ruleSBOMNotFound, c.key(segs...), "SBOM %q does not exist in the repository", value)
+			c.report(ruleSBOMNotFound, c.key(segs...).on(value), "SBOM %q does not exist in the repository", value)
 			return p
 		}
 		p.doc = c.readSBOM(r.path)
@@ -292,7 +292,7 @@ func (c *run) judgeSBOM(p string, d *sbom.Document) finding.SBOMCoverage {
 			if len(fc.Missing) > 0 {
 				ex = "; for example " + quoteList(fc.Missing, len(fc.Missing))
 			}
-			c.report(ruleSBOMFieldCoverage, file, "%s: %s on %d of %d components (%.1f%%), below the %.0f%% threshold%s", p, fieldLabel(fc.Field), fc.Present, q.Components, pct, threshold, ex)
+			c.report(ruleSBOMFieldCoverage, file.on(string(fc.Field)), "%s: %s on %d of %d components (%.1f%%), below the %.0f%% threshold%s", p, fieldLabel(fc.Field), fc.Present, q.Components, pct, threshold, ex)
 		}
 	}
 	return row

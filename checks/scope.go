@@ -173,7 +173,7 @@ func (c *run) checkFunctions(e manifest.Entry, declared []string) {
 		} else if len(declared) > 0 {
 			msg += " (" + quoteList(declared, 8) + ")"
 		}
-		c.report(ruleScopeUnknownFunction, c.key(e.Section, e.Index, "functions"), "%s", msg)
+		c.report(ruleScopeUnknownFunction, c.key(e.Section, e.Index, "functions").on(f), "%s", msg)
 	}
 }
 

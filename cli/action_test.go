@@ -614,7 +614,7 @@ func TestActionOutputsSummaryReportAndSARIF(t *testing.T) {
 	if !strings.HasPrefix(summary, "# Earlier step\n") {
 		t.Errorf("the summary of earlier steps was not kept")
 	}
-	for _, want := range []string{"### ❌ CRA gate", "| Check | Status |", "manifest-unknown-key", "https://github.com/acme/widget/actions/runs/1001"} {
+	for _, want := range []string{"### ❌ CRA gate", "manifest ❌", "manifest-unknown-key", "https://github.com/acme/widget/actions/runs/1001"} {
 		if !strings.Contains(summary, want) {
 			t.Errorf("job summary lacks %q:\n%s", want, summary)
 		}
@@ -766,8 +766,8 @@ func TestActionReportInWorkspaceWithoutRunnerTemp(t *testing.T) {
 		t.Fatalf("status %d, want %d", status, ExitPass)
 	}
 	got := r.outputs()["report"]
-	if got != "cra-gate-report.json" {
-		t.Fatalf("report output = %q, want the workspace-relative cra-gate-report.json", got)
+	if got != ".cra-gate/cra-gate-report.json" {
+		t.Fatalf("report output = %q, want the workspace-relative .cra-gate/cra-gate-report.json (never the checkout root)", got)
 	}
 	if _, err := os.Stat(filepath.Join(r.ws, got)); err != nil {
 		t.Errorf("report not in the workspace: %v", err)
@@ -835,7 +835,7 @@ functions = ["a\n::error::pwned"]
 	checkMarkdown := func(where, body string, markers int) {
 		t.Helper()
 		if n := strings.Count(body, "<!--"); n != markers {
-			t.Errorf("%s: %d raw <!-- (want %d, the marker only):\n%s", where, n, markers, body)
+			t.Errorf("%s: %d raw <!-- (want %d, the marker and the state block only):\n%s", where, n, markers, body)
 		}
 		if strings.Count(body, "<details>") != strings.Count(body, "</details>") {
 			t.Errorf("%s: <details> and </details> do not pair:\n%s", where, body)
@@ -859,7 +859,10 @@ functions = ["a\n::error::pwned"]
 	if len(cs) != 1 {
 		t.Fatalf("%d comments, want 1", len(cs))
 	}
-	checkMarkdown("comment", cs[0].Body, 1)
+	checkMarkdown("comment", cs[0].Body, 2)
+	if st := report.ParseState(cs[0].Body); st == nil {
+		t.Errorf("the comment's state block does not read back")
+	}
 	if !strings.HasPrefix(cs[0].Body, ghcomment.Marker(dir+"/cra.toml")+"\n") {
 		t.Errorf("comment does not start with this config's marker")
 	}
@@ -911,10 +914,10 @@ func TestActionBinary(t *testing.T) {
 		t.Errorf("no annotation for cra.toml:29 on stdout:\n%s", stdout.String())
 	}
 	out := r.outputs()
-	if out["passed"] != "false" || out["report"] != "cra-gate-report.json" || out["sarif"] != "cra.sarif" || out["comment-url"] == "" {
+	if out["passed"] != "false" || out["report"] != ".cra-gate/cra-gate-report.json" || out["sarif"] != "cra.sarif" || out["comment-url"] == "" {
 		t.Errorf("outputs = %v", out)
 	}
-	for _, f := range []string{"cra-gate-report.json", "cra.sarif"} {
+	for _, f := range []string{".cra-gate/cra-gate-report.json", "cra.sarif"} {
 		if _, err := os.Stat(filepath.Join(r.ws, f)); err != nil {
 			t.Errorf("%s not written: %v", f, err)
 		}
@@ -928,5 +931,156 @@ func TestActionBinary(t *testing.T) {
 	}
 	if out["comment-url"] != fmt.Sprintf("https://github.com/acme/widget/pull/7#issuecomment-%d", cs[0].ID) {
 		t.Errorf("comment-url %q does not name the comment", out["comment-url"])
+	}
+}
+
+// setHead writes a pull request event whose head is sha.
+func (r *runner) setHead(sha string) {
+	r.t.Helper()
+	payload := `{"action":"synchronize","number":7,"pull_request":{"number":7,"head":{"sha":"` + sha + `"}},"repository":{"full_name":"acme/widget"}}`
+	if err := os.WriteFile(r.env["GITHUB_EVENT_PATH"], []byte(payload), 0o644); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+// TestActionCommentTracksPushes: the comment names and links the head commit
+// checked (not the merge commit GITHUB_SHA), links each location to its line
+// at that commit, says what changed since the last push, and is not written
+// again when a re-run at the same commit finds the same.
+func TestActionCommentTracksPushes(t *testing.T) {
+	gh := newFakeGitHub(t)
+	r := newRunner(t, gh, "pull_request")
+	r.load("camera-gaps")
+	shaA, shaB := strings.Repeat("a", 40), strings.Repeat("b", 40)
+	r.env["GITHUB_SHA"] = strings.Repeat("f", 40) // the merge commit
+	r.setHead(shaA)
+	if _, _, status := r.run(); status != ExitFail {
+		t.Fatalf("status %d", status)
+	}
+	body := gh.all()[0].Body
+	for _, want := range []string{
+		"checked [<code>aaaaaaa</code>](https://github.com/acme/widget/commit/" + shaA + ")",
+		"](https://github.com/acme/widget/blob/" + shaA + "/cra.toml#L",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("first comment lacks %q:\n%s", want, body)
+		}
+	}
+	if strings.Contains(body, "Since the last push") || strings.Contains(body, "ffffff") {
+		t.Errorf("first comment compares with nothing and names the head, not the merge commit:\n%s", body)
+	}
+
+	// A re-run at the same commit: nothing to write.
+	gh.reset()
+	if _, _, status := r.run(); status != ExitFail {
+		t.Fatalf("re-run: status %d", status)
+	}
+	for _, q := range gh.requests() {
+		if !strings.HasPrefix(q, "GET ") {
+			t.Errorf("a re-run with the same findings wrote: %v", gh.requests())
+		}
+	}
+
+	// The next push fixes one typo.
+	toml := filepath.Join(r.ws, "cra.toml")
+	data, err := os.ReadFile(toml)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(data, []byte(`"live-veiw"`)) {
+		t.Fatal("test setup: camera-gaps no longer has the live-veiw typo")
+	}
+	if err := os.WriteFile(toml, bytes.Replace(data, []byte(`"live-veiw"`), []byte(`"live-view"`), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r.setHead(shaB)
+	if _, _, status := r.run(); status != ExitFail {
+		t.Fatalf("second push: status %d", status)
+	}
+	body = gh.all()[0].Body
+	if !strings.Contains(body, "Since the last push: **0 new**, **1 fixed**: [<code>scope-unknown-function</code>]") || !strings.Contains(body, "/commit/"+shaB) {
+		t.Errorf("second comment:\n%s", body)
+	}
+}
+
+// TestActionMonorepo: a config glob judges every product in one run: one
+// comment and one summary with a section per product, worst first, SARIF
+// with a run per config, every path relative to the workspace.
+func TestActionMonorepo(t *testing.T) {
+	gh := newFakeGitHub(t)
+	r := newRunner(t, gh, "pull_request")
+	r.setHead(strings.Repeat("c", 40))
+	product := func(dir, name, extra string) {
+		files := map[string]string{
+			dir + "/cra.toml":      "schema = 1\n" + extra + "[product]\nname = \"" + name + "\"\nmanufacturer = \"Acme GmbH\"\nclass = \"default\"\nconformity = \"module-a\"\nplaced_on_market = 2026-03-01\nfunctions = [\"unlock\"]\nsbom = [\"" + dir + "/sbom.cdx.json\"]\nsource = \"" + dir + "\"\n\n[support]\nend = 2032-03-01\npublished = \"https://acme-locks.eu/support\"\n\n[disclosure]\npolicy = \"SECURITY.md\"\ncontact = \"mailto:security@acme-locks.eu\"\n\n[reporting]\ncsirt = \"DE\"\ncontact = \"mailto:psirt@acme-locks.eu\"\n",
+			dir + "/sbom.cdx.json": `{"bomFormat":"CycloneDX","specVersion":"1.6","serialNumber":"urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79","version":1,"metadata":{"timestamp":"2026-11-01T10:00:00Z","tools":{"components":[{"name":"gen","version":"1"}]},"component":{"bom-ref":"root","name":"` + name + `","version":"1"}},"components":[{"type":"library","bom-ref":"a","name":"a","version":"1.0.0","purl":"pkg:golang/example.com/a@v1.0.0","supplier":{"name":"X"},"hashes":[{"alg":"SHA-256","content":"` + strings.Repeat("ab", 32) + `"}],"licenses":[{"license":{"id":"MIT"}}]}],"dependencies":[{"ref":"root","dependsOn":["a"]}]}`,
+		}
+		for name, content := range files {
+			p := filepath.Join(r.ws, filepath.FromSlash(name))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	product("lock", "Acme Lock", "")
+	product("camera", "Acme Camera", "colour = \"blue\"\n")
+	if err := os.WriteFile(filepath.Join(r.ws, "SECURITY.md"), []byte("Report vulnerabilities privately to security@acme-locks.eu.\nWe acknowledge reports within 3 days and coordinate disclosure.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r.env["INPUT_CONFIG"] = "*/cra.toml"
+	r.env["INPUT_SARIF"] = "cra.sarif"
+	stdout, stderr, status := r.run()
+	if status != ExitFail {
+		t.Fatalf("status %d\n%s\n%s", status, stdout, stderr)
+	}
+	cs := gh.all()
+	if len(cs) != 1 || !strings.HasPrefix(cs[0].Body, ghcomment.Marker("*/cra.toml")+"\n") {
+		t.Fatalf("want one comment for the pattern, got %d", len(cs))
+	}
+	body := cs[0].Body
+	camera, lock := strings.Index(body, "#### ❌ **Acme Camera**"), strings.Index(body, "#### ✅ **Acme Lock**")
+	if camera < 0 || lock < camera || !strings.Contains(body, "2 products") || !strings.Contains(body, "/blob/"+strings.Repeat("c", 40)+"/camera/cra.toml#L2") {
+		t.Errorf("comment:\n%s", body)
+	}
+	if s := r.readSummary(); !strings.Contains(s, "#### ❌ **Acme Camera**") || strings.Count(s, "### ❌ CRA gate failed") != 1 {
+		t.Errorf("summary:\n%s", s)
+	}
+	var sarif struct {
+		Runs []struct {
+			AutomationDetails struct{ ID string } `json:"automationDetails"`
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(r.ws, "cra.sarif"))
+	if err != nil || json.Unmarshal(data, &sarif) != nil || len(sarif.Runs) != 2 || sarif.Runs[0].AutomationDetails.ID != "cra-gate/camera/cra.toml/" {
+		t.Errorf("SARIF runs %+v (%v)", sarif.Runs, err)
+	}
+	if !regexp.MustCompile(`(?m)^::error col=1,file=camera/cra\.toml,line=2,`).MatchString(stdout) {
+		t.Errorf("annotation not at camera/cra.toml:2:\n%s", stdout)
+	}
+}
+
+// TestActionPathPrefixEverywhere: with path: a subfolder, every output names
+// files relative to the workspace: annotations, summary, comment, JSON, SARIF.
+func TestActionPathPrefixEverywhere(t *testing.T) {
+	gh := newFakeGitHub(t)
+	r := newRunner(t, gh, "pull_request")
+	if err := os.CopyFS(filepath.Join(r.ws, "camera"), os.DirFS(filepath.Join("..", "examples", "camera-gaps"))); err != nil {
+		t.Fatal(err)
+	}
+	r.env["INPUT_PATH"] = "camera"
+	r.env["INPUT_SARIF"] = "cra.sarif"
+	stdout, _, _ := r.run()
+	sarif, _ := os.ReadFile(filepath.Join(r.ws, "cra.sarif"))
+	rep, _ := os.ReadFile(r.outputs()["report"])
+	for where, text := range map[string]string{"annotations": stdout, "summary": r.readSummary(), "comment": gh.all()[0].Body, "SARIF": string(sarif), "JSON": string(rep)} {
+		if !strings.Contains(text, "camera/cra.toml") {
+			t.Errorf("%s does not name camera/cra.toml", where)
+		}
+		if regexp.MustCompile("(^|[^/a-z])cra\\.toml:[0-9]").MatchString(text) {
+			t.Errorf("%s names cra.toml without its folder", where)
+		}
 	}
 }

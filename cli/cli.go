@@ -238,15 +238,43 @@ func runCheck(args []string, std IO) int {
 	return ExitStatus(res)
 }
 
-// Evaluate opens the repository and runs the gate: the shared engine of `check`
-// and `action`.
+// Evaluate opens the repository and runs the gate on config: the shared
+// engine of `check` and `action`. config may be a glob ("*/cra.toml",
+// "**/cra.toml", see repo.Glob) naming several products; their results are
+// then combined (finding.Combine) and each stands in Products.
 func Evaluate(dir, config string, opt checks.Options) (*finding.Result, error) {
 	r, err := repo.Open(dir)
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
-	return checks.Run(r, config, opt)
+	configs, err := r.Glob(config)
+	if err != nil {
+		return nil, fmt.Errorf("--config %v", err)
+	}
+	if len(configs) == 0 {
+		configs = []string{config} // reported as missing, naming the pattern
+	}
+	var results []*finding.Result
+	for _, c := range configs {
+		res, err := checks.Run(r, c, opt)
+		if err != nil {
+			return nil, err
+		}
+		results = append(results, res)
+	}
+	if len(results) == 1 {
+		return results[0], nil
+	}
+	return finding.Combine(config, results), nil
+}
+
+// products lists what a result judged: its Products, or itself.
+func products(res *finding.Result) []*finding.Result {
+	if len(res.Products) > 0 {
+		return res.Products
+	}
+	return []*finding.Result{res}
 }
 
 // ExitStatus maps a result to the exit status: 0 pass, 1 fail.
@@ -268,16 +296,39 @@ func render(std IO, format string, res *finding.Result) error {
 	case "json":
 		return report.JSON(std.Stdout, res)
 	case "markdown":
-		return report.Markdown(std.Stdout, res, report.MarkdownOptions{})
+		return report.Markdown(std.Stdout, products(res), report.MarkdownOptions{})
 	case "sarif":
-		return report.SARIF(std.Stdout, res, checks.Rules())
+		return report.SARIF(std.Stdout, products(res), checks.Rules())
 	}
 	color := std.IsTerminal && std.Getenv("NO_COLOR") == ""
-	text := func() error { return report.Text(std.Stdout, res, report.TextOptions{Color: color}) }
+	text := func() error { return writeText(std.Stdout, res, report.TextOptions{Color: color}) }
 	if std.Getenv("GITHUB_ACTIONS") == "true" && !std.StdoutIsFile {
 		return withCommandsStopped(newGHA(std), text)
 	}
 	return text()
+}
+
+// writeText writes the text report of each product, and with several, a
+// last line with the verdict over all.
+func writeText(w io.Writer, res *finding.Result, opt report.TextOptions) error {
+	ps := products(res)
+	for i, p := range ps {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		if err := report.Text(w, p, opt); err != nil {
+			return err
+		}
+	}
+	if len(ps) > 1 {
+		verdict := "PASS"
+		if !res.Passed {
+			verdict = "FAIL"
+		}
+		_, err := fmt.Fprintf(w, "\n%s: %d products (%s), %d errors, %d warnings, %d notices\n", verdict, len(ps), res.Config, res.Summary.Errors, res.Summary.Warnings, res.Summary.Notices)
+		return err
+	}
+	return nil
 }
 
 // withCommandsStopped runs fn between stop-commands and its resume command,

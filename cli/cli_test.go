@@ -129,7 +129,7 @@ func TestCheckSARIFAndMarkdown(t *testing.T) {
 		t.Errorf("SARIF: %v %+v", err, sarif)
 	}
 	md, _, _ := runMain(env, false, "check", "--format", "markdown", "../examples/camera-gaps")
-	if !strings.HasPrefix(md, "### ❌") || !strings.Contains(md, "| Check | Status |") {
+	if !strings.HasPrefix(md, "### ❌") || !strings.Contains(md, "manifest ❌") {
 		t.Errorf("Markdown:\n%s", md)
 	}
 }

@@ -29,6 +29,7 @@ type commentSettings struct {
 	repo   string
 	key    string // "" = the report's config path
 	author string
+	commit string // the commit the report checked; "" = the report's own
 	runURL string
 	token  string
 	apiURL string
@@ -53,6 +54,7 @@ func parseComment(args []string, std IO) (commentSettings, error) {
 	fs.StringVar(&repoFlag, "repo", "", "repository as owner/name (default $GITHUB_REPOSITORY)")
 	fs.StringVar(&s.key, "config-key", "", "key that tells this config's comment apart (default: the report's config path, as the Action uses)")
 	fs.StringVar(&s.author, "comment-author", ghcomment.DefaultAuthor, "login whose comment is updated: github-actions[bot] for GITHUB_TOKEN, <app>[bot] for an App, the user for a PAT")
+	fs.StringVar(&s.commit, "commit", "", "full SHA of the commit the report checked, for the comment's links (default: the report's; in the workflow_run pattern pass github.event.workflow_run.head_sha)")
 	fs.StringVar(&s.runURL, "run-url", "", "workflow run to link (default: this run, from GITHUB_SERVER_URL, GITHUB_REPOSITORY and GITHUB_RUN_ID)")
 	if err := fs.Parse(args); err != nil {
 		return s, err
@@ -82,6 +84,9 @@ func parseComment(args []string, std IO) (commentSettings, error) {
 	}
 	if s.author, err = commentAuthor(s.author, "--comment-author"); err != nil {
 		return s, err
+	}
+	if s.commit != "" && !isSHA(s.commit) {
+		return s, fmt.Errorf("--commit %q: want a full commit SHA (40 hex digits)", s.commit)
 	}
 	if s.runURL == "" {
 		s.runURL = runURLFrom(std.Getenv)
@@ -124,14 +129,14 @@ func runComment(args []string, std IO) int {
 	if key == "" {
 		key = "cra.toml"
 	}
-	body, err := commentBody(res, key, s.runURL)
-	if err != nil {
-		printErr(std.Stderr, "%v", err)
-		return ExitError
+	if s.commit != "" {
+		setCommit(res, s.commit)
+	} else if !isSHA(res.Commit) {
+		setCommit(res, "")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), commentTimeout)
 	defer cancel()
-	r, err := ghcomment.Upsert(ctx, ghcomment.Options{
+	r, err := ghcomment.UpsertFunc(ctx, ghcomment.Options{
 		Token:  s.token,
 		APIURL: s.apiURL,
 		Owner:  s.owner,
@@ -144,7 +149,7 @@ func runComment(args []string, std IO) int {
 			printErr(std.Stderr, format, args...)
 		},
 		UpdateOnly: res.Passed, // as in the action: clean PRs get no comment
-	}, body)
+	}, commentRenderer(res, key, s.runURL, linksFrom(std.Getenv, res.Commit)))
 	if err != nil {
 		printErr(std.Stderr, "%s", err.Error())
 		return ExitError

@@ -109,6 +109,9 @@ type Finding struct {
 	// identity from one run to the next (SARIF fingerprints, "new since the
 	// last push").
 	Key string `json:"key,omitempty"`
+	// Config is the cra.toml the finding comes from; set only where findings
+	// of several configs stand together (see Combine).
+	Config string `json:"config,omitempty"`
 	// Source is the text of the line the finding points at, when the gate read it
 	// (cra.toml, a policy, security.txt); the text renderer puts a caret under it.
 	Source string `json:"-"`
@@ -168,18 +171,24 @@ const FormatVersion = 1
 
 // Result is one run of the gate: what the JSON report holds and every renderer reads.
 type Result struct {
-	Version  int           `json:"version"`
-	Tool     Tool          `json:"tool"`
-	Passed   bool          `json:"passed"`
-	FailOn   string        `json:"fail_on"`
-	Date     string        `json:"date"`   // the date every date rule used (YYYY-MM-DD)
-	Config   string        `json:"config"` // cra.toml path relative to the repository
+	Version int    `json:"version"`
+	Tool    Tool   `json:"tool"`
+	Passed  bool   `json:"passed"`
+	FailOn  string `json:"fail_on"`
+	Date    string `json:"date"`   // the date every date rule used (YYYY-MM-DD)
+	Config  string `json:"config"` // cra.toml path (relative to the workspace in the Action, else to the repository)
+	// Commit is the commit that was checked (the pull request's head), when
+	// the run knows it.
+	Commit   string        `json:"commit,omitempty"`
 	Product  Product       `json:"product"`
 	Summary  Summary       `json:"summary"`
 	Checks   []CheckResult `json:"checks"`
 	Findings []Finding     `json:"findings"`
 	// SBOMs is the field coverage of every SBOM read, in the order declared.
 	SBOMs []SBOMCoverage `json:"sbom_coverage,omitempty"`
+	// Products holds each config's own result when one run judged several
+	// (a monorepo); the fields above then combine them (see Combine).
+	Products []*Result `json:"products,omitempty"`
 }
 
 // SBOMCoverage is how completely one SBOM describes its components: the share of

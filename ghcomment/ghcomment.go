@@ -132,11 +132,19 @@ type Result struct {
 // a Warning and a nil error; a 401 returns an error matching
 // ErrTokenRejected.
 func Upsert(ctx context.Context, opt Options, body string) (Result, error) {
+	return UpsertFunc(ctx, opt, func(string) (string, error) { return body, nil })
+}
+
+// UpsertFunc is Upsert with the body rendered once the comment has been
+// looked for: render gets the body of our existing comment ("" when there is
+// none), so that the new body can say what changed since it. An error from
+// render ends the run before any write.
+func UpsertFunc(ctx context.Context, opt Options, render func(previous string) (string, error)) (Result, error) {
 	u, err := newUpserter(opt)
 	if err != nil {
 		return Result{Action: ActionSkipped}, err
 	}
-	res, err := u.run(ctx, body)
+	res, err := u.run(ctx, render)
 	res.Calls = int(u.calls.Load())
 	res.URL = u.redact(res.URL)
 	var skip *skipError
@@ -278,17 +286,20 @@ func (u *upserter) client() *github.Client {
 	return c
 }
 
-func (u *upserter) run(ctx context.Context, body string) (Result, error) {
+func (u *upserter) run(ctx context.Context, render func(string) (string, error)) (Result, error) {
+	found, err := u.find(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	body, err := render(found.GetBody())
+	if err != nil {
+		return Result{}, err
+	}
 	full := body
 	if !strings.HasPrefix(body, u.marker) {
 		full = u.marker + "\n" + body
 	}
 	full = Truncate(full, u.opt.RunURL, BodyLimit)
-
-	found, err := u.find(ctx)
-	if err != nil {
-		return Result{}, err
-	}
 	if found != nil {
 		return u.update(ctx, found, full)
 	}

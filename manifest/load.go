@@ -45,6 +45,9 @@ type Problem struct {
 	Kind ProblemKind
 	Pos  Pos
 	Msg  string
+	// Path is the key path the problem is about ("rdps[0].nmae"), when it is
+	// about a key.
+	Path string
 }
 
 // ProblemKind says what kind of Problem it is; each maps to one rule.
@@ -175,7 +178,7 @@ func (w *walker) pos(path []any) Pos { return w.ix.Nearest(Path(path...)) }
 // wrong reports a value of the wrong type at path.
 func (w *walker) wrong(path []any, want string, v any) {
 	p := Path(path...)
-	w.types = append(w.types, Problem{Kind: WrongType, Pos: w.ix.Nearest(p), Msg: fmt.Sprintf("%s must be %s, not %s", displayKey(p), want, describe(v))})
+	w.types = append(w.types, Problem{Kind: WrongType, Pos: w.ix.Nearest(p), Path: p, Msg: fmt.Sprintf("%s must be %s, not %s", displayKey(p), want, describe(v))})
 }
 
 // value stores the TOML value v into dst, whose type the model declares.
@@ -197,7 +200,7 @@ func (w *walker) valueMax(dst reflect.Value, v any, path []any, maxLen int) {
 	if dst.CanAddr() && dst.Addr().Type().Implements(unmarshalerType) {
 		if err := dst.Addr().Interface().(Unmarshaler).UnmarshalTOML(v); err != nil {
 			p := Path(path...)
-			w.types = append(w.types, Problem{Kind: WrongType, Pos: w.ix.Nearest(p), Msg: fmt.Sprintf("%s %s", displayKey(p), err.Error())})
+			w.types = append(w.types, Problem{Kind: WrongType, Pos: w.ix.Nearest(p), Path: p, Msg: fmt.Sprintf("%s %s", displayKey(p), err.Error())})
 		}
 		return
 	}
@@ -301,7 +304,7 @@ func (w *walker) slice(dst reflect.Value, v any, path []any, maxLen int) {
 			s, ok := item.(string)
 			if !ok {
 				p := Path(path...)
-				w.types = append(w.types, Problem{Kind: WrongType, Pos: w.ix.Nearest(p), Msg: fmt.Sprintf("%s must be a list of strings; item %d is %s", displayKey(p), i+1, describe(item))})
+				w.types = append(w.types, Problem{Kind: WrongType, Pos: w.ix.Nearest(p), Path: fmt.Sprintf("%s[%d]", p, i), Msg: fmt.Sprintf("%s must be a list of strings; item %d is %s", displayKey(p), i+1, describe(item))})
 				continue
 			}
 			w.checkLen(s, path, maxLen)
@@ -353,7 +356,7 @@ func (w *walker) unknown(t reflect.Type, k string, path []any) {
 	if tl := tableLabel(Path(path[:len(path)-1]...)); tl != "" {
 		msg += " in " + tl
 	}
-	w.others = append(w.others, Problem{Kind: UnknownKey, Pos: w.pos(path), Msg: msg + hint})
+	w.others = append(w.others, Problem{Kind: UnknownKey, Pos: w.pos(path), Path: Path(path...), Msg: msg + hint})
 }
 
 // checkLen reports a string longer than its limit.
@@ -369,7 +372,7 @@ func (w *walker) checkLen(s string, path []any, maxLen int) {
 	if maxLen < MaxText {
 		what = "a name"
 	}
-	w.others = append(w.others, Problem{Kind: TooLong, Pos: w.ix.Nearest(p), Msg: fmt.Sprintf("%s is %d bytes long; the gate reads %s of at most %d bytes here: shorten it (a longer text belongs in a document the file points to)", displayKey(p), len(s), what, maxLen)})
+	w.others = append(w.others, Problem{Kind: TooLong, Pos: w.ix.Nearest(p), Path: p, Msg: fmt.Sprintf("%s is %d bytes long; the gate reads %s of at most %d bytes here: shorten it (a longer text belongs in a document the file points to)", displayKey(p), len(s), what, maxLen)})
 }
 
 // structKeys lists the keys a struct type declares, sorted.

@@ -27,8 +27,8 @@ func TestParseOddLayouts(t *testing.T) {
 		t.Fatalf("decoded %+v", m)
 	}
 	want := []Problem{
-		{Kind: UnknownKey, Pos: Pos{Line: 2, Col: 75}, Msg: `unknown key "nmae" in [product]; did you mean "name"?`},
-		{Kind: UnknownKey, Pos: Pos{Line: 6, Col: 19}, Msg: `unknown key "knd" in [[third_party]] #2; did you mean "kind"?`},
+		{Kind: UnknownKey, Pos: Pos{Line: 2, Col: 75}, Msg: `unknown key "nmae" in [product]; did you mean "name"?`, Path: "product.nmae"},
+		{Kind: UnknownKey, Pos: Pos{Line: 6, Col: 19}, Msg: `unknown key "knd" in [[third_party]] #2; did you mean "kind"?`, Path: "third_party[1].knd"},
 	}
 	if len(probs) != len(want) {
 		t.Fatalf("problems: %+v", probs)

@@ -32,7 +32,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"sort"
 	"strings"
+
+	"github.com/bmatcuk/doublestar/v4"
 )
 
 // Limits of paths named in cra.toml.
@@ -351,4 +354,87 @@ func (r *Repo) ReadDir(p string, max int) ([]fs.DirEntry, error) {
 		}
 	}
 	return out, nil
+}
+
+// Limits of Glob.
+const (
+	// MaxGlobEntries bounds the directory entries Glob looks at.
+	MaxGlobEntries = 100000
+	// MaxGlobMatches bounds the files one pattern may name.
+	MaxGlobMatches = 1000
+	// maxGlobDepth bounds how deep "**" descends.
+	maxGlobDepth = 32
+)
+
+// Glob returns the repository files that pattern names, sorted: a path
+// ("cra.toml") is returned as it is, a pattern with * ? [ or { is matched
+// (doublestar syntax: "*/cra.toml", "**/cra.toml", "products/{a,b}/cra.toml")
+// against every file found by walking the repository through this door. The
+// walk starts at the pattern's literal prefix, never enters .git,
+// node_modules or a symbolic link to a folder, descends only as deep as the
+// pattern can match (32 folders for "**"), and stops with an error past
+// MaxGlobEntries entries or MaxGlobMatches matches.
+func (r *Repo) Glob(pattern string) ([]string, error) {
+	if !strings.ContainsAny(pattern, "*?[{") {
+		c, err := Clean(pattern)
+		if err != nil {
+			return nil, err
+		}
+		return []string{c}, nil
+	}
+	if _, err := Clean(pattern); err != nil {
+		return nil, err
+	}
+	if !doublestar.ValidatePattern(pattern) {
+		return nil, &PathError{Path: pattern, Reason: "is not a valid pattern (use *, ** and {a,b}, as in **/cra.toml)"}
+	}
+	base, _ := doublestar.SplitPattern(pattern)
+	depth := maxGlobDepth
+	if !strings.Contains(pattern, "**") {
+		depth = strings.Count(pattern, "/") - strings.Count(base, "/")
+		if base == "." {
+			depth = strings.Count(pattern, "/") + 1
+		}
+	}
+	type dir struct {
+		path  string
+		depth int
+	}
+	queue := []dir{{base, 0}}
+	var matches []string
+	seen := 0
+	for len(queue) > 0 {
+		d := queue[0]
+		queue = queue[1:]
+		entries, err := r.ReadDir(d.path, MaxGlobEntries-seen)
+		if err != nil {
+			var pe *PathError
+			if errors.As(err, &pe) && pe.Missing && d.path == base {
+				break // nothing under a literal prefix that does not exist
+			}
+			return nil, fmt.Errorf("walking for %q: %w", pattern, err)
+		}
+		seen += len(entries)
+		for _, e := range entries {
+			rel := e.Name()
+			if d.path != "." {
+				rel = d.path + "/" + e.Name()
+			}
+			switch {
+			case e.IsDir():
+				if d.depth+1 < depth && e.Name() != "node_modules" {
+					queue = append(queue, dir{rel, d.depth + 1})
+				}
+			case e.Type().IsRegular() || e.Type()&fs.ModeSymlink != 0:
+				if ok, _ := doublestar.Match(pattern, rel); ok {
+					if len(matches) == MaxGlobMatches {
+						return nil, &PathError{Path: pattern, Reason: fmt.Sprintf("names more than %d files", MaxGlobMatches), Refused: true}
+					}
+					matches = append(matches, rel)
+				}
+			}
+		}
+	}
+	sort.Strings(matches)
+	return matches, nil
 }

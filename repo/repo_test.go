@@ -234,3 +234,32 @@ func TestSwapAfterCheckRefused(t *testing.T) {
 		t.Fatalf("read %q, err %v", data, err)
 	}
 }
+
+func TestGlob(t *testing.T) {
+	root := t.TempDir()
+	for _, p := range []string{"cra.toml", "camera/cra.toml", "lock/cra.toml", "lock/fw/cra.toml", "node_modules/x/cra.toml", ".git/cra.toml", "docs/readme.md"} {
+		must(t, os.MkdirAll(filepath.Dir(filepath.Join(root, p)), 0o755))
+		must(t, os.WriteFile(filepath.Join(root, p), []byte("schema = 1\n"), 0o644))
+	}
+	must(t, os.Symlink(root, filepath.Join(root, "loop")))
+	r, err := Open(root)
+	must(t, err)
+	for pattern, want := range map[string]string{
+		"cra.toml":               "cra.toml",
+		"*/cra.toml":             "camera/cra.toml lock/cra.toml",
+		"**/cra.toml":            "camera/cra.toml cra.toml lock/cra.toml lock/fw/cra.toml",
+		"lock/**/cra.toml":       "lock/cra.toml lock/fw/cra.toml",
+		"{camera,lock}/cra.toml": "camera/cra.toml lock/cra.toml",
+		"absent/*/cra.toml":      "",
+	} {
+		got, err := r.Glob(pattern)
+		if err != nil || strings.Join(got, " ") != want {
+			t.Errorf("Glob(%q) = %q, %v; want %q", pattern, got, err, want)
+		}
+	}
+	for _, bad := range []string{"../*/cra.toml", ".git/*", "/etc/*", "a/[", "**/.git/config"} {
+		if _, err := r.Glob(bad); err == nil {
+			t.Errorf("Glob(%q) accepted", bad)
+		}
+	}
+}

@@ -55,10 +55,12 @@ func FuzzCommandFree(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		r := hostileResult(s)
 		render := map[string]func(*strings.Builder) error{
-			"text":     func(b *strings.Builder) error { return Text(b, r, TextOptions{Color: true}) },
-			"json":     func(b *strings.Builder) error { return JSON(b, r) },
-			"sarif":    func(b *strings.Builder) error { return SARIF(b, r, nil) },
-			"markdown": func(b *strings.Builder) error { return Markdown(b, r, MarkdownOptions{MaxBytes: 65000}) },
+			"text":  func(b *strings.Builder) error { return Text(b, r, TextOptions{Color: true}) },
+			"json":  func(b *strings.Builder) error { return JSON(b, r) },
+			"sarif": func(b *strings.Builder) error { return SARIF(b, []*finding.Result{r}, nil) },
+			"markdown": func(b *strings.Builder) error {
+				return Markdown(b, []*finding.Result{r}, MarkdownOptions{MaxBytes: 65000})
+			},
 		}
 		for name, fn := range render {
 			var b strings.Builder

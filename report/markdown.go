@@ -3,13 +3,21 @@ package report
 import (
 	"fmt"
 	"io"
+	"net/url"
+	"sort"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/cra-gate/cra-gate/finding"
 )
+
+// Links say where the checked files can be seen, so that locations become
+// links: {Server}/{Repo}/blob/{Commit}/{path}#L{line}.
+type Links struct {
+	Server string // https://github.com, or a GHES root
+	Repo   string // owner/name
+	Commit string // the commit checked (a pull request's head), full SHA
+}
 
 // MarkdownOptions configure Markdown.
 type MarkdownOptions struct {
@@ -18,156 +26,365 @@ type MarkdownOptions struct {
 	Marker string
 	// RunURL, when set (http or https), links to the workflow run.
 	RunURL string
-	// MaxBytes, when > 0, bounds the output's size in bytes: notices are dropped
-	// first, then gap rows (warnings before errors, later before earlier), and a
-	// note says how many findings are not shown. (GitHub: a job summary takes 1 MiB per step, a comment 65,536
-	// characters; a byte bound is also a character bound.)
+	// MaxBytes, when > 0, bounds the output's size in bytes: notices and SBOM
+	// coverage are dropped first, then warnings, then errors (later before
+	// earlier), and a note says how many findings are not shown. (GitHub: a job
+	// summary takes 1 MiB per step, a comment 65,536 characters; a byte bound is
+	// also a character bound.)
 	MaxBytes int
+	// Links turn locations and the commit into links; empty fields leave them
+	// plain.
+	Links Links
+	// State writes the hidden block that lets the next run say what is new
+	// and what was fixed (the pull-request comment).
+	State bool
+	// Previous is the state of the previous comment, when there was one.
+	Previous *State
 }
 
-// Markdown writes GitHub-flavoured Markdown for both the pull-request comment
-// and the job summary: a verdict heading, a table of the five checks, a table of
-// the gaps (errors and warnings) and the notices folded under <details>. All
-// repository text goes through escapeMarkdown.
-func Markdown(w io.Writer, r *finding.Result, opt MarkdownOptions) error {
-	if r == nil {
-		return fmt.Errorf("report: nil result")
+// Markdown writes GitHub-flavoured Markdown for the pull-request comment and
+// the job summary, one section per product (worst first) when there are
+// several: a heading with the verdict, the product and the commit checked;
+// what changed since the last push; a line of check statuses; the errors,
+// then the warnings, one list item each (linked location, message, rule,
+// CRA reference, fix); the notices and the SBOM coverage folded under
+// <details>. All repository text goes through escapeMarkdown.
+func Markdown(w io.Writer, results []*finding.Result, opt MarkdownOptions) error {
+	if len(results) == 0 {
+		return fmt.Errorf("report: no result")
 	}
-	m := buildMarkdown(r, opt)
-	out, err := m.fit(opt.MaxBytes)
-	if err != nil {
-		return err
+	for _, r := range results {
+		if r == nil {
+			return fmt.Errorf("report: nil result")
+		}
 	}
-	_, err = io.WriteString(w, NeutralizeCommands(out))
+	d := buildMarkdown(results, opt)
+	_, err := io.WriteString(w, NeutralizeCommands(d.fit(opt.MaxBytes)))
 	return err
 }
 
-// mdDoc is the Markdown report in parts, so that it can be shortened.
+// Priorities of the parts of the document: what a cut keeps first.
+const (
+	prioFrame   = iota // headings, statuses, state: always written
+	prioError          // one error
+	prioWarning        // one warning
+	prioFolded         // a folded block (notices, coverage)
+)
+
+// mdPart is one piece of the document.
+type mdPart struct {
+	text     string
+	prio     int
+	findings int // findings the part shows (1 for an item, n for a folded block)
+}
+
 type mdDoc struct {
-	head      string   // marker, heading, product line, checks table
-	gapHeader string   // gap table header (two lines)
-	gapRows   []string // one line each
-	gapSev    []finding.Severity
-	notices   string // <details> block, "" when none
-	coverage  string // SBOM coverage <details> block, "" when none
-	nNotices  int
-	runURL    string // sanitized, "" when none
+	parts  []mdPart
+	runURL string
 }
 
-func buildMarkdown(r *finding.Result, opt MarkdownOptions) *mdDoc {
-	m := &mdDoc{runURL: safeURL(opt.RunURL)}
-	var h strings.Builder
-	if opt.Marker != "" {
-		h.WriteString(opt.Marker + "\n")
-	}
-	h.WriteString(mdHeading(r) + "\n\n")
-	if sub := mdSubline(r); sub != "" {
-		h.WriteString(sub + "\n\n")
-	}
-	if len(r.Checks) > 0 {
-		h.WriteString("| Check | Status | Errors | Warnings | Notices |\n| --- | --- | ---: | ---: | ---: |\n")
-		for _, c := range r.Checks {
-			fmt.Fprintf(&h, "| %s | %s | %d | %d | %d |\n", escapeMarkdown(c.ID), mdStatus(c), c.Errors, c.Warnings, c.Notices)
-		}
-	}
-	m.head = h.String()
-
-	m.gapHeader = "| Severity | Where | Rule | What | CRA | Fix |\n| --- | --- | --- | --- | --- | --- |\n"
-	var notes []string
-	for _, f := range r.Findings {
-		cells := []string{mdWhere(f), mdCode(f.Rule), escapeMarkdown(f.Message), escapeMarkdown(f.Reference), escapeMarkdown(f.Fix)}
-		if f.Severity >= finding.Warning {
-			m.gapRows = append(m.gapRows, "| "+mdSeverity(f.Severity)+" | "+strings.Join(cells, " | ")+" |\n")
-			m.gapSev = append(m.gapSev, f.Severity)
-		} else {
-			notes = append(notes, "| "+strings.Join(cells, " | ")+" |\n")
-		}
-	}
-	m.coverage = mdCoverage(r.SBOMs)
-	if len(notes) > 0 {
-		m.nNotices = len(notes)
-		m.notices = "<details><summary>" + plural(len(notes), "notice") + "</summary>\n\n" +
-			"| Where | Rule | What | CRA | Fix |\n| --- | --- | --- | --- | --- |\n" +
-			strings.Join(notes, "") + "\n</details>\n"
-	}
-	return m
+func (d *mdDoc) add(prio, findings int, format string, args ...any) {
+	d.parts = append(d.parts, mdPart{text: fmt.Sprintf(format, args...), prio: prio, findings: findings})
 }
 
-// render assembles the document with k gap rows (errors before warnings, then
-// in Result order; shown in Result order), the notices when withNotices, and a
-// note about omitted findings when omitted > 0.
-func (m *mdDoc) render(k int, withNotices bool, omitted int) string {
-	var b strings.Builder
-	b.WriteString(m.head)
-	if k > 0 {
-		keep := make([]bool, len(m.gapRows))
-		n := 0
-		for pass := range 2 { // errors, then the rest
-			for i := range m.gapRows {
-				if n < k && !keep[i] && (pass == 1 || m.gapSev[i] >= finding.Error) {
+// fit writes every part when they fit in max bytes; otherwise the frame, then
+// as many errors, warnings and folded blocks as fit, in that order, in
+// document order, and a note about the rest.
+func (d *mdDoc) fit(max int) string {
+	total := 0
+	for _, p := range d.parts {
+		total += len(p.text)
+	}
+	keep := make([]bool, len(d.parts))
+	omitted := 0
+	if max <= 0 || total <= max {
+		for i := range keep {
+			keep[i] = true
+		}
+	} else {
+		used := len(d.note(99999))
+		for prio := prioFrame; prio <= prioFolded; prio++ {
+			for i, p := range d.parts {
+				if p.prio != prio {
+					continue
+				}
+				if prio == prioFrame || used+len(p.text) <= max {
 					keep[i] = true
-					n++
+					used += len(p.text)
+				} else {
+					omitted += p.findings
 				}
 			}
 		}
-		b.WriteString("\n" + m.gapHeader)
-		for i, row := range m.gapRows {
-			if keep[i] {
-				b.WriteString(row)
-			}
+	}
+	var b strings.Builder
+	for i, p := range d.parts {
+		if keep[i] {
+			b.WriteString(p.text)
 		}
-	}
-	if withNotices && m.notices != "" {
-		b.WriteString("\n" + m.notices)
-	}
-	if withNotices && m.coverage != "" {
-		b.WriteString("\n" + m.coverage)
 	}
 	if omitted > 0 {
-		where := "in the job log"
-		if m.runURL != "" {
-			where = "[in the workflow run](" + m.runURL + ")"
-		}
-		fmt.Fprintf(&b, "\n… %s not shown: see the full report %s.\n", plural(omitted, "more finding"), where)
-	} else if m.runURL != "" {
-		b.WriteString("\n[Workflow run](" + m.runURL + ")\n")
+		b.WriteString(d.note(omitted))
 	}
 	return b.String()
 }
 
-// fit renders the whole document, or, when it exceeds max bytes, drops the
-// notices and then as many gap rows as needed.
-func (m *mdDoc) fit(max int) (string, error) {
-	all := m.render(len(m.gapRows), true, 0)
-	if max <= 0 || len(all) <= max {
-		return all, nil
+func (d *mdDoc) note(omitted int) string {
+	where := "in the job log and the JSON report"
+	if d.runURL != "" {
+		where = "[in the workflow run](" + d.runURL + ")"
 	}
-	// The length grows with k (a row is longer than the digits the note loses),
-	// so find the largest k that fits by binary search.
-	try := func(k int) string { return m.render(k, false, m.nNotices+len(m.gapRows)-k) }
-	if s := try(0); len(s) > max {
-		return "", fmt.Errorf("report: Markdown MaxBytes %d is too small for the heading and checks table (%d bytes)", max, len(s))
-	}
-	lo, hi := 0, len(m.gapRows) // try(lo) fits; find the largest such lo
-	for lo < hi {
-		mid := (lo + hi + 1) / 2
-		if len(try(mid)) <= max {
-			lo = mid
-		} else {
-			hi = mid - 1
-		}
-	}
-	return try(lo), nil
+	return fmt.Sprintf("\n> **%s not shown** here: this report is longer than a comment can hold. See the full report %s.\n", plural(omitted, "more finding"), where)
 }
 
-// maxHeadingName bounds the product name in the heading, in characters.
+func buildMarkdown(results []*finding.Result, opt MarkdownOptions) *mdDoc {
+	d := &mdDoc{runURL: safeURL(opt.RunURL)}
+	rs := append([]*finding.Result(nil), results...)
+	sort.SliceStable(rs, func(i, j int) bool { return finding.Worse(rs[i], rs[j]) })
+	all := rs[0]
+	if len(rs) > 1 {
+		all = finding.Combine(results[0].Config, results)
+	}
+	links := validLinks(opt.Links)
+	current := stateOf(rs)
+	base := baseline(opt.Previous, current.Commit)
+	current.base = base
+	if opt.Marker != "" {
+		d.add(prioFrame, 0, "%s\n", opt.Marker)
+	}
+	name := ""
+	if len(rs) == 1 {
+		name = rs[0].Product.Name
+	} else {
+		name = plural(len(rs), "product")
+	}
+	d.add(prioFrame, 0, "%s\n\n", mdHeading(all, name, links))
+	if base != nil {
+		d.add(prioFrame, 0, "%s\n\n", sinceLastPush(base, current))
+	}
+	if len(rs) > 1 {
+		for _, r := range rs {
+			d.add(prioFrame, 0, "- %s %s (%s): %s\n", verdictIcon(r), productName(r), mdCode(r.Config), gapCounts(r))
+		}
+		d.add(prioFrame, 0, "\n")
+	}
+	for _, r := range rs {
+		d.section(r, len(rs) > 1, links, base)
+	}
+	d.add(prioFrame, 0, "%s\n", mdFooter(all, rs, d.runURL))
+	if opt.State {
+		d.add(prioFrame, 0, "%s\n", current.encode())
+	}
+	return d
+}
+
+// section writes one product: its sub-heading when there are several, the
+// check statuses, the gaps, the folded notices and coverage.
+func (d *mdDoc) section(r *finding.Result, several bool, links *Links, prev *State) {
+	if several {
+		d.add(prioFrame, 0, "#### %s %s · %s · %s\n\n", verdictIcon(r), productName(r), mdCode(r.Config), gapCounts(r))
+	}
+	if line := checksLine(r.Checks); line != "" {
+		d.add(prioFrame, 0, "%s\n\n", line)
+	}
+	var errs, warns, notes []finding.Finding
+	for _, f := range r.Findings {
+		switch f.Severity {
+		case finding.Error:
+			errs = append(errs, f)
+		case finding.Warning:
+			warns = append(warns, f)
+		default:
+			notes = append(notes, f)
+		}
+	}
+	for _, group := range []struct {
+		fs    []finding.Finding
+		title string
+		prio  int
+	}{{errs, "❌ " + plural(len(errs), "error"), prioError}, {warns, "⚠️ " + plural(len(warns), "warning"), prioWarning}} {
+		if len(group.fs) == 0 {
+			continue
+		}
+		d.add(prioFrame, 0, "**%s**\n\n", group.title)
+		for _, f := range group.fs {
+			d.add(group.prio, 1, "%s", mdItem(r, f, links, prev))
+		}
+		d.add(prioFrame, 0, "\n")
+	}
+	if len(notes) > 0 {
+		var b strings.Builder
+		fmt.Fprintf(&b, "<details><summary>ℹ️ %s</summary>\n\n", plural(len(notes), "notice"))
+		for _, f := range notes {
+			b.WriteString(mdItem(r, f, links, nil))
+		}
+		b.WriteString("\n</details>\n\n")
+		d.add(prioFolded, len(notes), "%s", b.String())
+	}
+	if cov := mdCoverage(r.SBOMs); cov != "" {
+		d.add(prioFolded, 0, "%s\n", cov)
+	}
+}
+
+// mdItem writes one finding as a list item: the linked location and the
+// message, then (smaller) the rule linked to its page, the CRA reference and
+// the fix. A finding new since the last push is marked 🆕.
+func mdItem(r *finding.Result, f finding.Finding, links *Links, prev *State) string {
+	var b strings.Builder
+	b.WriteString("- ")
+	if loc := mdLocation(f, links); loc != "" {
+		b.WriteString(loc + " ")
+	}
+	b.WriteString(escapeMarkdown(f.Message))
+	if prev != nil && !prev.has(findingID(r.Config, f)) {
+		b.WriteString(" 🆕")
+	}
+	meta := []string{mdRule(f.Rule)}
+	if f.Reference != "" {
+		meta = append(meta, escapeMarkdown(f.Reference))
+	}
+	if fix := strings.TrimSpace(f.Fix); fix != "" {
+		meta = append(meta, "**Fix:** "+fixMarkdown(fix))
+	}
+	b.WriteString("<br><sub>" + strings.Join(meta, " · ") + "</sub>\n")
+	return b.String()
+}
+
+// mdRule writes a rule id in code, linked to its documentation page.
+func mdRule(id string) string {
+	if id == "" {
+		return ""
+	}
+	if !isRuleID(id) {
+		return mdCode(id)
+	}
+	return "[" + mdCode(id) + "](" + finding.RuleDocURL(id) + ")"
+}
+
+// isRuleID reports the shape of a registry id (lower-case words and dashes),
+// which is safe in a URL as it is.
+func isRuleID(id string) bool {
+	if len(id) > 64 {
+		return false
+	}
+	for _, c := range id {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// mdLocation writes file:line in code, linked to the line at the commit when
+// links are known; "" when the finding is about no file.
+func mdLocation(f finding.Finding, links *Links) string {
+	if f.File == "" {
+		return ""
+	}
+	loc := f.File
+	if f.Line > 0 {
+		loc = fmt.Sprintf("%s:%d", f.File, f.Line)
+	}
+	text := mdCode(loc)
+	if links == nil {
+		return text
+	}
+	var segs []string
+	for _, s := range strings.Split(f.File, "/") {
+		segs = append(segs, url.PathEscape(s))
+	}
+	u := links.Server + "/" + links.Repo + "/blob/" + links.Commit + "/" + strings.Join(segs, "/")
+	if f.Line > 0 {
+		u += "#L" + strconv.Itoa(f.Line)
+	}
+	return "[" + text + "](" + safeURL(u) + ")"
+}
+
+// validLinks returns the links when every part is well-formed, else nil.
+func validLinks(l Links) *Links {
+	server := strings.TrimRight(l.Server, "/")
+	if safeURL(server) != server || server == "" || !isHex(l.Commit) || len(l.Commit) < 7 {
+		return nil
+	}
+	owner, name, ok := strings.Cut(l.Repo, "/")
+	if !ok || !plainSegment(owner) || !plainSegment(name) {
+		return nil
+	}
+	return &Links{Server: server, Repo: l.Repo, Commit: l.Commit}
+}
+
+func isHex(s string) bool {
+	for _, c := range s {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return s != "" && len(s) <= 64
+}
+
+func plainSegment(s string) bool {
+	if s == "" || s == "." || s == ".." || len(s) > 100 {
+		return false
+	}
+	for _, c := range s {
+		if !(c == '-' || c == '_' || c == '.' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// fixMarkdown renders a fix with its code spans intact: text between
+// backticks becomes <code>, and everything is escaped, so a fix from a
+// report of unknown origin cannot do more than a message can.
+func fixMarkdown(s string) string {
+	parts := strings.Split(s, "`")
+	if len(parts)%2 == 0 { // an unpaired backtick: no code spans
+		return escapeMarkdown(s)
+	}
+	var b strings.Builder
+	for i, p := range parts {
+		if i%2 == 1 {
+			b.WriteString(mdCode(p))
+		} else {
+			b.WriteString(escapeMarkdown(p))
+		}
+	}
+	return b.String()
+}
+
+// mdHeading writes the first line: verdict, product (or number of
+// products), the gaps, and the commit checked.
+func mdHeading(r *finding.Result, name string, links *Links) string {
+	verdict := "❌ CRA gate failed"
+	switch {
+	case r.Passed && r.Summary.Errors > 0:
+		verdict = "⚠️ CRA gate: report only"
+	case r.Passed:
+		verdict = "✅ CRA gate passed"
+	}
+	parts := []string{"### " + verdict}
+	if name != "" {
+		parts = append(parts, escapeMarkdownMax(name, maxHeadingName))
+	}
+	if g := gapCounts(r); g != "passed" {
+		parts = append(parts, g)
+	}
+	if c := r.Commit; isHex(c) && len(c) >= 7 {
+		short := mdCode(c[:7])
+		if links != nil {
+			short = "[" + short + "](" + safeURL(links.Server+"/"+links.Repo+"/commit/"+c) + ")"
+		}
+		parts = append(parts, "checked "+short)
+	}
+	return strings.Join(parts, " · ")
+}
+
+// maxHeadingName bounds the product name in headings, in characters.
 const maxHeadingName = 120
 
-func mdHeading(r *finding.Result) string {
-	name := ""
-	if r.Product.Name != "" {
-		name = " · " + escapeMarkdownMax(r.Product.Name, maxHeadingName)
-	}
+// gapCounts writes "3 errors, 2 warnings", or "passed".
+func gapCounts(r *finding.Result) string {
 	var gaps []string
 	if r.Summary.Errors > 0 {
 		gaps = append(gaps, plural(r.Summary.Errors, "error"))
@@ -175,216 +392,84 @@ func mdHeading(r *finding.Result) string {
 	if r.Summary.Warnings > 0 {
 		gaps = append(gaps, plural(r.Summary.Warnings, "warning"))
 	}
-	g := strings.Join(gaps, ", ")
-	fo := ""
-	if p := failOnPhrase(r.FailOn); p != "" {
-		fo = " — " + escapeMarkdown(p)
+	if len(gaps) == 0 {
+		return "passed"
 	}
-	switch {
-	case !r.Passed && g == "":
-		return "### ❌ CRA gate" + name + ": failed" + fo
-	case !r.Passed:
-		return "### ❌ CRA gate" + name + ": " + g + fo
-	case r.Summary.Errors > 0:
-		return "### ⚠️ CRA gate" + name + ": " + g + fo
-	case r.Summary.Warnings > 0:
-		return "### ✅ CRA gate" + name + ": passed with " + g
-	}
-	return "### ✅ CRA gate" + name + ": passed"
+	return strings.Join(gaps, ", ")
 }
 
-// mdSubline writes "Acme GmbH · version 3.2.0 · cra.toml · date … · cra-gate …".
-func mdSubline(r *finding.Result) string {
+func verdictIcon(r *finding.Result) string {
+	switch {
+	case !r.Passed:
+		return "❌"
+	case r.Summary.Errors+r.Summary.Warnings > 0:
+		return "⚠️"
+	}
+	return "✅"
+}
+
+// productName writes the product's name in bold, or its config when it has none.
+func productName(r *finding.Result) string {
+	if r.Product.Name == "" {
+		return "**" + escapeMarkdown(r.Config) + "**"
+	}
+	return "**" + escapeMarkdownMax(r.Product.Name, maxHeadingName) + "**"
+}
+
+// checksLine writes each check's status on one line:
+// "manifest ❌ 1 · sbom ⚠️ 2 · support ✅ · vulns ⏭️ skipped (no source)".
+func checksLine(checks []finding.CheckResult) string {
 	var parts []string
-	if r.Product.Manufacturer != "" {
-		parts = append(parts, escapeMarkdownMax(r.Product.Manufacturer, maxHeadingName))
+	for _, c := range checks {
+		s := escapeMarkdown(c.ID) + " "
+		switch c.Status {
+		case finding.StatusFail:
+			s += "❌ " + strconv.Itoa(c.Errors)
+			if c.Warnings > 0 {
+				s += " ⚠️ " + strconv.Itoa(c.Warnings)
+			}
+		case finding.StatusWarn:
+			s += "⚠️ " + strconv.Itoa(c.Warnings)
+		case finding.StatusSkip:
+			s += "⏭️ skipped"
+			if c.Reason != "" {
+				s += " (" + escapeMarkdown(c.Reason) + ")"
+			}
+		default:
+			s += "✅"
+		}
+		parts = append(parts, s)
 	}
-	if r.Product.Version != "" {
-		parts = append(parts, "version "+escapeMarkdownMax(r.Product.Version, 64))
-	}
-	if r.Config != "" {
-		parts = append(parts, mdCode(r.Config))
-	}
-	if r.Date != "" {
-		parts = append(parts, "date "+escapeMarkdown(r.Date))
-	}
-	t := tool(r)
-	parts = append(parts, escapeMarkdown(strings.TrimSpace(t.Name+" "+t.Version)))
 	return strings.Join(parts, " · ")
 }
 
-func mdStatus(c finding.CheckResult) string {
-	switch c.Status {
-	case finding.StatusPass:
-		return "✅ pass"
-	case finding.StatusWarn:
-		return "⚠️ warn"
-	case finding.StatusFail:
-		return "❌ fail"
-	case finding.StatusSkip:
-		if c.Reason != "" {
-			return "⏭️ skip: " + escapeMarkdown(c.Reason)
+// mdFooter writes the small print: products, tool, date, fail level, run.
+func mdFooter(all *finding.Result, rs []*finding.Result, runURL string) string {
+	var parts []string
+	if len(rs) == 1 {
+		r := rs[0]
+		if r.Product.Manufacturer != "" {
+			parts = append(parts, escapeMarkdownMax(r.Product.Manufacturer, maxHeadingName))
 		}
-		return "⏭️ skip"
-	}
-	return escapeMarkdown(string(c.Status))
-}
-
-func mdSeverity(s finding.Severity) string {
-	switch s {
-	case finding.Error:
-		return "❌ error"
-	case finding.Warning:
-		return "⚠️ warning"
-	}
-	return "ℹ️ notice"
-}
-
-// mdWhere writes file:line in code formatting, or "—" when there is no file.
-func mdWhere(f finding.Finding) string {
-	if f.File == "" {
-		return "—"
-	}
-	loc := f.File
-	if f.Line > 0 {
-		loc = fmt.Sprintf("%s:%d", f.File, f.Line)
-	}
-	return mdCode(loc)
-}
-
-// mdCode writes s in code formatting. It uses an HTML <code> element rather
-// than a backtick code span, so that the escaped text inside cannot close it.
-func mdCode(s string) string {
-	if s == "" {
-		return ""
-	}
-	return "<code>" + escapeMarkdown(s) + "</code>"
-}
-
-// maxEscaped bounds a text escapeMarkdown writes, in characters: repository
-// text is cut to it (with "…") before escaping, so that no name or message,
-// however long, can crowd the rest of the report out of a comment.
-const maxEscaped = 1000
-
-// escapeMarkdown makes repository text inert inside a GitHub Markdown table cell,
-// list item or heading: it renders as the same characters and nothing else.
-// Text longer than maxEscaped characters is cut first. Line breaks and tabs
-// become spaces and control characters visible escapes (sanitize); & < > | $
-// become entities (no HTML, comments or </details>; no cell breaks; no math);
-// Markdown punctuation \ ` * _ ~ [ ] ! # is backslash-escaped (no emphasis,
-// code, links, images, headings); a zero-width space breaks what GitHub would
-// turn into a notification or a cross-reference: an @ that could start a
-// mention (any @ not preceded by an ASCII letter or digit, as in an email
-// address), "#" before a digit (#123, owner/repo#123), "GH-" before a digit,
-// and the autolinks "://" and "www."; list or heading markers at the start
-// are escaped in case the text ever starts a line.
-func escapeMarkdown(s string) string { return escapeMarkdownMax(s, maxEscaped) }
-
-// escapeMarkdownMax is escapeMarkdown with text cut to max characters.
-func escapeMarkdownMax(s string, max int) string {
-	s = cut(s, max)
-	s = strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ", "\t", " ").Replace(s)
-	s = sanitize(s, "")
-	const zw = "&#8203;"
-	rs := []rune(s)
-	var b strings.Builder
-	digitsSoFar := true // rs[:i] is all digits: "12." would start a list
-	for i, r := range rs {
-		leadingDigits := digitsSoFar && i > 0
-		digitsSoFar = digitsSoFar && r >= '0' && r <= '9'
-		next := rune(0)
-		if i+1 < len(rs) {
-			next = rs[i+1]
+		if r.Product.Version != "" {
+			parts = append(parts, "version "+escapeMarkdownMax(r.Product.Version, 64))
 		}
-		switch r {
-		case '&':
-			b.WriteString("&amp;")
-		case '<':
-			b.WriteString("&lt;")
-		case '>':
-			b.WriteString("&gt;")
-		case '|':
-			b.WriteString("&#124;")
-		case '$':
-			b.WriteString("&#36;")
-		case '@':
-			b.WriteByte('@')
-			if i == 0 || !isASCIIAlnum(rs[i-1]) {
-				b.WriteString(zw)
-			}
-		case '#':
-			b.WriteString("\\#")
-			if unicode.IsDigit(next) {
-				b.WriteString(zw)
-			}
-		case '\\', '`', '*', '_', '~', '[', ']', '!':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case '-', '+', '=':
-			if b.Len() == 0 {
-				b.WriteByte('\\')
-			}
-			b.WriteRune(r)
-			if r == '-' && i >= 2 && unicode.IsDigit(next) && strings.EqualFold(string(rs[i-2:i]), "gh") {
-				b.WriteString(zw)
-			}
-		case ':':
-			b.WriteRune(r)
-			if next == '/' && i+2 < len(rs) && rs[i+2] == '/' {
-				b.WriteString(zw)
-			}
-		case '.', ')':
-			if i >= 3 && r == '.' && strings.EqualFold(string(rs[i-3:i]), "www") {
-				b.WriteString(zw)
-			}
-			if leadingDigits && (i+1 == len(rs) || rs[i+1] == ' ') {
-				b.WriteByte('\\') // "1. " or "1) " would start an ordered list
-			}
-			b.WriteRune(r)
-		default:
-			b.WriteRune(r)
+		if r.Config != "" {
+			parts = append(parts, mdCode(r.Config))
 		}
 	}
-	return b.String()
-}
-
-// cut shortens s to at most max characters, ending in "…" when it does.
-func cut(s string, max int) string {
-	if max <= 0 || utf8.RuneCountInString(s) <= max {
-		return s
+	t := tool(all)
+	parts = append(parts, escapeMarkdown(strings.TrimSpace(t.Name+" "+t.Version)))
+	if all.Date != "" {
+		parts = append(parts, "date "+escapeMarkdown(all.Date))
 	}
-	n := 0
-	for i := range s {
-		if n == max-1 {
-			return s[:i] + "…"
-		}
-		n++
+	if p := failOnPhrase(all.FailOn); p != "" {
+		parts = append(parts, escapeMarkdown(p))
 	}
-	return s
-}
-
-func isASCIIAlnum(r rune) bool {
-	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
-}
-
-// safeURL returns u with characters that could end a Markdown link destination
-// or open HTML percent-encoded, or "" when u is not an http(s) URL.
-func safeURL(u string) string {
-	if !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
-		return ""
+	if runURL != "" {
+		parts = append(parts, "[workflow run]("+runURL+")")
 	}
-	var b strings.Builder
-	for i := 0; i < len(u); i++ {
-		c := u[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9',
-			strings.IndexByte("-._~:/?#@!$&'*+,;=%", c) >= 0:
-			b.WriteByte(c)
-		default:
-			fmt.Fprintf(&b, "%%%02X", c)
-		}
-	}
-	return b.String()
+	return "<sub>" + strings.Join(parts, " · ") + "</sub>"
 }
 
 // mdCoverage renders the SBOM field coverage as a folded table; a field below

@@ -16,62 +16,172 @@ const marker = "<!-- cra-gate:cra.toml -->"
 
 func renderMarkdown(t *testing.T, r *finding.Result, opt MarkdownOptions) string {
 	t.Helper()
+	return renderMarkdowns(t, []*finding.Result{r}, opt)
+}
+
+func renderMarkdowns(t *testing.T, rs []*finding.Result, opt MarkdownOptions) string {
+	t.Helper()
 	var b bytes.Buffer
-	if err := Markdown(&b, r, opt); err != nil {
+	if err := Markdown(&b, rs, opt); err != nil {
 		t.Fatal(err)
 	}
 	return b.String()
 }
 
+// testLinks is a pull request head on github.com.
+var testLinks = Links{Server: "https://github.com", Repo: "acme/lock", Commit: "5d41402abc4b2a76b9719d911017c592aabbccdd"}
+
 func TestMarkdownGolden(t *testing.T) {
 	run := "https://github.com/acme/lock/actions/runs/42"
+	withCommit := failing()
+	withCommit.Commit = testLinks.Commit
 	for _, tc := range []struct {
 		name string
-		r    *finding.Result
+		rs   []*finding.Result
 		opt  MarkdownOptions
 	}{
-		{"md_failing.md", failing(), MarkdownOptions{Marker: marker, RunURL: run}},
-		{"md_passing.md", passing(), MarkdownOptions{}},
-		{"md_skipped.md", skipped(), MarkdownOptions{Marker: marker}},
-		{"md_hostile.md", hostile(), MarkdownOptions{}},
-		{"md_truncated.md", failing(), MarkdownOptions{Marker: marker, RunURL: run, MaxBytes: 1700}},
+		{"md_failing.md", []*finding.Result{withCommit}, MarkdownOptions{Marker: marker, RunURL: run, Links: testLinks, State: true}},
+		{"md_passing.md", []*finding.Result{passing()}, MarkdownOptions{}},
+		{"md_skipped.md", []*finding.Result{skipped()}, MarkdownOptions{Marker: marker}},
+		{"md_hostile.md", []*finding.Result{hostile()}, MarkdownOptions{}},
+		{"md_truncated.md", []*finding.Result{failing()}, MarkdownOptions{Marker: marker, RunURL: run, MaxBytes: 2500}},
+		{"md_monorepo.md", monorepo(), MarkdownOptions{Marker: marker, RunURL: run, Links: testLinks}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			golden(t, tc.name, []byte(renderMarkdown(t, tc.r, tc.opt)))
+			golden(t, tc.name, []byte(renderMarkdowns(t, tc.rs, tc.opt)))
 		})
 	}
 }
 
+// monorepo is two products of one repository, the passing one first.
+func monorepo() []*finding.Result {
+	lock := passing()
+	lock.Config = "lock/cra.toml"
+	cam := failing()
+	cam.Config = "camera/cra.toml"
+	cam.Product = finding.Product{Name: "Brightcam Indoor 2", Manufacturer: "Brightcam Ltd"}
+	for _, r := range []*finding.Result{lock, cam} {
+		r.Commit = testLinks.Commit
+		for i := range r.Findings {
+			if r.Findings[i].File != "" {
+				r.Findings[i].File = strings.TrimSuffix(r.Config, "cra.toml") + r.Findings[i].File
+			}
+		}
+	}
+	return []*finding.Result{lock, cam}
+}
 func TestMarkdownVerdicts(t *testing.T) {
 	never := failing()
 	never.Evaluate(finding.FailOnNever, nil)
 	clean := &finding.Result{Passed: true, FailOn: "error", Findings: []finding.Finding{}}
+	withCommit := failing()
+	withCommit.Commit = testLinks.Commit
 	for _, tc := range []struct {
-		r    *finding.Result
-		want string
+		r     *finding.Result
+		links Links
+		want  string
 	}{
-		{failing(), "### ❌ CRA gate · Acme Smart Lock: 3 errors, 3 warnings — fails on error\n"},
-		{passing(), "### ✅ CRA gate · Acme Smart Lock: passed with 1 warning\n"},
-		{never, "### ⚠️ CRA gate · Acme Smart Lock: 3 errors, 3 warnings — report only (--fail-on never)\n"},
-		{clean, "### ✅ CRA gate: passed\n"},
+		{failing(), Links{}, "### ❌ CRA gate failed · Acme Smart Lock · 3 errors, 3 warnings"},
+		{passing(), Links{}, "### ✅ CRA gate passed · Acme Smart Lock · 1 warning"},
+		{never, Links{}, "### ⚠️ CRA gate: report only · Acme Smart Lock · 3 errors, 3 warnings"},
+		{clean, Links{}, "### ✅ CRA gate passed"},
+		{withCommit, Links{}, "### ❌ CRA gate failed · Acme Smart Lock · 3 errors, 3 warnings · checked <code>5d41402</code>"},
+		{withCommit, testLinks, "### ❌ CRA gate failed · Acme Smart Lock · 3 errors, 3 warnings · checked [<code>5d41402</code>](https://github.com/acme/lock/commit/5d41402abc4b2a76b9719d911017c592aabbccdd)"},
 	} {
-		out := renderMarkdown(t, tc.r, MarkdownOptions{})
-		if first, _, _ := strings.Cut(out, "\n"); first+"\n" != tc.want {
-			t.Errorf("heading %q, want %q", first, tc.want)
+		out := renderMarkdown(t, tc.r, MarkdownOptions{Links: tc.links})
+		if first, _, _ := strings.Cut(out, "\n"); first != tc.want {
+			t.Errorf("heading\n got %q\nwant %q", first, tc.want)
 		}
 	}
 	out := renderMarkdown(t, failing(), MarkdownOptions{Marker: marker})
 	if !strings.HasPrefix(out, marker+"\n### ") {
 		t.Errorf("marker is not the first line:\n%s", out)
 	}
-	if !strings.Contains(out, "<details><summary>3 notices</summary>") {
+	if !strings.Contains(out, "<details><summary>ℹ️ 3 notices</summary>") {
 		t.Errorf("notices not folded:\n%s", out)
 	}
-	if strings.Count(out, "| ❌ error |")+strings.Count(out, "| ⚠️ warning |") != 6 {
-		t.Errorf("want 6 gap rows:\n%s", out)
+	// Errors come before warnings, each one list item.
+	e, w := strings.Index(out, "**❌ 3 errors**"), strings.Index(out, "**⚠️ 3 warnings**")
+	if e < 0 || w < e || strings.Count(out[e:strings.Index(out, "<details>")], "\n- ") != 6 {
+		t.Errorf("want 3 errors then 3 warnings as list items:\n%s", out)
 	}
 }
 
+// TestMarkdownItems: a finding is a list item with its location linked to
+// the line at the commit, the rule linked to its page, the CRA reference and
+// the fix with its code spans intact.
+func TestMarkdownItems(t *testing.T) {
+	r := failing()
+	r.Commit = testLinks.Commit
+	r.Findings[0].Fix = "Add `schema = 1` as the first line; see `cra-gate rules`."
+	r.Findings[0].File = "fw dir/cra.toml"
+	out := renderMarkdown(t, r, MarkdownOptions{Links: testLinks})
+	want := "- [<code>fw dir/cra.toml:52</code>](https://github.com/acme/lock/blob/5d41402abc4b2a76b9719d911017c592aabbccdd/fw%20dir/cra.toml#L52) unknown key \"rationle\" in \\[\\[rdps\\]\\] \"acme-cloud-api\"; did you mean \"rationale\"?" +
+		"<br><sub>[<code>manifest-unknown-key</code>](https://github.com/cra-gate/cra-gate/blob/main/docs/rules/manifest-unknown-key.md) · Annex VII · **Fix:** Add <code>schema = 1</code> as the first line; see <code>cra-gate rules</code>.</sub>\n"
+	if !strings.Contains(out, want) {
+		t.Errorf("item not found; want\n%s\nin\n%s", want, out)
+	}
+	// Without a valid commit, locations are plain.
+	r.Commit = "not-a-sha"
+	if out := renderMarkdown(t, r, MarkdownOptions{Links: Links{Server: "https://github.com", Repo: "acme/lock", Commit: "main"}}); strings.Contains(out, "acme/lock/blob") {
+		t.Errorf("linked to a branch name:\n%s", out)
+	}
+}
+
+// TestMarkdownSinceLastPush: the comment remembers its gaps; the next run
+// counts what is new (marked 🆕) and names what was fixed; a re-run at the
+// same commit renders the very same body, so the comment is not written again.
+func TestMarkdownSinceLastPush(t *testing.T) {
+	first := failing()
+	first.Commit = "1111111111111111111111111111111111111111"
+	body1 := renderMarkdown(t, first, MarkdownOptions{Marker: marker, State: true})
+	if strings.Contains(body1, "Since the last push") || strings.Contains(body1, "🆕") {
+		t.Errorf("a first comment has nothing to compare with:\n%s", body1)
+	}
+	second := failing()
+	second.Commit = "2222222222222222222222222222222222222222"
+	fixed := second.Findings[1] // scope-unknown-function
+	second.Findings = append(second.Findings[:1], second.Findings[2:]...)
+	second.Findings = append(second.Findings, finding.Finding{Check: "sbom", Rule: "sbom-drift-missing", Severity: finding.Warning, File: "go.mod", Line: 9, Item: "golang.org/x/net", Key: "golang.org/x/net", Message: "golang.org/x/net v0.31.0 is not in the SBOM"})
+	second.Evaluate(finding.FailOnError, nil)
+	body2 := renderMarkdown(t, second, MarkdownOptions{Marker: marker, State: true, Previous: ParseState(body1)})
+	if !strings.Contains(body2, "Since the last push: **1 new**, **1 fixed**: [<code>"+fixed.Rule+"</code>]") {
+		t.Errorf("since line:\n%s", body2)
+	}
+	if strings.Count(body2, "🆕") != 1 || !strings.Contains(body2, "golang.org/x/net v0.31.0 is not in the SBOM 🆕") {
+		t.Errorf("want the one new finding marked:\n%s", body2)
+	}
+	rerun := renderMarkdown(t, second, MarkdownOptions{Marker: marker, State: true, Previous: ParseState(body2)})
+	if rerun != body2 {
+		t.Errorf("a re-run at the same commit changed the body:\n%s\n---\n%s", body2, rerun)
+	}
+	// The block survives hostile names: it is base64, and names are escaped
+	// when shown.
+	h := hostile()
+	h.Commit = "3333333333333333333333333333333333333333"
+	hb := renderMarkdown(t, h, MarkdownOptions{State: true})
+	if st := ParseState(hb); st == nil || len(st.entries) == 0 || strings.Count(hb, "-->") != 1 {
+		t.Errorf("state block of a hostile report: %v\n%s", st, hb)
+	}
+	clean := passing()
+	clean.Commit = "4444444444444444444444444444444444444444"
+	if out := renderMarkdown(t, clean, MarkdownOptions{State: true, Previous: ParseState(hb)}); !strings.Contains(out, "**1 fixed**: [<code>manifest-unknown-key</code>]") || strings.Contains(out, "<!--\x20x") {
+		t.Errorf("fixed hostile findings:\n%s", out)
+	}
+}
+
+// TestMarkdownMonorepo: one comment for several products, worst first, each
+// with its section.
+func TestMarkdownMonorepo(t *testing.T) {
+	out := renderMarkdowns(t, monorepo(), MarkdownOptions{})
+	if first, _, _ := strings.Cut(out, "\n"); first != "### ❌ CRA gate failed · 2 products · 3 errors, 4 warnings · checked <code>5d41402</code>" {
+		t.Errorf("heading %q", first)
+	}
+	cam, lock := strings.Index(out, "#### ❌ **Brightcam Indoor 2**"), strings.Index(out, "#### ⚠️ **Acme Smart Lock**")
+	if cam < 0 || lock < cam {
+		t.Errorf("want the failing product's section first:\n%s", out)
+	}
+}
 func TestEscapeMarkdown(t *testing.T) {
 	for in, want := range map[string]string{
 		"plain text, é":         "plain text, é",
@@ -118,7 +228,7 @@ func TestEscapeMarkdown(t *testing.T) {
 }
 
 // allowedTags are the only HTML tags the Markdown renderer writes itself.
-var allowedTags = regexp.MustCompile(`</?(details|summary|code)>`)
+var allowedTags = regexp.MustCompile(`</?(details|summary|code|sub)>|<br>`)
 
 func TestMarkdownHostile(t *testing.T) {
 	out := renderMarkdown(t, hostile(), MarkdownOptions{})
@@ -130,12 +240,12 @@ func TestMarkdownHostile(t *testing.T) {
 	if n := strings.Count(out, "</details>"); n != 1 {
 		t.Errorf("%d </details>, want only ours", n)
 	}
-	for _, bad := range []string{"<!--", "<script", "](", "![", "@user", "@octocat", "@admin", "\x1b", "::error::pwned\n", "`code`"} {
+	for _, bad := range []string{"<!--", "<script", "![", "@user", "@octocat", "@admin", "\x1b", "::error::pwned\n", "`code`"} {
 		if strings.Contains(out, bad) && !strings.Contains(out, `\`+bad) {
 			t.Errorf("output contains %q unescaped:\n%s", bad, out)
 		}
 	}
-	if strings.Contains(out, "](") && regexp.MustCompile(`[^\\]\]\(`).MatchString(out) {
+	if regexp.MustCompile(`[^\\]\]\((?:[^h]|h[^t])`).MatchString(out) {
 		t.Errorf("an unescaped ]( could form a link:\n%s", out)
 	}
 	// Every line starts with our own syntax, never with repository text.
@@ -144,7 +254,7 @@ func TestMarkdownHostile(t *testing.T) {
 			continue
 		}
 		ok := false
-		for _, p := range []string{"### ", "| ", "<details>", "</details>", "ACME ", "… "} {
+		for _, p := range []string{"### ", "#### ", "| ", "<details>", "</details>", "- ", "**", "<sub>", "manifest ", "\n"} {
 			ok = ok || strings.HasPrefix(line, p)
 		}
 		if !ok {
@@ -184,47 +294,51 @@ func TestMarkdownMaxBytes(t *testing.T) {
 	big.Evaluate(finding.FailOnError, nil)
 	full := renderMarkdown(t, big, MarkdownOptions{})
 	run := "https://github.com/acme/lock/actions/runs/42"
+	items := func(out, sev string) int {
+		i := strings.Index(out, "**"+sev)
+		if i < 0 {
+			return 0
+		}
+		j := strings.Index(out[i:], "\n\n**")
+		if k := strings.Index(out[i+1:], "\n\n<"); j < 0 || (k >= 0 && k+1 < j) {
+			j = k + 1
+		}
+		if j <= 0 {
+			j = len(out) - i
+		}
+		return strings.Count(out[i:i+j], "\n- ")
+	}
 
-	for _, limit := range []int{2000, 5000, 20000, len(full) / 2} {
-		out := renderMarkdown(t, big, MarkdownOptions{Marker: marker, RunURL: run, MaxBytes: limit})
+	for _, limit := range []int{2500, 5000, 20000, len(full) / 2} {
+		out := renderMarkdown(t, big, MarkdownOptions{Marker: marker, RunURL: run, MaxBytes: limit, State: true})
 		if len(out) > limit {
 			t.Errorf("limit %d: %d bytes", limit, len(out))
 		}
-		if !utf8.ValidString(out) || !strings.HasPrefix(out, marker+"\n") {
-			t.Errorf("limit %d: invalid UTF-8 or marker lost", limit)
+		if !utf8.ValidString(out) || !strings.HasPrefix(out, marker+"\n") || !strings.Contains(out, statePrefix) {
+			t.Errorf("limit %d: invalid UTF-8, or marker or state lost", limit)
 		}
 		if strings.Contains(out, "<details>") {
 			t.Errorf("limit %d: notices kept although gaps were cut", limit)
 		}
-		shown := strings.Count(out, "| ⚠️ warning |") + strings.Count(out, "| ❌ error |")
-		if errs := strings.Count(out, "| ❌ error |"); errs != min(shown, big.Summary.Errors) {
-			t.Errorf("limit %d: %d errors of %d rows shown: errors must be kept before warnings", limit, errs, shown)
+		errs, warns := items(out, "❌"), items(out, "⚠️")
+		if warns > 0 && errs != big.Summary.Errors {
+			t.Errorf("limit %d: %d of %d errors and %d warnings shown: errors must be kept before warnings", limit, errs, big.Summary.Errors, warns)
 		}
-		note := fmt.Sprintf("… %d more findings not shown: see the full report [in the workflow run](%s).", big.Summary.Errors+big.Summary.Warnings+big.Summary.Notices-shown, run)
+		note := fmt.Sprintf("> **%d more findings not shown** here: this report is longer than a comment can hold. See the full report [in the workflow run](%s).", big.Summary.Errors+big.Summary.Warnings+big.Summary.Notices-errs-warns, run)
 		if !strings.Contains(out, note) {
 			t.Errorf("limit %d: note %q missing:\n%s", limit, note, out[max(0, len(out)-400):])
 		}
-		checkTables(t, out)
 	}
 
 	// A limit the gaps fit in drops only the notices.
-	gapsOnly := len(full) - 1
-	out := renderMarkdown(t, big, MarkdownOptions{MaxBytes: gapsOnly})
-	if strings.Contains(out, "<details>") || !strings.Contains(out, fmt.Sprintf("… %d more findings not shown: see the full report in the job log.", big.Summary.Notices)) {
+	out := renderMarkdown(t, big, MarkdownOptions{MaxBytes: len(full) - 1})
+	if strings.Contains(out, "<details><summary>ℹ️") || !strings.Contains(out, fmt.Sprintf("**%d more findings not shown** here", big.Summary.Notices)) {
 		t.Errorf("notices should go first:\n%s", out[max(0, len(out)-300):])
 	}
-	if strings.Count(out, "| ⚠️ warning |") != big.Summary.Warnings {
-		t.Error("gap rows dropped before notices")
-	}
-
 	if out := renderMarkdown(t, big, MarkdownOptions{MaxBytes: len(full)}); out != full {
 		t.Error("output at exactly the limit was changed")
 	}
-	if err := Markdown(&bytes.Buffer{}, big, MarkdownOptions{MaxBytes: 100}); err == nil {
-		t.Error("a limit below the heading must be an error")
-	}
 }
-
 func TestMarkdownCoverage(t *testing.T) {
 	r := failing()
 	r.SBOMs = []finding.SBOMCoverage{{File: "sbom/a|b.json", Format: "CycloneDX", SpecVersion: "1.6", Components: 10,
@@ -266,11 +380,11 @@ func TestMarkdownHugeTexts(t *testing.T) {
 	r.Summary.Errors = len(r.Findings)
 	for _, max := range []int{65000, 1<<20 - 16<<10} {
 		var b strings.Builder
-		if err := Markdown(&b, r, MarkdownOptions{MaxBytes: max}); err != nil {
+		if err := Markdown(&b, []*finding.Result{r}, MarkdownOptions{MaxBytes: max}); err != nil {
 			t.Fatalf("MaxBytes %d: %v", max, err)
 		}
 		out := b.String()
-		if len(out) > max || !strings.HasPrefix(out, "### ❌ CRA gate · ") || !strings.Contains(out, "more findings not shown") {
+		if len(out) > max || !strings.HasPrefix(out, "### ❌ CRA gate failed · ") || !strings.Contains(out, "more findings not shown") {
 			t.Errorf("MaxBytes %d: %d bytes, starts %q", max, len(out), out[:min(80, len(out))])
 		}
 	}

@@ -29,9 +29,16 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool       sarifTool     `json:"tool"`
-	ColumnKind string        `json:"columnKind"`
-	Results    []sarifResult `json:"results"`
+	Tool              sarifTool        `json:"tool"`
+	AutomationDetails *sarifAutomation `json:"automationDetails,omitempty"`
+	ColumnKind        string           `json:"columnKind"`
+	Results           []sarifResult    `json:"results"`
+}
+
+// sarifAutomation names the run: code scanning tells runs (configs) of one
+// tool apart by its id.
+type sarifAutomation struct {
+	ID string `json:"id"`
 }
 
 type sarifTool struct {
@@ -39,10 +46,11 @@ type sarifTool struct {
 }
 
 type sarifDriver struct {
-	Name           string      `json:"name"`
-	Version        string      `json:"version,omitempty"`
-	InformationURI string      `json:"informationUri"`
-	Rules          []sarifRule `json:"rules"`
+	Name            string      `json:"name"`
+	Version         string      `json:"version,omitempty"`
+	SemanticVersion string      `json:"semanticVersion,omitempty"`
+	InformationURI  string      `json:"informationUri"`
+	Rules           []sarifRule `json:"rules"`
 }
 
 type sarifText struct {
@@ -58,6 +66,7 @@ type sarifRule struct {
 	ID                   string          `json:"id"`
 	Name                 string          `json:"name"`
 	ShortDescription     sarifText       `json:"shortDescription"`
+	HelpURI              string          `json:"helpUri,omitempty"`
 	FullDescription      *sarifText      `json:"fullDescription,omitempty"`
 	Help                 *sarifHelp      `json:"help,omitempty"`
 	DefaultConfiguration sarifRuleConfig `json:"defaultConfiguration"`
@@ -106,43 +115,32 @@ type sarifRegion struct {
 	StartColumn int `json:"startColumn,omitempty"`
 }
 
-// SARIF writes a SARIF 2.1.0 log with one run for GitHub code scanning. rules
-// become tool.driver.rules in the order given (the first of a repeated id wins);
-// a finding whose rule is not among them gets a minimal descriptor, so every
-// result's ruleIndex is valid. Every result has a location, because code
-// scanning requires one: the finding's file relative to %SRCROOT%, or the
-// manifest (r.Config) when it has none, and line 1 when the line is unknown.
-// Columns are converted from byte offsets to UTF-16 code units when the source
-// line is known. partialFingerprints["cra-gate/v1"] hashes rule, file and
-// message (not the line), so an alert survives edits that move it.
-func SARIF(w io.Writer, r *finding.Result, rules []finding.Rule) error {
-	if r == nil {
-		return fmt.Errorf("report: nil result")
+// SARIF writes a SARIF 2.1.0 log for GitHub code scanning, one run per
+// config: runs[].automationDetails.id is "cra-gate/<config>/", so that the
+// configs of a monorepo are separate analyses. rules become
+// tool.driver.rules in the order given (the first of a repeated id wins),
+// each with an https helpUri to its documentation page; a finding whose rule
+// is not among them gets a minimal descriptor, so every result's ruleIndex is
+// valid. Every result has a location, because code scanning requires one: the
+// finding's file relative to %SRCROOT%, or the config when it has none, and
+// line 1 when the line is unknown. Columns are converted from byte offsets to
+// UTF-16 code units when the source line is known.
+//
+// partialFingerprints["cra-gate/v1"] hashes the rule, the file and the
+// finding's Key (the cra.toml key path and item: the entry, component,
+// dependency), never the message, line, a date or a count, so that an alert
+// keeps its identity from day to day and across edits that move it, and a
+// dismissal sticks.
+func SARIF(w io.Writer, rs []*finding.Result, rules []finding.Rule) error {
+	if len(rs) == 0 {
+		return fmt.Errorf("report: no result")
 	}
-	t := tool(r)
-	driver := sarifDriver{Name: t.Name, Version: t.Version, InformationURI: infoURI, Rules: []sarifRule{}}
-	index := map[string]int{}
-	for _, rule := range rules {
-		if _, dup := index[rule.ID]; dup || rule.ID == "" {
-			continue
+	log := sarifLog{Schema: sarifSchema, Version: "2.1.0"}
+	for _, r := range rs {
+		if r == nil {
+			return fmt.Errorf("report: nil result")
 		}
-		index[rule.ID] = len(driver.Rules)
-		driver.Rules = append(driver.Rules, sarifRuleFor(rule))
-	}
-	results := []sarifResult{}
-	for _, f := range r.Findings {
-		i, ok := index[f.Rule]
-		if !ok {
-			i = len(driver.Rules)
-			index[f.Rule] = i
-			driver.Rules = append(driver.Rules, sarifRuleFor(finding.Rule{ID: f.Rule, Check: f.Check, Severity: f.Severity, Reference: f.Reference}))
-		}
-		results = append(results, sarifResultFor(r, f, i))
-	}
-	log := sarifLog{
-		Schema:  sarifSchema,
-		Version: "2.1.0",
-		Runs:    []sarifRun{{Tool: sarifTool{Driver: driver}, ColumnKind: "utf16CodeUnits", Results: results}},
+		log.Runs = append(log.Runs, sarifRunFor(r, rules))
 	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
@@ -152,6 +150,64 @@ func SARIF(w io.Writer, r *finding.Result, rules []finding.Rule) error {
 	}
 	_, err := w.Write(commandFreeJSON(b.Bytes()))
 	return err
+}
+
+func sarifRunFor(r *finding.Result, rules []finding.Rule) sarifRun {
+	t := tool(r)
+	driver := sarifDriver{Name: t.Name, Version: t.Version, SemanticVersion: semver(t.Version), InformationURI: infoURI, Rules: []sarifRule{}}
+	index := map[string]int{}
+	for _, rule := range rules {
+		if _, dup := index[rule.ID]; dup || rule.ID == "" {
+			continue
+		}
+		index[rule.ID] = len(driver.Rules)
+		driver.Rules = append(driver.Rules, sarifRuleFor(rule))
+	}
+	results := []sarifResult{}
+	seen := map[string]int{} // fingerprints so far: a repeat gets an ordinal
+	for _, f := range r.Findings {
+		i, ok := index[f.Rule]
+		if !ok {
+			i = len(driver.Rules)
+			index[f.Rule] = i
+			driver.Rules = append(driver.Rules, sarifRuleFor(finding.Rule{ID: f.Rule, Check: f.Check, Severity: f.Severity, Reference: f.Reference}))
+		}
+		res := sarifResultFor(r, f, i)
+		fp := res.PartialFingerprints[fingerprintKey]
+		if n := seen[fp]; n > 0 {
+			res.PartialFingerprints[fingerprintKey] = fmt.Sprintf("%s:%d", fp, n+1)
+		}
+		seen[fp]++
+		results = append(results, res)
+	}
+	config := r.Config
+	if config == "" {
+		config = defaultConfig
+	}
+	return sarifRun{
+		Tool:              sarifTool{Driver: driver},
+		AutomationDetails: &sarifAutomation{ID: "cra-gate/" + sanitize(config, "") + "/"},
+		ColumnKind:        "utf16CodeUnits",
+		Results:           results,
+	}
+}
+
+// semver returns v without a leading "v" when it is a semantic version
+// (1.2.3, 1.2.3-rc.1+b): SARIF's semanticVersion; "" otherwise ("dev").
+func semver(v string) string {
+	v = strings.TrimPrefix(v, "v")
+	core, _, _ := strings.Cut(v, "+")
+	core, _, _ = strings.Cut(core, "-")
+	parts := strings.Split(core, ".")
+	if len(parts) != 3 {
+		return ""
+	}
+	for _, p := range parts {
+		if p == "" || strings.Trim(p, "0123456789") != "" {
+			return ""
+		}
+	}
+	return v
 }
 
 func sarifRuleFor(rule finding.Rule) sarifRule {
@@ -164,6 +220,9 @@ func sarifRuleFor(rule finding.Rule) sarifRule {
 	}
 	if sr.ShortDescription.Text == "" {
 		sr.ShortDescription.Text = rule.ID
+	}
+	if isRuleID(rule.ID) {
+		sr.HelpURI = finding.RuleDocURL(rule.ID)
 	}
 	if rule.Check != "" {
 		sr.Properties.Tags = append(sr.Properties.Tags, rule.Check)
@@ -238,7 +297,7 @@ func sarifResultFor(r *finding.Result, f finding.Finding, ruleIndex int) sarifRe
 		region.StartColumn = utf16Column(f.Source, f.Column)
 	}
 	msg := sarifMessage(f.Message)
-	sum := sha256.Sum256([]byte(f.Rule + "\x00" + uri + "\x00" + msg))
+	sum := sha256.Sum256([]byte(f.Rule + "\x00" + uri + "\x00" + f.Key))
 	res := sarifResult{
 		RuleID:    f.Rule,
 		RuleIndex: ruleIndex,

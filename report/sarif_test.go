@@ -15,7 +15,7 @@ import (
 func renderSARIF(t *testing.T, r *finding.Result, rs []finding.Rule) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	if err := SARIF(&b, r, rs); err != nil {
+	if err := SARIF(&b, []*finding.Result{r}, rs); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()
@@ -147,7 +147,7 @@ func TestSARIFContent(t *testing.T) {
 			t.Errorf("result %d: level %s, want %s", i, res.Level, want)
 		}
 		fp := res.PartialFingerprints["cra-gate/v1"]
-		if len(fp) != 32 || seen[fp] {
+		if len(strings.Split(fp, ":")[0]) != 32 || seen[fp] {
 			t.Errorf("result %d: fingerprint %q missing or repeated", i, fp)
 		}
 		seen[fp] = true
@@ -174,6 +174,66 @@ func TestSARIFContent(t *testing.T) {
 	d2 := parseSARIF(t, renderSARIF(t, moved, rules()))
 	if a, b := run.Results[1].PartialFingerprints, d2.Runs[0].Results[1].PartialFingerprints; a["cra-gate/v1"] != b["cra-gate/v1"] {
 		t.Error("fingerprint changed when the line moved")
+	}
+}
+
+// TestSARIFFingerprintsStable: the fingerprint comes from the rule, the file
+// and the finding's Key, never the message, so a finding whose message holds
+// a date or a count keeps its alert from day to day; findings about other
+// items of one file get their own; repeats get an ordinal.
+func TestSARIFFingerprintsStable(t *testing.T) {
+	day := func(msg string) *finding.Result {
+		return &finding.Result{Config: "cra.toml", Findings: []finding.Finding{
+			{Check: "support", Rule: "support-ending-soon", Severity: finding.Warning, File: "cra.toml", Line: 12, Key: "support.end", Message: msg},
+			{Check: "sbom", Rule: "sbom-field-coverage", Severity: finding.Warning, File: "sbom/a.json", Key: "hash", Message: "hash on 2 of 9"},
+			{Check: "sbom", Rule: "sbom-field-coverage", Severity: finding.Warning, File: "sbom/a.json", Key: "license", Message: "license on 2 of 9"},
+			{Check: "disclosure", Rule: "disclosure-securitytxt-invalid", Severity: finding.Error, File: "security.txt", Line: 3, Key: "bad-line", Message: "x"},
+			{Check: "disclosure", Rule: "disclosure-securitytxt-invalid", Severity: finding.Error, File: "security.txt", Line: 7, Key: "bad-line", Message: "y"},
+		}}
+	}
+	fps := func(r *finding.Result) []string {
+		var out []string
+		for _, res := range parseSARIF(t, renderSARIF(t, r, nil)).Runs[0].Results {
+			out = append(out, res.PartialFingerprints["cra-gate/v1"])
+		}
+		return out
+	}
+	a, b := fps(day("support ends on 2027-06-30, within 12 months of today (2026-12-01)")), fps(day("support ends on 2027-06-30, within 12 months of today (2026-12-02)"))
+	if strings.Join(a, " ") != strings.Join(b, " ") {
+		t.Errorf("fingerprints changed with the date:\n%v\n%v", a, b)
+	}
+	seen := map[string]bool{}
+	for _, fp := range a {
+		if seen[fp] {
+			t.Errorf("fingerprint %s repeated: %v", fp, a)
+		}
+		seen[fp] = true
+	}
+	if !strings.HasSuffix(a[4], ":2") || strings.TrimSuffix(a[4], ":2") != a[3] {
+		t.Errorf("a repeat gets an ordinal: %v", a)
+	}
+}
+
+// TestSARIFRunPerConfig: a monorepo's configs are separate runs, each named
+// by automationDetails, so code scanning keeps their alerts apart.
+func TestSARIFRunPerConfig(t *testing.T) {
+	a, b := failing(), passing()
+	a.Config, b.Config = "camera/cra.toml", "lock/cra.toml"
+	var buf bytes.Buffer
+	if err := SARIF(&buf, []*finding.Result{a, b}, rules()); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Runs []struct {
+			AutomationDetails struct{ ID string } `json:"automationDetails"`
+			Results           []json.RawMessage
+		}
+	}
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Runs) != 2 || doc.Runs[0].AutomationDetails.ID != "cra-gate/camera/cra.toml/" || doc.Runs[1].AutomationDetails.ID != "cra-gate/lock/cra.toml/" || len(doc.Runs[0].Results) != len(a.Findings) {
+		t.Errorf("runs %+v", doc.Runs)
 	}
 }
 
