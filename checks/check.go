@@ -101,12 +101,6 @@ type location struct {
 	item      string // the dependency, component, entry, function or field concerned
 }
 
-// on names the item a finding is about.
-func (l location) on(item string) location {
-	l.item = item
-	return l
-}
-
 // findingKey joins a key path and an item into a finding's Key:
 // "rdps[0].functions#live-veiw", "rdps[0].rationale", "golang.org/x/net".
 func findingKey(path, item string) string {
