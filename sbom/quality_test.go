@@ -86,14 +86,23 @@ func TestValidPurl(t *testing.T) {
 		"pkg://npm/x@1",
 		"pkg:NPM/x@1",
 		"pkg:c++/x@1", "pkg:my.type-2/x",
+		// As the specification's parsing procedure reads them (packageurl-go):
+		"PKG:npm/x",       // the scheme is lower-cased
+		"pkg:npm/x@",      // an empty version is no version
+		"pkg:npm/x?type",  // a qualifier without a value is absent
+		"pkg:npm/x?type=", // likewise
 	}
 	invalid := []string{
 		"", "npm/lodash", "pkg:", "pkg:npm", "pkg:npm/", "pkg:npm//",
 		"pkg:1npm/x", "pkg:np_m/x", "pkg:/x",
-		"pkg:npm/x@", "pkg:npm/@scope/",
-		"pkg:npm/x?type", "pkg:npm/x?=jar", "pkg:npm/x?type=", "pkg:npm/x?1a=b", "pkg:npm/x?a b=c",
-		"pkg:npm/x%zz", "pkg:npm/x%4", "pkg:npm/x y", "pkg:npm/x\n",
-		"PKG:npm/x", "cpe:2.3:a:x:y:1:*:*:*:*:*:*:*",
+		"pkg:npm/@scope/",
+		"pkg:npm/x?=jar", "pkg:npm/x?1a=b", "pkg:npm/x?a b=c", "pkg:npm/x?a=1&a=2",
+		"pkg:npm/x%zz", "pkg:npm/x%4", "pkg:npm/x y", "pkg:npm/x\n", "pkg:npm/x#a/../b",
+		"cpe:2.3:a:x:y:1:*:*:*:*:*:*:*",
+		// Type-specific rules of the specification.
+		"pkg:julia/Flux@0.14.0", // no uuid qualifier
+		"pkg:swift/Alamofire@5", // no namespace
+		"pkg:cpan/Some::Module", // a distribution name with "::"
 	}
 	for _, s := range valid {
 		if !ValidPurl(s) {
