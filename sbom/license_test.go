@@ -64,7 +64,7 @@ func FuzzLicenseExpression(f *testing.F) {
 		if !ValidLicenseExpression(s) {
 			return
 		}
-		if !ValidLicenseExpression("ISC OR " + s) || !ValidLicenseExpression(s + " AND ISC") {
+		if !ValidLicenseExpression("ISC OR "+s) || !ValidLicenseExpression(s+" AND ISC") {
 			t.Errorf("%q is valid, but not as an operand", s)
 		}
 	})
