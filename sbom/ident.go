@@ -71,6 +71,13 @@ func ValidPurl(s string) bool {
 // colon-separated components, none empty, backslash escapes honoured, part
 // a/o/h/*/-, a product that is not a wildcard) or a CPE 2.2 URI ("cpe:/" followed by a part
 // a/o/h and at most six more components).
+//
+// It is hand-written because no Go CPE library the module proxy serves fits
+// (tried 2026-11): github.com/knqyf263/go-cpe (untagged, last change 2023)
+// takes time quadratic in an attribute's length (2 s for an 80 KB CPE) and
+// rejects the part "*" that real SBOMs use (bitnami); the archived
+// github.com/facebookincubator/nvdtools (v0.1.5, 2022) accepts 12 or 14
+// components, a part "x" and white space, and brings a dozen modules.
 func ValidCPE(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] <= ' ' || s[i] == 0x7f {
