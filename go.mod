@@ -11,6 +11,7 @@ require (
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.2
 	github.com/sethvargo/go-githubactions v1.3.1
 	github.com/spdx/tools-golang v0.5.5
+	github.com/yuin/goldmark v1.8.7
 	golang.org/x/mod v0.30.0
 )
 
