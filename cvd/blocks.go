@@ -20,7 +20,7 @@ type block struct {
 	starts   []int  // offset of each line
 	first    int    // 1-based line of the first line
 	heading  bool
-	code     bool // inside a fenced code block
+	code     bool // a code block, fenced or indented
 	list     bool // the first block of a list item
 	thanks   bool // in an acknowledgements section
 	template bool // GitHub's template placeholder text
@@ -44,7 +44,7 @@ type link struct {
 	hrefStart, hrefEnd int // the target as written, when written
 	href, scheme, text string
 	textURL            string // the visible text when it is itself a web URL
-	bare               bool   // autolink or bare URL
+	bare               bool   // autolink, bare URL or image: blanked whole
 	cat                int
 }
 
