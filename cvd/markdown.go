@@ -92,9 +92,7 @@ func (r *blockReader) children(n ast.Node) {
 				r.leaf(row, row, leafText)
 			}
 		case ast.KindCodeBlock, ast.KindFencedCodeBlock:
-			if b := r.leaf(c, nil, leafCode); b != nil {
-				b.code = true
-			}
+			r.leaf(c, nil, leafCode)
 		case ast.KindHTMLBlock:
 			r.leaf(c, nil, leafHTML)
 		case ast.KindThematicBreak:
