@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cra-gate/cra-gate/cvd"
 	"github.com/cra-gate/cra-gate/deps"
 	"github.com/cra-gate/cra-gate/finding"
 	"github.com/cra-gate/cra-gate/manifest"
@@ -81,8 +82,11 @@ const DefaultMaxSBOMSize = 128 << 20
 // security.txt a few hundred bytes); the limits leave room for any real
 // document and bound the time the text analysis takes on a hostile one.
 const (
-	// maxDocument bounds the disclosure policy and the published support document.
+	// maxDocument bounds the published support document.
 	maxDocument = 128 << 10
+	// maxPolicy bounds the disclosure policy: what its analysis reads at most
+	// (cvd.MaxText), so that no part of a policy the gate accepts goes unread.
+	maxPolicy = cvd.MaxText
 	// maxSecurityTxt bounds security.txt.
 	maxSecurityTxt = 32 << 10
 )

@@ -107,7 +107,7 @@ func (c *run) checkPolicy() {
 		c.report(rulePolicyNotFound, c.key("disclosure", "policy"), "disclosure.policy %q does not exist in the repository", d.Policy)
 		return
 	}
-	text, err := c.readText(r.path, maxDocument)
+	text, err := c.readText(r.path, maxPolicy)
 	if err != nil {
 		c.report(rulePolicyNotFound, c.key("disclosure", "policy"), "disclosure.policy %q cannot be read: %v", d.Policy, describeReadError(err, "a policy"))
 		return

@@ -78,7 +78,7 @@ func hostileDeps() map[string]string {
 // make the text analysis work: nested quotes, links, tables, lists.
 func hostileDocs() map[string]string {
 	shapes := []string{strings.Repeat("> ", 40) + "[x](http://a) *a* _b_ `c`\n", "| a | b |\n|---|---|\n| [r](mailto:x@y.eu) | report |\n", strings.Repeat("- ", 30) + "item <a href='x'>\n", "[link]: https://testlock.eu/security\n"}
-	policy := fill(maxDocument, baseFiles()["SECURITY.md"], func(i int) string { return shapes[i%len(shapes)] }, "")
+	policy := fill(maxPolicy, baseFiles()["SECURITY.md"], func(i int) string { return shapes[i%len(shapes)] }, "")
 	txt := fill(maxSecurityTxt, "Contact: mailto:security@testlock.eu\nExpires: 2027-06-01T00:00:00Z\n", func(i int) string { return fmt.Sprintf("# comment %d %s\n", i, strings.Repeat("x", 60)) }, "")
 	return map[string]string{"SECURITY.md": policy, ".well-known/security.txt": txt}
 }

@@ -17,9 +17,6 @@ type ref struct {
 	err   error  // why the path cannot be used (outside, invalid or missing)
 }
 
-// usable reports whether the value names something the gate may read or accept.
-func (r ref) usable() bool { return r.url || r.err == nil }
-
 // missing reports whether the value is a well-formed repository path that does
 // not exist (the owning check reports that with its own rule).
 func (r ref) missing() bool {

@@ -10,8 +10,6 @@ import (
 	"github.com/cra-gate/cra-gate/manifest"
 )
 
-const refSupport = "Article 13(8), Article 13(19), Annex II(7)"
-
 // defaultSupportWarningMonths: warn when support ends within this many months.
 const defaultSupportWarningMonths = 12
 

@@ -8,8 +8,10 @@ import (
 	"unicode/utf8"
 )
 
-// block is a paragraph, heading, list item or table row. raw, clean, scan
-// and ctx have the same length, so an offset means the same in each.
+// block is a leaf block of the Markdown document: a paragraph, heading, list
+// item's text, table row, code block or HTML block, as the whole source lines
+// it covers. raw, clean, scan and ctx have the same length, so an offset means
+// the same in each.
 type block struct {
 	raw      string // the lines joined by "\n"
 	clean    string // ASCII lower case; emphasis, table bars, quote marks and HTML tags blanked
@@ -18,14 +20,15 @@ type block struct {
 	starts   []int  // offset of each line
 	first    int    // 1-based line of the first line
 	heading  bool
-	code     bool // inside a fenced code block
-	list     bool // a list item
+	code     bool // a code block, fenced or indented
+	list     bool // the first block of a list item
 	thanks   bool // in an acknowledgements section
 	template bool // GitHub's template placeholder text
 	intro    string
 	sents    [][2]int
 	links    []link
 	emails   []emailHit
+	spans    []string // the text of each code span
 }
 
 type emailHit struct {
@@ -33,75 +36,29 @@ type emailHit struct {
 	off  int
 }
 
-// link is a Markdown, HTML, reference, autolink or bare URL.
+// link is a Markdown link (inline or by reference), an image, an autolink, a
+// bare URL or an HTML anchor.
 type link struct {
 	start, end         int // the whole construct
 	textStart, textEnd int // the visible text, when distinct from the URL
 	hrefStart, hrefEnd int // the target as written, when written
 	href, scheme, text string
 	textURL            string // the visible text when it is itself a web URL
-	bare               bool   // autolink or bare URL
+	bare               bool   // autolink, bare URL or image: blanked whole
 	cat                int
 }
 
 var (
-	headingRE  = regexp.MustCompile(`^ {0,3}#{1,6}(?:\s|$)`)
-	setextRE   = regexp.MustCompile(`^ {0,3}(?:=+|-+)\s*$`)
-	hrRE       = regexp.MustCompile(`^ {0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$`)
-	listItemRE = regexp.MustCompile(`^\s{0,3}(?:[-*+]|\d{1,3}[.)])\s+`)
-	tableRE    = regexp.MustCompile(`^\s*\|`)
-	fenceRE    = regexp.MustCompile("^\\s{0,3}(?:```|~~~)")
 	thanksRE   = regexp.MustCompile(`(?i)hall of fame|acknowledg|thanks|thank you|credits|contributors|sponsors|supporters`)
 	templateRE = regexp.MustCompile(`use this section to tell people|tell them where to go, how often they can expect to get an update`)
 	htmlTagRE  = regexp.MustCompile(`</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>`)
 	spaceRE    = regexp.MustCompile(`\s+`)
 )
 
-// splitBlocks groups lines into blocks; refs resolves reference links.
-func splitBlocks(lines []string, refs map[string]string) []*block {
-	var blocks []*block
-	var cur []int
-	thanks, inFence := false, false
-	flush := func(heading bool) {
-		if len(cur) > 0 {
-			blocks = append(blocks, newBlock(lines, cur, heading, inFence, thanks, refs))
-			cur = nil
-		}
-	}
-	for i, l := range lines {
-		t := strings.TrimSpace(l)
-		switch {
-		case fenceRE.MatchString(l):
-			flush(false)
-			inFence = !inFence
-			continue
-		case inFence:
-			cur = append(cur, i)
-			continue
-		case t == "":
-			flush(false)
-		case headingRE.MatchString(l):
-			flush(false)
-			thanks = thanksRE.MatchString(t)
-			cur = []int{i}
-			flush(true)
-		case setextRE.MatchString(l) && len(cur) == 1 && !listItemRE.MatchString(lines[cur[0]]):
-			thanks = thanksRE.MatchString(lines[cur[0]])
-			flush(true)
-		case hrRE.MatchString(l):
-			flush(false)
-		case tableRE.MatchString(l):
-			flush(false)
-			cur = []int{i}
-			flush(false)
-		default:
-			if listItemRE.MatchString(l) {
-				flush(false)
-			}
-			cur = append(cur, i)
-		}
-	}
-	flush(false)
+// linkIntros gives each block the sentence that introduces it: the last
+// sentence of the block before when that ends in ":", or for a list item
+// after a list item the same introduction.
+func linkIntros(blocks []*block) {
 	for i, b := range blocks {
 		if i == 0 || b.heading {
 			continue
@@ -115,29 +72,18 @@ func splitBlocks(lines []string, refs map[string]string) []*block {
 			b.intro = prev.intro
 		}
 	}
-	return blocks
 }
 
-// newBlock builds a block from the lines at idx.
-func newBlock(lines []string, idx []int, heading, code, thanks bool, refs map[string]string) *block {
-	b := &block{first: idx[0] + 1, heading: heading, code: code, thanks: thanks && !heading}
-	var sb strings.Builder
-	for k, i := range idx {
-		if k > 0 {
-			sb.WriteByte('\n')
-		}
-		b.starts = append(b.starts, sb.Len())
-		sb.WriteString(lines[i])
-	}
-	b.raw = sb.String()
-	b.list = listItemRE.MatchString(b.raw)
+// newBlock builds a block from raw, its lines starting at starts and the
+// first of them being line first; links are sorted by start.
+func newBlock(raw string, starts []int, first int, links []link, spans []string, code, thanks bool) *block {
+	b := &block{raw: raw, starts: starts, first: first, code: code, thanks: thanks, links: links, spans: spans}
 	b.clean = cleanText(b.raw, b.starts)
-	b.links = findLinks(b.raw, refs)
 	b.scan = b.blankScan()
 	b.emails = findEmails(b.scan)
 	b.ctx = b.blankCtx()
 	b.sents = splitSentences(b.clean)
-	if !heading && !code && templateRE.MatchString(spaceRE.ReplaceAllString(b.clean, " ")) {
+	if !code && templateRE.MatchString(spaceRE.ReplaceAllString(b.clean, " ")) {
 		b.template = true
 	}
 	return b
@@ -242,103 +188,62 @@ func findEmails(scan string) []emailHit {
 }
 
 var (
-	mdLinkRE   = regexp.MustCompile(`(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^\s<>()]*(?:\([^\s<>()]*\)[^\s<>()]*)*)>?(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)`)
-	refLinkRE  = regexp.MustCompile(`\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\[([^\[\]]*)\]`)
-	anchorRE   = regexp.MustCompile(`(?is)<a\s[^>]*?href\s*=\s*["']([^"']*)["'][^>]*>(.*?)</a>`)
-	autoLinkRE = regexp.MustCompile(`<((?i:https?|mailto):[^\s<>]+)>`)
-	bareURLRE  = regexp.MustCompile(`(?i)\bhttps?://[A-Za-z0-9\-._~:/?#@!$&()*+,;=%]+`)
-	schemeRE   = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*):`)
+	anchorRE  = regexp.MustCompile(`(?is)<a\s[^>]*?href\s*=\s*["']([^"']*)["'][^>]*>(.*?)</a>`)
+	bareURLRE = regexp.MustCompile(`(?i)\bhttps?://[A-Za-z0-9\-._~:/?#@!$&()*+,;=%]+`)
+	schemeRE  = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*):`)
 )
 
-// findLinks extracts links in raw, earliest first.
-func findLinks(raw string, refs map[string]string) []link {
+// htmlAnchors finds <a href="..."> anchors in raw. goldmark leaves HTML as
+// it is, so anchors in raw HTML and HTML blocks are found here.
+func htmlAnchors(raw string) []link {
 	var out []link
-	mask := make([]bool, len(raw)) // bytes inside a link found so far
-	covered := func(s, e int) bool {
-		for i := s; i < e; i++ {
-			if mask[i] {
-				return true
-			}
-		}
-		return false
+	for _, m := range anchorRE.FindAllStringSubmatchIndex(raw, -1) {
+		out = append(out, makeLink(raw, m[0], m[1], m[4], m[5], m[2], m[3], raw[m[2]:m[3]]))
 	}
-	add := func(l link) {
-		out = append(out, l)
+	return out
+}
+
+// bareURLs finds web URLs in raw[from:to], text that is not Markdown (code
+// and HTML blocks, code spans), where goldmark finds no links.
+func bareURLs(raw string, from, to int) []link {
+	var out []link
+	for _, m := range bareURLRE.FindAllStringIndex(raw[from:to], -1) {
+		s, e := from+m[0], trimURL(raw, from+m[0], from+m[1])
+		if e > s {
+			l := makeLink(raw, s, e, s, s, s, e, raw[s:e])
+			l.bare = true
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// addUncovered appends to links those of more that overlap none of them; n
+// is the length of the text they are in.
+func addUncovered(links []link, n int, more []link) []link {
+	if len(more) == 0 {
+		return links
+	}
+	mask := make([]bool, n+1) // bytes inside a link so far
+	mark := func(l link) {
 		for i := l.start; i < l.end; i++ {
 			mask[i] = true
 		}
 	}
-	for _, m := range mdLinkRE.FindAllStringSubmatchIndex(raw, -1) {
-		if m[3] > m[2] { // an image: no link, but its text and target are not prose links
-			add(link{start: m[0], end: m[1], textStart: m[0], textEnd: m[0], hrefStart: m[6], hrefEnd: m[7], cat: catIgnore, bare: true})
-			continue
-		}
-		add(makeLink(raw, m[0], m[1], m[4], m[5], m[6], m[7], raw[m[6]:m[7]]))
+	for _, l := range links {
+		mark(l)
 	}
-	for _, m := range refLinkRE.FindAllStringSubmatchIndex(raw, -1) {
-		if covered(m[0], m[1]) {
-			continue
-		}
-		label := raw[m[4]:m[5]]
-		if strings.TrimSpace(label) == "" {
-			label = raw[m[2]:m[3]]
-		}
-		if href, ok := refs[strings.ToLower(strings.TrimSpace(label))]; ok {
-			add(makeLink(raw, m[0], m[1], m[2], m[3], m[1], m[1], href))
-		}
-	}
-	for _, m := range anchorRE.FindAllStringSubmatchIndex(raw, -1) {
-		if !covered(m[0], m[1]) {
-			add(makeLink(raw, m[0], m[1], m[4], m[5], m[2], m[3], raw[m[2]:m[3]]))
-		}
-	}
-	for _, m := range autoLinkRE.FindAllStringSubmatchIndex(raw, -1) {
-		if !covered(m[0], m[1]) {
-			l := makeLink(raw, m[0], m[1], m[0], m[0], m[2], m[3], raw[m[2]:m[3]])
-			l.bare = true
-			add(l)
-		}
-	}
-	for _, m := range bareURLRE.FindAllStringIndex(raw, -1) {
-		s, e := m[0], trimURL(raw, m[0], m[1])
-		if e > s && !covered(s, e) {
-			l := makeLink(raw, s, e, s, s, s, e, raw[s:e])
-			l.bare = true
-			add(l)
-		}
-	}
-	// Reference definitions ("[label]: url") at the start of a line.
-	for off := 0; off < len(raw); {
-		end := strings.IndexByte(raw[off:], '\n')
-		if end < 0 {
-			end = len(raw)
-		} else {
-			end += off
-		}
-		if m := refDefRE.FindStringSubmatchIndex(raw[off:end]); m != nil {
-			for i := range m {
-				if m[i] >= 0 {
-					m[i] += off
-				}
-			}
-			// The bare URL scan may already hold this target; replace it.
-			kept, dropped := out[:0], false
-			for _, l := range out {
-				if l.bare && l.start >= m[4] && l.start < m[5] {
-					dropped = true
-					continue
-				}
-				kept = append(kept, l)
-			}
-			out = kept
-			if dropped || !covered(m[0], m[1]) {
-				add(makeLink(raw, m[0], m[1], m[2], m[3], m[4], m[5], raw[m[4]:m[5]]))
+outer:
+	for _, l := range more {
+		for i := l.start; i < l.end; i++ {
+			if mask[i] {
+				continue outer
 			}
 		}
-		off = end + 1
+		links = append(links, l)
+		mark(l)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].start < out[j].start })
-	return out
+	return links
 }
 
 func makeLink(raw string, start, end, ts, te, hs, he int, href string) link {

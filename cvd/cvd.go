@@ -159,37 +159,38 @@ type analysis struct {
 	placeSeen  map[string]bool
 	relSeen    map[string]bool
 	urlSeen    map[string]bool
-	refs       map[string]string // reference-link definitions, by lower-case label
 	respSet    bool
 	blockIndex int
 }
 
-// maxText bounds the analysed text; a policy is a few kilobytes.
-const maxText = 1 << 20
+// MaxText bounds the analysed text. A policy is a few kilobytes (the largest
+// of 21 real ones is 9.5 KB); goldmark's time grows faster than linearly on
+// some hostile Markdown (deeply nested quotes, thousands of unmatched
+// emphasis or link openers in one paragraph), which this bound keeps under a
+// second at worst (64 KiB of "[a](" took 2.5 s of CPU on the CI machine,
+// 32 KiB about 0.6 s). The disclosure check reads no larger policy.
+const MaxText = 32 << 10
 
 // AnalyzePolicy reads a policy document in Markdown (or plain text). It never
-// fails: unusable input yields an empty Policy. Only the first MiB is read.
+// fails: unusable input yields an empty Policy. Only the first MaxText bytes
+// are read.
 func AnalyzePolicy(text string) Policy {
-	if len(text) > maxText {
-		text = text[:maxText]
+	if len(text) > MaxText {
+		text = text[:MaxText]
 	}
 	text = strings.ToValidUTF8(text, "\uFFFD")
 	text = maskComments(text)
-	lines := strings.Split(text, "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimSuffix(l, "\r")
-	}
+	text = strings.ReplaceAll(text, "\r", " ") // CR ends no line here; offsets stay
+	doc := newDocument(text)
 	a := &analysis{
 		emailSeen: map[string]bool{}, placeSeen: map[string]bool{},
 		relSeen: map[string]bool{}, urlSeen: map[string]bool{},
-		refs: refDefs(lines),
 	}
-	a.p.digits = make([]string, len(lines))
-	for i, l := range lines {
-		a.p.digits[i] = onlyDigits(l)
+	a.p.digits = make([]string, len(doc.starts))
+	for i := range doc.starts {
+		a.p.digits[i] = onlyDigits(string(doc.line(i)))
 	}
-	blocks := splitBlocks(lines, a.refs)
-	for i, b := range blocks {
+	for i, b := range readBlocks(doc) {
 		a.blockIndex = i
 		a.analyzeBlock(b)
 	}
@@ -221,22 +222,6 @@ func maskComments(s string) string {
 		i = end
 	}
 	return string(b)
-}
-
-var refDefRE = regexp.MustCompile(`^ {0,3}\[([^\]]+)\]:\s*<?([^\s>]+)>?`)
-
-// refDefs collects Markdown reference-link definitions.
-func refDefs(lines []string) map[string]string {
-	m := map[string]string{}
-	for _, l := range lines {
-		if s := refDefRE.FindStringSubmatch(l); s != nil {
-			label := strings.ToLower(strings.TrimSpace(s[1]))
-			if _, ok := m[label]; !ok {
-				m[label] = s[2]
-			}
-		}
-	}
-	return m
 }
 
 // finish orders and deduplicates channels and derives the summary fields.
@@ -484,7 +469,7 @@ var (
 	policyWordRE = regexp.MustCompile(`(?i)secur|vuln|disclos|polic|advisor|psirt`)
 	negRE        = regexp.MustCompile(`\b(?:not|never|no|dont|avoid)\b|n't|instead of|rather than`)
 	relDocRE     = regexp.MustCompile(`(?i)\.(?:md|markdown|rst|txt|html?|adoc)(?:#.*)?$`)
-	codeSpanRE   = regexp.MustCompile("`([A-Za-z0-9_./-]+/[A-Za-z0-9_.-]+\\.(?:md|rst|txt|adoc))`")
+	docPathRE    = regexp.MustCompile(`^[A-Za-z0-9_./-]+/[A-Za-z0-9_.-]+\.(?:md|rst|txt|adoc)$`)
 )
 
 // negated reports whether s just before position i says "not".
@@ -571,9 +556,9 @@ func (a *analysis) links(b *block) {
 			}
 		}
 	}
-	for _, m := range codeSpanRE.FindAllStringSubmatch(b.raw, -1) {
-		if policyWordRE.MatchString(m[1]) {
-			a.addRelated(m[1])
+	for _, s := range b.spans {
+		if docPathRE.MatchString(s) && policyWordRE.MatchString(s) {
+			a.addRelated(s)
 		}
 	}
 }

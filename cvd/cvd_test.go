@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cra-gate/cra-gate/internal/realdata"
 )
@@ -545,12 +546,86 @@ func TestEvidenceText(t *testing.T) {
 	}
 }
 
+// TestMarkdownReading pins what goldmark's CommonMark reading decides. The
+// first three differ from the hand-written splitter this package had before:
+// each follows what GitHub renders.
+func TestMarkdownReading(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     []string // kind@line
+	}{
+		{"a www. name is a link (GFM autolink)", "Report at www.hackerone.com/foo please.", []string{ur + "@1"}},
+		{"an indented code block is code, like a fenced one", "Intro.\n\n    https://hackerone.com/foo\n", []string{}},
+		{"an unused reference definition is not rendered", "[h1]: https://hackerone.com/foo", []string{}},
+		{"a used reference definition links where it is used", "Intro.\n\nReport it via [HackerOne][h1].\n\n[h1]: https://hackerone.com/foo", []string{ur + "@3"}},
+		{"parentheses in a link target", "Report via [our form](https://foo.org/security/report_(v2)).", []string{ur + "@1"}},
+		{"a linked badge", "[![badge](https://img.shields.io/x.svg)](https://hackerone.com/foo)", []string{ur + "@1"}},
+		{"a table row is a block of its own", "| Contact | Where |\n|---|---|\n| Report | [form](https://hackerone.com/foo) |", []string{ur + "@3"}},
+		{"block quote lines", "> Report vulnerabilities\n> to security@foo.org.", []string{em + "@2"}},
+		{"a nested list item keeps the list's introduction", "Report vulnerabilities to one of:\n\n- Alice\n  - alice@foo.org\n- Bob (bob@foo.org)", []string{em + "@4", em + "@5"}},
+		{"an HTML block", "<p>Report to <a href=\"mailto:security@foo.org\">us</a>.</p>", []string{em + "@1"}},
+		{"a URL in a code span", "Report at `https://hackerone.com/foo`.", []string{ur + "@1"}},
+		{"links in a fenced block are no channels", "```\n[report](https://hackerone.com/foo)\n```", []string{}},
+		{"a link target on its own line", "Report it [here](\nhttps://foo.org/form\n).", []string{ur + "@1"}},
+	}
+	for _, tc := range tests {
+		if got := chans(AnalyzePolicy(tc.in)); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: channels %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestHostileMarkdownBounded checks that input goldmark reads in more than
+// linear time (unmatched link openers) costs no more past MaxText.
+func TestHostileMarkdownBounded(t *testing.T) {
+	cost := func(n int) time.Duration {
+		in := strings.Repeat("[", n)
+		best := time.Duration(1 << 62)
+		for range 3 {
+			start := time.Now()
+			AnalyzePolicy(in)
+			best = min(best, time.Since(start))
+		}
+		return best
+	}
+	// Unbounded, four times the input would cost about 16 times as much.
+	if at, past := cost(MaxText), cost(4*MaxText); past > 4*at {
+		t.Errorf("%v for MaxText, %v for four times as much", at, past)
+	}
+}
+
+// BenchmarkAnalyzePolicy reads every real SECURITY.md of the corpus once.
+func BenchmarkAnalyzePolicy(b *testing.B) {
+	files, err := filepath.Glob(filepath.Join(realdata.Dir(b, "policies"), "*SECURITY.md"))
+	if err != nil || len(files) == 0 {
+		b.Fatalf("no policies: %v", err)
+	}
+	var texts []string
+	size := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		texts = append(texts, string(data))
+		size += len(data)
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, s := range texts {
+			AnalyzePolicy(s)
+		}
+	}
+}
+
 func FuzzAnalyzePolicy(f *testing.F) {
 	f.Add("# Security\n\nReport to security@foo.org; we respond within 2 days.\n")
 	f.Add("Use this section to tell people how to report a vulnerability.\n\nPlease create an issue.")
 	f.Add("[x](https://github.com/o/r/security/advisories/new)\n[y]: https://hackerone.com/z\n<!-- a@b.c")
 	f.Add("请使用 “Report a vulnerability”。\r\n> see https://foo.org/security/ :\n\n- a [at] b [dot] c")
 	f.Add("```\nsecurity@foo.org\n```\n---\nTitle\n===\n| a | b@c.de |")
+	f.Add("| a | b |\n|---|---|\n| [x][r] | `https://h.org/x` |\n\n[r]: <https://hackerone.com/y>\n> - [![i](j)](www.k.org)\n>   <a href='mailto:s@t.org'>u</a>\n\n    https://code.org\n<p>\nhttps://html.org\n</p>")
 	f.Fuzz(func(t *testing.T, text string) {
 		p := AnalyzePolicy(text)
 		lines := strings.Count(text, "\n") + 1
@@ -581,7 +656,7 @@ func FuzzAnalyzePolicy(f *testing.F) {
 }
 
 func TestHugeInput(t *testing.T) {
-	in := "Report to security@foo.org.\n" + strings.Repeat("x", maxText) + "\nsecurity2@foo.org"
+	in := "Report to security@foo.org.\n" + strings.Repeat("x", MaxText) + "\nsecurity2@foo.org"
 	p := AnalyzePolicy(in)
 	if got := chans(p); !reflect.DeepEqual(got, []string{"email@1"}) {
 		t.Errorf("channels %v", got)

@@ -6,17 +6,31 @@
 //
 // # Reading the text
 //
-// The text is split into lines (LF or CRLF; line numbers are 1-based and
-// refer to the original text), then into blocks: paragraphs, headings, list
-// items, table rows. Heading text sets the current section. HTML comments are
-// not rendered and are ignored entirely (curl's copyright e-mail is not a
-// contact). Keyword rules run on sentences of a block, with Markdown
-// emphasis, HTML tags, URLs, link targets and e-mail addresses blanked out, so
-// words inside a URL never count. A block ending in ":" introduces the next
-// block (and the list items that follow it), and its last sentence is context
-// for them. Matching is ASCII case-insensitive; non-ASCII text is carried
-// through untouched, so other languages yield their URLs, addresses and
-// quoted English phrases.
+// The first 32 KiB of the text are read (goldmark's time grows faster than
+// the input on some hostile Markdown; a policy is a few kilobytes). HTML
+// comments are not rendered and are blanked first (curl's copyright e-mail
+// is not a contact); a carriage return counts as a space, so line numbers
+// (1-based) count LF line ends. github.com/yuin/goldmark parses the text as
+// CommonMark with GitHub's tables and extended autolinks, and the rules run
+// on its leaf blocks: paragraphs, headings, list items, table rows, code
+// blocks and HTML blocks, each as the whole source lines it covers. Heading
+// text sets the current section.
+//
+// Links are goldmark's: inline and reference links (an unused reference
+// definition is none), images (never channels), <autolinks>, bare http(s)
+// URLs and www. names. Where goldmark reads no Markdown, in code spans, code
+// blocks and HTML, bare URLs and <a href> anchors are found by pattern. A
+// URL in a code span may be a channel; in a code block (fenced or indented)
+// it only counts for [Policy.MentionsContact] and the block's sentences are
+// no evidence, but its e-mail addresses are read like any other.
+//
+// Keyword rules run on sentences of a block, with Markdown emphasis, HTML
+// tags, URLs, link targets and e-mail addresses blanked out, so words inside
+// a URL never count. A block ending in ":" introduces the next block (and
+// the list items that follow it), and its last sentence is context for them.
+// Matching is ASCII case-insensitive; non-ASCII text is carried through
+// untouched, so other languages yield their URLs, addresses and quoted
+// English phrases.
 //
 // # Channels
 //

@@ -1,6 +1,10 @@
 package sbom
 
-import "strings"
+import (
+	"strings"
+
+	packageurl "github.com/package-url/packageurl-go"
+)
 
 // IsPlaceholder reports a value that carries no information: empty,
 // NOASSERTION, NONE, UNKNOWN (any case), or one containing an unexpanded
@@ -45,69 +49,35 @@ func isLetter(c byte) bool { return 'A' <= c&^0x20 && c&^0x20 <= 'Z' }
 func isDigit(c byte) bool  { return '0' <= c && c <= '9' }
 func isHex(c byte) bool    { return isDigit(c) || 'A' <= c&^0x20 && c&^0x20 <= 'F' }
 
-// ValidPurl reports whether s parses as a package URL,
-// pkg:type/namespace/name@version?qualifiers#subpath: a type of letters,
-// digits, '.', '+' and '-' starting with a letter (case-insensitive, as the
-// purl specification allows), a non-empty name, a non-empty version when '@'
-// is present, key=value qualifiers, well-formed percent escapes and no white
-// space or control characters.
+// ValidPurl reports whether s is a package URL that
+// github.com/package-url/packageurl-go parses,
+// pkg:type/namespace/name@version?qualifiers#subpath, with no white space or
+// control characters (the purl specification has them percent-encoded; the
+// library would accept them). The library follows the specification's
+// parsing procedure: the scheme and type are case-insensitive, a qualifier
+// with an empty value counts as absent, and the type-specific rules it knows
+// apply (a julia purl needs a uuid qualifier, a swift purl a namespace, ...).
 func ValidPurl(s string) bool {
-	rest, ok := strings.CutPrefix(s, "pkg:")
-	if !ok {
-		return false
-	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c <= ' ' || c == 0x7f {
-			return false
-		}
-		if c == '%' && (i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2])) {
+		if s[i] <= ' ' || s[i] == 0x7f {
 			return false
 		}
 	}
-	rest = strings.TrimLeft(rest, "/")
-	rest, _, _ = strings.Cut(rest, "#")
-	rest, quals, hasQuals := strings.Cut(rest, "?")
-	typ, path, ok := strings.Cut(rest, "/")
-	if !ok || typ == "" || !isLetter(typ[0]) {
-		return false
-	}
-	for i := 0; i < len(typ); i++ {
-		if c := typ[i]; !isLetter(c) && !isDigit(c) && c != '.' && c != '+' && c != '-' {
-			return false
-		}
-	}
-	path = strings.TrimRight(path, "/")
-	name := path[strings.LastIndexByte(path, '/')+1:]
-	if at := strings.LastIndexByte(name, '@'); at >= 0 {
-		if at == len(name)-1 {
-			return false // empty version
-		}
-		name = name[:at]
-	}
-	if name == "" {
-		return false
-	}
-	if hasQuals {
-		for q := range strings.SplitSeq(quals, "&") {
-			k, v, ok := strings.Cut(q, "=")
-			if !ok || k == "" || v == "" || !isLetter(k[0]) {
-				return false
-			}
-			for i := 0; i < len(k); i++ {
-				if c := k[i]; !isLetter(c) && !isDigit(c) && c != '.' && c != '-' && c != '_' {
-					return false
-				}
-			}
-		}
-	}
-	return true
+	_, err := packageurl.FromString(s)
+	return err == nil
 }
 
 // ValidCPE reports whether s is a CPE 2.3 formatted string ("cpe:2.3:" and 13
 // colon-separated components, none empty, backslash escapes honoured, part
 // a/o/h/*/-, a product that is not a wildcard) or a CPE 2.2 URI ("cpe:/" followed by a part
 // a/o/h and at most six more components).
+//
+// It is hand-written because no Go CPE library the module proxy serves fits
+// (tried 2026-11): github.com/knqyf263/go-cpe (untagged, last change 2023)
+// takes time quadratic in an attribute's length (2 s for an 80 KB CPE) and
+// rejects the part "*" that real SBOMs use (bitnami); the archived
+// github.com/facebookincubator/nvdtools (v0.1.5, 2022) accepts 12 or 14
+// components, a part "x" and white space, and brings a dozen modules.
 func ValidCPE(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] <= ' ' || s[i] == 0x7f {

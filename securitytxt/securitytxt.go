@@ -339,9 +339,7 @@ func frontMatterEnd(lines []string) int {
 // signedLine handles a line of the signed text: dash-escaping and repeated
 // Hash headers.
 func (p *parser) signedLine(n int, line string) {
-	if strings.HasPrefix(line, "- ") {
-		line = line[2:]
-	}
+	line = strings.TrimPrefix(line, "- ")
 	if !p.anyField && strings.HasPrefix(strings.ToLower(line), "hash:") {
 		return // an armor header repeated by the signing tool
 	}
