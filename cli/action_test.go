@@ -1079,7 +1079,7 @@ func TestActionPathPrefixEverywhere(t *testing.T) {
 		if !strings.Contains(text, "camera/cra.toml") {
 			t.Errorf("%s does not name camera/cra.toml", where)
 		}
-		if regexp.MustCompile("(^|[^/a-z])cra\\.toml:[0-9]").MatchString(text) {
+		if regexp.MustCompile(`(^|[^/a-z])cra\.toml:[0-9]`).MatchString(text) {
 			t.Errorf("%s names cra.toml without its folder", where)
 		}
 	}
