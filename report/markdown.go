@@ -159,6 +159,11 @@ func buildMarkdown(results []*finding.Result, opt MarkdownOptions) *mdDoc {
 		name = plural(len(rs), "product")
 	}
 	d.add(prioFrame, 0, "%s\n\n", mdHeading(all, name, links))
+	if len(rs) == 1 {
+		d.add(prioFrame, 0, "%s\n\n", statusLine(rs[0]))
+	} else {
+		d.add(prioFrame, 0, "**%s**\n\n", gapCounts(all))
+	}
 	if base != nil {
 		d.add(prioFrame, 0, "%s\n\n", sinceLastPush(base, current))
 	}
@@ -184,8 +189,10 @@ func (d *mdDoc) section(r *finding.Result, several bool, links *Links, prev *Sta
 	if several {
 		d.add(prioFrame, 0, "#### %s %s · %s · %s\n\n", verdictIcon(r), productName(r), mdCode(r.Config), gapCounts(r))
 	}
-	if line := checksLine(r.Checks); line != "" {
-		d.add(prioFrame, 0, "%s\n\n", line)
+	if several {
+		if line := checksLine(r.Checks); line != "" {
+			d.add(prioFrame, 0, "%s\n\n", line)
+		}
 	}
 	var errs, warns, notes []finding.Finding
 	for _, f := range r.Findings {
@@ -354,7 +361,8 @@ func fixMarkdown(s string) string {
 }
 
 // mdHeading writes the first line: verdict, product (or number of
-// products), the gaps, and the commit checked.
+// products), and the commit checked. The gaps are counted on the next line,
+// so that the heading fits a comment's width.
 func mdHeading(r *finding.Result, name string, links *Links) string {
 	verdict := "❌ CRA gate failed"
 	switch {
@@ -366,9 +374,6 @@ func mdHeading(r *finding.Result, name string, links *Links) string {
 	parts := []string{"### " + verdict}
 	if name != "" {
 		parts = append(parts, escapeMarkdownMax(name, maxHeadingName))
-	}
-	if g := gapCounts(r); g != "passed" {
-		parts = append(parts, g)
 	}
 	if c := r.Commit; isHex(c) && len(c) >= 7 {
 		short := mdCode(c[:7])
@@ -383,7 +388,7 @@ func mdHeading(r *finding.Result, name string, links *Links) string {
 // maxHeadingName bounds the product name in headings, in characters.
 const maxHeadingName = 120
 
-// gapCounts writes "3 errors, 2 warnings", or "passed".
+// gapCounts writes "3 errors, 2 warnings", or "no gaps".
 func gapCounts(r *finding.Result) string {
 	var gaps []string
 	if r.Summary.Errors > 0 {
@@ -393,7 +398,7 @@ func gapCounts(r *finding.Result) string {
 		gaps = append(gaps, plural(r.Summary.Warnings, "warning"))
 	}
 	if len(gaps) == 0 {
-		return "passed"
+		return "no gaps"
 	}
 	return strings.Join(gaps, ", ")
 }
@@ -414,6 +419,16 @@ func productName(r *finding.Result) string {
 		return "**" + escapeMarkdown(r.Config) + "**"
 	}
 	return "**" + escapeMarkdownMax(r.Product.Name, maxHeadingName) + "**"
+}
+
+// statusLine writes the gaps in bold and the check statuses:
+// "**3 errors, 2 warnings** · manifest ❌ 1 · ...".
+func statusLine(r *finding.Result) string {
+	line := "**" + gapCounts(r) + "**"
+	if c := checksLine(r.Checks); c != "" {
+		line += " · " + c
+	}
+	return line
 }
 
 // checksLine writes each check's status on one line:
@@ -472,51 +487,35 @@ func mdFooter(all *finding.Result, rs []*finding.Result, runURL string) string {
 	return "<sub>" + strings.Join(parts, " · ") + "</sub>"
 }
 
-// mdCoverage renders the SBOM field coverage as a folded table; a field below
-// its threshold is marked ⚠️.
+// mdCoverage renders the SBOM field coverage folded: one list item per SBOM
+// with each field's share of components (⚠️ below its threshold), which reads
+// at a comment's width however many fields there are; the summary counts the
+// fields below their thresholds.
 func mdCoverage(sboms []finding.SBOMCoverage) string {
 	if len(sboms) == 0 {
 		return ""
 	}
-	var fields []string
-	seen := map[string]bool{}
+	below := 0
+	var items strings.Builder
 	for _, s := range sboms {
-		for _, f := range s.Fields {
-			if !seen[f.Field] {
-				seen[f.Field] = true
-				fields = append(fields, f.Field)
+		fmt.Fprintf(&items, "- %s (%s, %s)", mdCode(s.File), escapeMarkdown(s.Format+" "+s.SpecVersion), plural(s.Components, "component"))
+		if s.Components > 0 && len(s.Fields) > 0 {
+			var fs []string
+			for _, f := range s.Fields {
+				v := escapeMarkdown(f.Field) + " " + strconv.FormatFloat(f.Percent, 'f', -1, 64) + "%"
+				if f.Below(s.Components) {
+					below++
+					v = "⚠️ " + v + " (under " + strconv.FormatFloat(f.Threshold, 'f', -1, 64) + "%)"
+				}
+				fs = append(fs, v)
 			}
+			items.WriteString(": " + strings.Join(fs, " · "))
 		}
+		items.WriteString("\n")
 	}
-	var b strings.Builder
-	b.WriteString("<details><summary>SBOM coverage</summary>\n\n| SBOM | Format | Components |")
-	for _, f := range fields {
-		b.WriteString(" " + escapeMarkdown(f) + " |")
+	label := "all fields at their thresholds"
+	if below > 0 {
+		label = plural(below, "field") + " under the threshold"
 	}
-	b.WriteString("\n| --- | --- | ---: |" + strings.Repeat(" ---: |", len(fields)) + "\n")
-	for _, s := range sboms {
-		fmt.Fprintf(&b, "| %s | %s | %d |", mdCode(s.File), escapeMarkdown(s.Format+" "+s.SpecVersion), s.Components)
-		byField := map[string]finding.FieldCoverage{}
-		for _, f := range s.Fields {
-			byField[f.Field] = f
-		}
-		for _, name := range fields {
-			f, ok := byField[name]
-			switch {
-			case !ok || s.Components == 0:
-				b.WriteString(" — |")
-			case f.Below(s.Components):
-				b.WriteString(" ⚠️ " + strconv.FormatFloat(f.Percent, 'f', -1, 64) + "% |")
-			default:
-				b.WriteString(" " + strconv.FormatFloat(f.Percent, 'f', -1, 64) + "% |")
-			}
-		}
-		b.WriteString("\n")
-	}
-	var th []string
-	for _, f := range sboms[0].Fields {
-		th = append(th, escapeMarkdown(f.Field)+" "+strconv.FormatFloat(f.Threshold, 'f', -1, 64)+"%")
-	}
-	b.WriteString("\nThresholds: " + strings.Join(th, ", ") + ".\n\n</details>\n")
-	return b.String()
+	return fmt.Sprintf("<details><summary>📦 SBOM coverage: %s, %s</summary>\n\n%s\n</details>\n", plural(len(sboms), "SBOM"), label, items.String())
 }
