@@ -33,7 +33,8 @@ const (
 // Version is stamped at build time with -ldflags "-X github.com/cra-gate/cra-gate/cli.Version=v1.2.3".
 var Version = ""
 
-// version returns the stamped version, else the module version, else "dev".
+// version returns the stamped version, else the module version, else
+// "0.0.0-dev": a semantic version, so that SARIF and other tools can order it.
 func version() string {
 	if Version != "" {
 		return Version
@@ -41,7 +42,7 @@ func version() string {
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		return bi.Main.Version
 	}
-	return "dev"
+	return "0.0.0-dev"
 }
 
 // Env is how the CLI reads the environment (os.Getenv in production).

@@ -154,7 +154,13 @@ func SARIF(w io.Writer, rs []*finding.Result, rules []finding.Rule) error {
 
 func sarifRunFor(r *finding.Result, rules []finding.Rule) sarifRun {
 	t := tool(r)
-	driver := sarifDriver{Name: t.Name, Version: t.Version, SemanticVersion: semver(t.Version), InformationURI: infoURI, Rules: []sarifRule{}}
+	// A release is tagged "v1.2.3"; SARIF asks for a version that starts with
+	// a digit, so a semantic version is written without its "v".
+	version := t.Version
+	if sv := semver(version); sv != "" {
+		version = sv
+	}
+	driver := sarifDriver{Name: t.Name, Version: version, SemanticVersion: semver(t.Version), InformationURI: infoURI, Rules: []sarifRule{}}
 	index := map[string]int{}
 	for _, rule := range rules {
 		if _, dup := index[rule.ID]; dup || rule.ID == "" {
