@@ -122,7 +122,7 @@ func parseJSON(data []byte, skip int) (*Document, error) {
 		}
 		return parseSPDXJSON(data, v)
 	case strings.Contains(top.context, "spdx.org/rdf/3"):
-		return nil, rejectJSON(data, &Error{Kind: UnsupportedVersion, Msg: "SPDX 3 JSON-LD (" + supportedVersions + ")"})
+		return nil, rejectJSON(data, &Error{Kind: UnsupportedVersion, Msg: "SPDX 3.0 JSON-LD is not read yet (" + supportedVersions + "); generate SPDX 2.3 JSON or CycloneDX (Microsoft sbom-tool: -mi SPDX:2.2)"})
 	}
 	msg := "JSON without bomFormat or spdxVersion"
 	if len(top.keys) > 0 {
@@ -299,6 +299,10 @@ func scanJSONTop(data []byte, i int) (top jsonTop, ok bool) {
 			case "@context":
 				top.context = val
 			}
+		} else if key == "@context" {
+			// SPDX 3.0 JSON-LD writes its context as an array of URLs: keep the
+			// raw text, which names them.
+			top.context = string(data[i:min(next, i+1024)])
 		}
 		if top.hasBOMFormat && (top.hasSpecVersion || data[i] == '{' || data[i] == '[') {
 			return top, true
@@ -426,6 +430,8 @@ func parseXML(data []byte) (*Document, error) {
 			return nil, &Error{Kind: UnsupportedEncoding, Msg: "SPDX RDF/XML is not supported; provide the SBOM as SPDX JSON or CycloneDX JSON/XML"}
 		case start.Name.Local == "bom":
 			return nil, &Error{Kind: NotSBOM, Msg: fmt.Sprintf("XML <bom> in namespace %q; CycloneDX uses %s1.x", start.Name.Space, cdxNS)}
+		case start.Name.Local == "Document" && isSPDXXML(dec):
+			return nil, &Error{Kind: UnsupportedEncoding, Msg: "SPDX XML is not supported; provide the SBOM as SPDX JSON or tag-value, or CycloneDX JSON/XML"}
 		}
 		name := start.Name.Local
 		if start.Name.Space != "" {
@@ -433,6 +439,27 @@ func parseXML(data []byte) (*Document, error) {
 		}
 		return nil, &Error{Kind: NotSBOM, Msg: fmt.Sprintf("XML with root element <%s>, not a CycloneDX <bom>", name)}
 	}
+}
+
+// isSPDXXML reports whether the <Document> just opened is SPDX's XML
+// serialisation: one of its first child elements is <spdxVersion> or
+// <SPDXID>. It reads at most a few elements.
+func isSPDXXML(dec *xml.Decoder) bool {
+	for range 16 {
+		tok, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		if el, ok := tok.(xml.StartElement); ok {
+			if el.Name.Local == "spdxVersion" || el.Name.Local == "SPDXID" {
+				return true
+			}
+			if err := dec.Skip(); err != nil {
+				return false
+			}
+		}
+	}
+	return false
 }
 
 // xmlError converts a decoder error into a Malformed *Error positioned at the

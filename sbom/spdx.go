@@ -33,11 +33,52 @@ func parseSPDXJSON(data []byte, version string) (*Document, error) {
 
 // parseSPDXTagValue decodes an SPDX 2.2/2.3 tag-value document.
 func parseSPDXTagValue(data []byte, version string) (*Document, error) {
-	in, err := tagvalue.Read(bytes.NewReader(data))
+	in, err := tagvalue.Read(bytes.NewReader(withoutSnippets(data)))
 	if err != nil {
 		return nil, &Error{Kind: Malformed, Msg: "SPDX tag-value: " + err.Error(), Err: err}
 	}
 	return convertSPDX(in, TagValue, version), nil
+}
+
+// withoutSnippets removes the snippet sections of a tag-value document.
+// spdx/tools-golang v0.5.5 refuses a snippet that follows a package ("unknown
+// tag SnippetSPDXID in Package section"), which SPDX 2.3 allows and the
+// specification's own examples do; snippets are parts of files, not
+// packages, so the gate needs none of them. A line whose tag starts with
+// "Snippet" (or is LicenseInfoInSnippet) is dropped with its multi-line
+// <text> value; everything else is kept byte for byte, so line numbers of
+// errors elsewhere stay close. The input is returned as is when it has no
+// snippet. Linear in the input.
+func withoutSnippets(data []byte) []byte {
+	if !bytes.Contains(data, []byte("SnippetSPDXID:")) {
+		return data
+	}
+	var out bytes.Buffer
+	out.Grow(len(data))
+	inText, dropping := false, false
+	for len(data) > 0 {
+		end := bytes.IndexByte(data, '\n') + 1
+		if end == 0 {
+			end = len(data)
+		}
+		line := data[:end]
+		data = data[end:]
+		if !inText {
+			tag, _, _ := bytes.Cut(bytes.TrimLeft(line, " \t"), []byte(":"))
+			dropping = bytes.HasPrefix(tag, []byte("Snippet")) || bytes.Equal(tag, []byte("LicenseInfoInSnippet"))
+			if bytes.Contains(line, []byte("<text>")) && !bytes.Contains(line, []byte("</text>")) {
+				inText = true
+			}
+		} else if bytes.Contains(line, []byte("</text>")) {
+			inText = false
+		}
+		if !dropping {
+			out.Write(line)
+		} else {
+			out.WriteByte('\n') // keep the line count
+		}
+	}
+	return out.Bytes()
 }
 
 // spdxRef writes an element id as the document does: SPDXRef-..., or
