@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cra-gate/cra-gate/cvd"
 	"github.com/cra-gate/cra-gate/finding"
 )
 
@@ -36,6 +37,13 @@ var (
 		Why:     "Manufacturers must give a single point of contact where vulnerabilities can be reported; a contact that is not a usable address or secure link reaches no one.",
 		Fix:     "Write the contact as mailto:security@example.com or https://example.com/security/report.",
 		Example: "[disclosure]\ncontact = \"mailto:security@acme-locks.eu\"",
+	})
+	ruleContactPlaceholder = rule(finding.Rule{
+		ID: "disclosure-contact-placeholder", Check: finding.CheckDisclosure, Severity: finding.Error, Reference: refContact,
+		Summary: "disclosure.contact, reporting.contact and security.txt's Contact fields are real addresses, not placeholders (example.com, *.example, *.test, *.invalid, \"yourdomain\").",
+		Why:     "A contact on a domain reserved for examples reaches no one: reports of vulnerabilities, and the Article 14 notifications, would be lost. The same definition makes such an address in the policy's text no channel.",
+		Fix:     "Write the address the security team reads.",
+		Example: "[disclosure]\ncontact = \"mailto:security@acme-locks.eu\"   # not security@acme.example",
 	})
 	ruleAcknowledgeInvalid = rule(finding.Rule{
 		ID: "disclosure-acknowledge-invalid", Check: finding.CheckDisclosure, Severity: finding.Error, Reference: refPolicy,
@@ -83,8 +91,11 @@ var (
 
 func (c *run) checkDisclosure() {
 	d := c.m.Disclosure
-	if d.Contact != "" && !validContact(d.Contact) {
+	switch {
+	case d.Contact != "" && !validContact(d.Contact):
 		c.report(ruleContactInvalid, c.key("disclosure", "contact"), "disclosure.contact %q is not a mailto: address or an https: URL", d.Contact)
+	case d.Contact != "" && cvd.PlaceholderContact(d.Contact):
+		c.report(ruleContactPlaceholder, c.key("disclosure", "contact"), "disclosure.contact %q is a placeholder on a domain reserved for examples: reports sent there reach no one", d.Contact)
 	}
 	if n := d.AcknowledgeDays; n != nil {
 		switch {
@@ -149,6 +160,8 @@ func (c *run) checkReporting() {
 		c.report(ruleReportingContact, c.key("reporting", "contact"), "reporting.contact is not set: name who files the Article 14 notifications")
 	case !validContact(r.Contact):
 		c.report(ruleReportingContact, c.key("reporting", "contact"), "reporting.contact %q is not a mailto: address or an https: URL", r.Contact)
+	case cvd.PlaceholderContact(r.Contact):
+		c.report(ruleContactPlaceholder, c.key("reporting", "contact"), "reporting.contact %q is a placeholder on a domain reserved for examples: nobody would file the 24 h early warning", r.Contact)
 	}
 	c.report(ruleReportingDeadlines, c.key("reporting"), "Article 14 deadlines, from becoming aware of an actively exploited vulnerability or severe incident: early warning within 24 h, notification within 72 h, final report within 14 days after a corrective measure is available (vulnerability) or within 1 month (incident); tell users without undue delay")
 }

@@ -181,6 +181,11 @@ func (c *run) checkSecurityTxt() {
 		}
 		c.reportAs(ruleSecurityTxtInvalid, sev, at(r.path, p.Line).on(p.Code), "%s: %s", r.path, p.Msg)
 	}
+	for _, ct := range contactsOf(f) {
+		if cvd.PlaceholderContact(ct.Value) {
+			c.report(ruleContactPlaceholder, at(r.path, ct.Line).on(ct.Value), "%s: Contact %q is a placeholder on a domain reserved for examples", r.path, ct.Value)
+		}
+	}
 	if exp, ok := f.ExpiresAt(); ok {
 		now := c.opt.Now
 		switch {
@@ -193,6 +198,13 @@ func (c *run) checkSecurityTxt() {
 	if validContact(d.Contact) && f != nil && len(f.Contacts) > 0 && !securityTxtNames(f, d.Contact) {
 		c.report(ruleContactMismatch, at(r.path, f.Contacts[0].Line), "%s does not list the declared contact %s among its Contact fields", r.path, d.Contact)
 	}
+}
+
+func contactsOf(f *securitytxt.File) []securitytxt.Field {
+	if f == nil {
+		return nil
+	}
+	return f.Contacts
 }
 
 func securityTxtNames(f *securitytxt.File, contact string) bool {

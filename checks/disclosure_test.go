@@ -85,3 +85,25 @@ func TestRealSecurityTxt(t *testing.T) {
 		})
 	}
 }
+
+// TestContactPlaceholders: a contact on a domain reserved for examples is an
+// error wherever it is declared, by the definition the policy check uses for
+// addresses in the policy's text (cvd.PlaceholderContact).
+func TestContactPlaceholders(t *testing.T) {
+	b := baseManifest
+	disc := replace(t, b, `contact = "mailto:security@testlock.eu"`, `contact = "mailto:security@acme.example"`)
+	form := replace(t, b, `contact = "mailto:security@testlock.eu"`, `contact = "https://yourdomain.com/report"`)
+	rep := replace(t, b, `contact = "mailto:psirt@testlock.eu"`, `contact = "mailto:psirt@lock.test"`)
+	txt := replace(t, b, `contact = "mailto:security@testlock.eu"`, "contact = \"mailto:security@testlock.eu\"\nsecurity_txt = \"security.txt\"")
+	policyWith := func(addr string) map[string]string {
+		return map[string]string{"SECURITY.md": "# Security\n\nReport vulnerabilities privately to " + addr + ".\nWe acknowledge reports within 3 days.\n"}
+	}
+	runCases(t, []ruleCase{
+		{name: "disclosure.contact", manifest: disc, files: policyWith("security@testlock.eu"), want: []string{hit(t, "disclosure-contact-placeholder", disc, "security@acme.example"), "disclosure-contact-mismatch@SECURITY.md:3"}},
+		{name: "an https form on a placeholder host", manifest: form, want: []string{hit(t, "disclosure-contact-placeholder", form, "yourdomain.com"), "disclosure-contact-mismatch@SECURITY.md:3"}},
+		{name: "reporting.contact", manifest: rep, want: []string{hit(t, "disclosure-contact-placeholder", rep, "psirt@lock.test")}},
+		{name: "security.txt Contact", manifest: txt, files: map[string]string{"security.txt": "Contact: mailto:security@testlock.eu\nContact: https://example.com/report\nExpires: 2027-06-30T00:00:00Z\n"}, want: []string{"disclosure-contact-placeholder@security.txt:2"}},
+		// The same address in the policy is no channel.
+		{name: "policy", manifest: b, files: policyWith("security@acme.example"), want: []string{"disclosure-policy-no-channel@SECURITY.md:1"}},
+	})
+}

@@ -321,7 +321,7 @@ func (a *analysis) emails(b *block) {
 	ctxOK := -1 // whether the block speaks of reporting, computed once
 	for _, h := range hits {
 		local, domain, _ := strings.Cut(h.addr, "@")
-		if placeholderHost(domain) || placeLocalRE.MatchString(local) {
+		if PlaceholderHost(domain) || placeLocalRE.MatchString(local) {
 			a.addPlaceholder(h.addr)
 			continue
 		}
@@ -358,9 +358,12 @@ var placeholderLabels = map[string]bool{
 	"mydomain": true, "my-domain": true, "mycompany": true, "domain": true,
 }
 
-// placeholderHost reports whether host is reserved for examples (RFC 2606,
-// RFC 6761) or an obvious "yourdomain.com" placeholder.
-func placeholderHost(host string) bool {
+// PlaceholderHost reports whether host is reserved for examples (RFC 2606,
+// RFC 6761: example.com/.net/.org, *.example, *.test, *.invalid, localhost)
+// or an obvious "yourdomain.com" placeholder. It is the one definition the
+// gate uses: in a policy's text, in disclosure.contact, reporting.contact and
+// security.txt's Contact fields.
+func PlaceholderHost(host string) bool {
 	h := strings.TrimSuffix(strings.ToLower(host), ".")
 	for _, d := range []string{"example.com", "example.net", "example.org", "localhost"} {
 		if h == d || strings.HasSuffix(h, "."+d) {
@@ -373,10 +376,23 @@ func placeholderHost(host string) bool {
 		}
 	}
 	labels := strings.Split(h, ".")
-	if len(labels) >= 2 && placeholderLabels[labels[len(labels)-2]] {
-		return true
+	return len(labels) >= 2 && placeholderLabels[labels[len(labels)-2]]
+}
+
+// PlaceholderContact reports whether a contact (mailto:, https:, tel: or a
+// bare address) points at a placeholder host, or is a "your-email@" address.
+func PlaceholderContact(contact string) bool {
+	c := strings.TrimSpace(contact)
+	if u, err := url.Parse(c); err == nil && u.Host != "" {
+		return PlaceholderHost(u.Hostname())
 	}
-	return false
+	addr := c
+	if i := strings.IndexByte(addr, ':'); i >= 0 && strings.EqualFold(addr[:i], "mailto") {
+		addr = addr[i+1:]
+	}
+	addr, _, _ = strings.Cut(addr, "?")
+	local, domain, ok := strings.Cut(addr, "@")
+	return ok && (PlaceholderHost(domain) || placeLocalRE.MatchString(local))
 }
 
 // ---- links --------------------------------------------------------------
@@ -508,7 +524,7 @@ func (a *analysis) links(b *block) {
 		if err != nil || u.Host == "" {
 			continue
 		}
-		if placeholderHost(u.Hostname()) {
+		if PlaceholderHost(u.Hostname()) {
 			a.addPlaceholder(l.href)
 			continue
 		}
