@@ -1,0 +1,406 @@
+package osv
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// Key identifies a package within an OSV ecosystem, as affected[].package
+// names it. Build it with NewKey so that both sides of a lookup are normalized
+// alike.
+type Key struct {
+	Ecosystem string // "npm", "Go", "Maven", "Debian:12", ...
+	Name      string // "@babel/core", "golang.org/x/net", "org.yaml:snakeyaml", ...
+}
+
+var pypiSeparators = regexp.MustCompile(`[-_.]+`)
+
+// NewKey trims both parts and normalizes the name where the ecosystem compares
+// names loosely (PyPI: PEP 503, case-insensitive with -, _ and . alike).
+func NewKey(ecosystem, name string) Key {
+	ecosystem, name = strings.TrimSpace(ecosystem), strings.TrimSpace(name)
+	if ecosystem == "PyPI" {
+		name = strings.ToLower(pypiSeparators.ReplaceAllString(name, "-"))
+	}
+	return Key{Ecosystem: ecosystem, Name: name}
+}
+
+// Limits bound what Load reads. The database is operator-given, not repository
+// content, but a wrong path or a hostile archive must not exhaust the runner.
+type Limits struct {
+	// RecordBytes is the largest record read (a file, or a zip entry once
+	// decompressed).
+	RecordBytes int64
+	// TotalBytes bounds the bytes read over all sources, after decompression.
+	TotalBytes int64
+	// Records bounds the record files and zip entries over all sources.
+	Records int
+}
+
+// DefaultLimits: 16 MiB per record (the largest osv.dev records are a few
+// MiB), 8 GiB in all (osv.dev's all-ecosystem export is about 6 GiB
+// uncompressed), 2,000,000 records (osv.dev holds about 600,000).
+var DefaultLimits = Limits{RecordBytes: 16 << 20, TotalBytes: 8 << 30, Records: 2_000_000}
+
+// Problem is something wrong with a source: a record that does not parse, an
+// entry over a limit, or a source that could not be read at all (Fatal).
+type Problem struct {
+	Source string // the path as given
+	Entry  string // the file or zip entry within it; "" for the source as a whole
+	Msg    string
+	Fatal  bool // the source was abandoned (unreadable, or a limit reached)
+}
+
+func (p Problem) Error() string {
+	if p.Entry == "" {
+		return p.Source + ": " + p.Msg
+	}
+	return p.Source + ": " + p.Entry + ": " + p.Msg
+}
+
+// DB is the offline database: the records that name a wanted package, indexed
+// by Key.
+type DB struct {
+	index map[Key][]*Record
+	// Read counts the records read, Kept those indexed, Withdrawn those left
+	// out because they are withdrawn.
+	Read, Kept, Withdrawn int
+}
+
+// Lookup returns the records that list the package among their affected
+// packages, in id order.
+func (db *DB) Lookup(k Key) []*Record {
+	if db == nil {
+		return nil
+	}
+	return db.index[k]
+}
+
+// maxProblemsPerSource bounds the problems reported for one source; the rest are
+// counted in a final problem.
+const maxProblemsPerSource = 20
+
+// Load reads every source (a directory tree of *.json records, a .zip of them,
+// or one .json record) once, in parallel, and indexes the records that list a
+// package for which want returns true (nil wants every package). Withdrawn
+// records are left out. A record whose id appears twice is kept once: the one
+// modified last.
+//
+// Every record is checked to be JSON with an id and affected packages of the
+// right shape; a record that names a wanted package is then decoded in full
+// into the OSV types. Memory holds the indexed records only, plus one record
+// per worker in flight and, for a zip, its central directory.
+func Load(sources []string, want func(Key) bool, lim Limits) (*DB, []Problem) {
+	if lim.RecordBytes <= 0 {
+		lim.RecordBytes = DefaultLimits.RecordBytes
+	}
+	if lim.TotalBytes <= 0 {
+		lim.TotalBytes = DefaultLimits.TotalBytes
+	}
+	if lim.Records <= 0 {
+		lim.Records = DefaultLimits.Records
+	}
+	l := &loader{lim: lim, want: want, byID: map[string]*Record{}}
+	for _, src := range sources {
+		l.source(src)
+	}
+	db := &DB{index: map[Key][]*Record{}, Read: int(l.read.Load()), Withdrawn: int(l.withdrawn.Load())}
+	ids := make([]string, 0, len(l.byID))
+	for id := range l.byID {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		rec := l.byID[id]
+		seen := map[Key]bool{}
+		for _, a := range rec.GetAffected() {
+			k := NewKey(a.GetPackage().GetEcosystem(), a.GetPackage().GetName())
+			if k.Name == "" || seen[k] || (want != nil && !want(k)) {
+				continue
+			}
+			seen[k] = true
+			db.index[k] = append(db.index[k], rec)
+		}
+	}
+	db.Kept = len(ids)
+	return db, l.problems
+}
+
+// loader is the state of one Load.
+type loader struct {
+	lim       Limits
+	want      func(Key) bool
+	read      atomic.Int64
+	withdrawn atomic.Int64
+	bytes     atomic.Int64 // read so far, all sources
+	entries   atomic.Int64 // record files and zip entries seen, all sources
+
+	mu       sync.Mutex
+	byID     map[string]*Record
+	problems []Problem
+}
+
+// entry is one record file or zip entry to read.
+type entry struct {
+	name string
+	size int64 // as the directory or zip header states it
+	open func() (io.ReadCloser, error)
+}
+
+// source reads one source, reporting why when it cannot.
+func (l *loader) source(src string) {
+	fi, err := os.Stat(src)
+	if err != nil {
+		l.fatal(src, "cannot be read: "+unwrap(err).Error()+": pass a directory of OSV records, a .zip of them or a .json record")
+		return
+	}
+	var entries []entry
+	switch {
+	case fi.IsDir():
+		entries, err = dirEntries(src)
+	case strings.EqualFold(filepath.Ext(src), ".zip") || isZip(src):
+		var zr *zip.ReadCloser
+		zr, err = zip.OpenReader(src)
+		if err != nil {
+			l.fatal(src, "is not a readable zip archive: "+err.Error())
+			return
+		}
+		defer zr.Close()
+		entries = zipEntries(zr)
+	default:
+		entries = []entry{{name: filepath.Base(src), size: fi.Size(), open: func() (io.ReadCloser, error) { return os.Open(src) }}}
+	}
+	if err != nil {
+		l.fatal(src, "cannot be read: "+unwrap(err).Error())
+		return
+	}
+	if n := l.entries.Add(int64(len(entries))); n > int64(l.lim.Records) {
+		l.fatal(src, fmt.Sprintf("holds %d records; the gate reads at most %d over all --vuln-db sources", len(entries), l.lim.Records))
+		return
+	}
+	l.readAll(src, entries)
+}
+
+// readAll reads the entries of one source with one worker per CPU.
+func (l *loader) readAll(src string, entries []entry) {
+	var (
+		next    atomic.Int64
+		stop    atomic.Bool
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		probs   []Problem
+		dropped int
+	)
+	report := func(p Problem) {
+		mu.Lock()
+		defer mu.Unlock()
+		if p.Fatal {
+			stop.Store(true)
+		}
+		if len(probs) < maxProblemsPerSource || p.Fatal {
+			probs = append(probs, p)
+		} else {
+			dropped++
+		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), max(len(entries), 1))
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !stop.Load() {
+				i := int(next.Add(1)) - 1
+				if i >= len(entries) {
+					return
+				}
+				if p, ok := l.entry(src, entries[i]); !ok {
+					report(p)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	sort.SliceStable(probs, func(i, j int) bool { return probs[i].Entry < probs[j].Entry })
+	if dropped > 0 {
+		probs = append(probs, Problem{Source: src, Msg: fmt.Sprintf("and %d more records that could not be read", dropped)})
+	}
+	l.mu.Lock()
+	l.problems = append(l.problems, probs...)
+	l.mu.Unlock()
+}
+
+// entry reads, checks and keeps one record; ok is false with the problem when
+// it cannot.
+func (l *loader) entry(src string, e entry) (Problem, bool) {
+	bad := func(msg string) (Problem, bool) { return Problem{Source: src, Entry: e.name, Msg: msg}, false }
+	if e.size > l.lim.RecordBytes {
+		return bad(fmt.Sprintf("is %d bytes, over the %d bytes the gate reads per record", e.size, l.lim.RecordBytes))
+	}
+	rc, err := e.open()
+	if err != nil {
+		return bad("cannot be read: " + unwrap(err).Error())
+	}
+	data, err := io.ReadAll(io.LimitReader(rc, l.lim.RecordBytes+1))
+	rc.Close()
+	if total := l.bytes.Add(int64(len(data))); total > l.lim.TotalBytes {
+		return Problem{Source: src, Fatal: true, Msg: fmt.Sprintf("more than %d bytes of records (after decompression) over all --vuln-db sources: the rest of this source was not read; is it a zip bomb?", l.lim.TotalBytes)}, false
+	}
+	if err != nil {
+		return bad("cannot be read: " + err.Error())
+	}
+	if int64(len(data)) > l.lim.RecordBytes {
+		return bad(fmt.Sprintf("is over the %d bytes the gate reads per record (its header claimed %d)", l.lim.RecordBytes, e.size))
+	}
+	l.read.Add(1)
+	var head recordHead
+	if err := json.Unmarshal(data, &head); err != nil {
+		return bad("not an OSV record: " + jsonError(data, err))
+	}
+	if strings.TrimSpace(head.ID) == "" {
+		return bad(`not an OSV record: no "id"`)
+	}
+	if head.Withdrawn != "" {
+		l.withdrawn.Add(1)
+		return Problem{}, true
+	}
+	if !head.wanted(l.want) {
+		return Problem{}, true
+	}
+	rec, err := ParseRecord(data)
+	if err != nil {
+		return bad(err.Error())
+	}
+	l.keep(rec)
+	return Problem{}, true
+}
+
+// keep adds rec, or replaces a record of the same id modified earlier.
+func (l *loader) keep(rec *Record) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if have, dup := l.byID[rec.GetId()]; dup && !have.GetModified().AsTime().Before(rec.GetModified().AsTime()) {
+		return
+	}
+	l.byID[rec.GetId()] = rec
+}
+
+func (l *loader) fatal(src, msg string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.problems = append(l.problems, Problem{Source: src, Msg: msg, Fatal: true})
+}
+
+// recordHead is what every record is checked for before the few that name a
+// wanted package are decoded in full.
+type recordHead struct {
+	ID        string `json:"id"`
+	Withdrawn string `json:"withdrawn"`
+	Affected  []struct {
+		Package struct {
+			Ecosystem string `json:"ecosystem"`
+			Name      string `json:"name"`
+		} `json:"package"`
+	} `json:"affected"`
+}
+
+func (h *recordHead) wanted(want func(Key) bool) bool {
+	for _, a := range h.Affected {
+		if want == nil || want(NewKey(a.Package.Ecosystem, a.Package.Name)) {
+			return true
+		}
+	}
+	return false
+}
+
+// dirEntries lists the *.json files under dir, in path order.
+func dirEntries(dir string) ([]entry, error) {
+	var out []entry
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !strings.EqualFold(filepath.Ext(p), ".json") {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if !info.Mode().IsRegular() {
+			return nil
+		}
+		rel, _ := filepath.Rel(dir, p)
+		out = append(out, entry{name: filepath.ToSlash(rel), size: info.Size(), open: func() (io.ReadCloser, error) { return os.Open(p) }})
+		return nil
+	})
+	return out, err
+}
+
+// zipEntries lists the *.json entries of a zip archive.
+func zipEntries(zr *zip.ReadCloser) []entry {
+	var out []entry
+	for _, f := range zr.File {
+		if f.FileInfo().IsDir() || !strings.EqualFold(filepath.Ext(f.Name), ".json") {
+			continue
+		}
+		size := int64(f.UncompressedSize64)
+		if f.UncompressedSize64 > 1<<62 {
+			size = 1 << 62
+		}
+		out = append(out, entry{name: f.Name, size: size, open: f.Open})
+	}
+	return out
+}
+
+// isZip reports whether the file starts like a zip archive.
+func isZip(p string) bool {
+	f, err := os.Open(p)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	var magic [4]byte
+	n, _ := io.ReadFull(f, magic[:])
+	return n == 4 && bytes.Equal(magic[:], []byte("PK\x03\x04"))
+}
+
+// jsonError describes a decoding error with its line.
+func jsonError(data []byte, err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Sprintf("invalid JSON at line %d: %s", lineAt(data, se.Offset), se.Error())
+	case errors.As(err, &te):
+		return fmt.Sprintf("%s is a JSON %s at line %d, where the OSV schema has %s", te.Field, te.Value, lineAt(data, te.Offset), te.Type)
+	}
+	return err.Error()
+}
+
+func lineAt(data []byte, off int64) int {
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	return 1 + bytes.Count(data[:max(off, 0)], []byte{'\n'})
+}
+
+func unwrap(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
