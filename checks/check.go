@@ -1,4 +1,4 @@
-// Package checks runs the gate's five checks over a loaded cra.toml and the
+// Package checks runs the gate's checks over a loaded cra.toml and the
 // repository, and produces positioned findings. Each check lives in its own file
 // with its rules declared beside the code that applies them; every rule has a
 // stable id, a default severity, the CRA provision behind it, and its docs.
@@ -70,6 +70,8 @@ type Options struct {
 	FailOn finding.FailLevel
 	// ToolVersion is recorded in the result.
 	ToolVersion string
+	// Vulns are the vulns check's sources; none given skips the check.
+	Vulns VulnSources
 }
 
 // DefaultMaxSBOMSize is the default --max-sbom-size: 128 MiB.
@@ -90,6 +92,13 @@ type run struct {
 	refs map[string]ref
 	// sboms is the coverage table of the SBOMs read.
 	sboms []finding.SBOMCoverage
+	// sbomDocs are the SBOMs cra.toml names, each once, in declaration order
+	// (doc nil when unreadable), for the vulns check.
+	sbomDocs []*parsedSBOM
+	// vulns is the vulns check's table; nil when it did not run.
+	vulns []finding.Vulnerability
+	// capped counts findings per rule and file for reportCapped.
+	capped map[string]int
 }
 
 // location is where a finding points: a file and line, and, for the finding's

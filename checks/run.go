@@ -43,12 +43,16 @@ func Run(r *repo.Repo, config string, opt Options) (*finding.Result, error) {
 		c.checkSBOM()
 		c.checkDisclosure()
 		c.checkSupport()
+		if why := c.checkVulns(); why != "" {
+			skipped[finding.CheckVulns] = why
+		}
 	}
 	res.Findings = c.findings
 	if res.Findings == nil {
 		res.Findings = []finding.Finding{}
 	}
 	res.SBOMs = c.sboms
+	res.Vulnerabilities = c.vulns
 	res.Evaluate(opt.FailOn, skipped)
 	return res, nil
 }

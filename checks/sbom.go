@@ -159,6 +159,7 @@ func (c *run) checkSBOM() {
 		}
 		p := &parsedSBOM{path: r.path}
 		parsed[r.path] = p
+		c.sbomDocs = append(c.sbomDocs, p)
 		if r.missing() {
 			c.report(ruleSBOMNotFound, c.key(segs...), "SBOM %q does not exist in the repository", value)
 			return p

@@ -86,7 +86,7 @@ func TestCheckJSONContract(t *testing.T) {
 		}
 	}
 	checks := doc["checks"].([]any)
-	if len(checks) != 5 {
+	if len(checks) != 6 {
 		t.Fatalf("%d checks", len(checks))
 	}
 	for _, f := range doc["findings"].([]any) {
@@ -125,7 +125,7 @@ func TestCheckSARIFAndMarkdown(t *testing.T) {
 			Results []any `json:"results"`
 		} `json:"runs"`
 	}
-	if err := json.Unmarshal([]byte(out), &sarif); err != nil || sarif.Version != "2.1.0" || len(sarif.Runs) != 1 || len(sarif.Runs[0].Results) != 27 {
+	if err := json.Unmarshal([]byte(out), &sarif); err != nil || sarif.Version != "2.1.0" || len(sarif.Runs) != 1 || len(sarif.Runs[0].Results) != 28 {
 		t.Errorf("SARIF: %v %+v", err, sarif)
 	}
 	md, _, _ := runMain(env, false, "check", "--format", "markdown", "../examples/camera-gaps")
