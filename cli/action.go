@@ -22,6 +22,8 @@ import (
 	"github.com/cra-gate/cra-gate/finding"
 	"github.com/cra-gate/cra-gate/ghcomment"
 	"github.com/cra-gate/cra-gate/report"
+	"github.com/cra-gate/cra-gate/vuln/kev"
+	"github.com/cra-gate/cra-gate/vuln/osvapi"
 )
 
 // Limits of the Action.
@@ -41,7 +43,8 @@ const actionUsage = `Usage: cra-gate action
 Runs cra-gate as the GitHub Action. It takes no arguments: it reads the inputs
 of action.yml from INPUT_* variables (INPUT_PATH, INPUT_CONFIG, INPUT_FAIL-ON,
 INPUT_COMMENT, INPUT_TOKEN, INPUT_SARIF, INPUT_SUMMARY, INPUT_ANNOTATIONS,
-INPUT_NOW, INPUT_MAX-SBOM-SIZE) and the runner's GITHUB_* variables, then writes
+INPUT_NOW, INPUT_MAX-SBOM-SIZE, INPUT_VULNERABILITIES, INPUT_OSV-API,
+INPUT_KEV, INPUT_VULN-DB) and the runner's GITHUB_* variables, then writes
 annotations, the job summary, the outputs, the JSON report, SARIF (when asked)
 and the pull request comment.
 Exit status: 0 pass, 1 the gate fails, 2 the gate could not run.
@@ -212,6 +215,27 @@ func (a *actionRun) inputs() (actionInputs, error) {
 	}
 	if in.opt.MaxSBOMSize, err = parseSize(get("max-sbom-size", "128MiB")); err != nil {
 		return in, fmt.Errorf("input max-sbom-size: %w", err)
+	}
+	vulnsOn, err := boolInput("vulnerabilities", get("vulnerabilities", "true"))
+	if err != nil {
+		return in, err
+	}
+	if vulnsOn {
+		var db []string
+		if v := get("vuln-db", ""); v != "" {
+			for _, p := range strings.Split(v, "\n") {
+				if p = strings.TrimSpace(p); p != "" {
+					if !filepath.IsAbs(p) {
+						p = filepath.Join(ws, p)
+					}
+					db = append(db, p)
+				}
+			}
+		}
+		in.opt.Vulns = vulnSources(db, get("osv-api", osvapi.DefaultURL), get("kev", kev.FeedURL), a.std.Getenv)
+		if err := checkVulnSources(in.opt.Vulns, "input "); err != nil {
+			return in, err
+		}
 	}
 	if s := get("sarif", ""); s != "" {
 		if in.sarif, err = insideWorkspace(ws, s); err != nil {

@@ -215,6 +215,9 @@ func newRunner(t *testing.T, gh *fakeGitHub, event string) *runner {
 		"INPUT_SUMMARY":       "true",
 		"INPUT_ANNOTATIONS":   "true",
 		"INPUT_NOW":           "2026-12-01",
+		// The Action's vulnerability sources are online by default; tests
+		// never reach the internet (TestActionVulnInputs uses a loopback API).
+		"INPUT_VULNERABILITIES": "false",
 	}
 	if gh != nil {
 		r.env["GITHUB_API_URL"] = gh.srv.URL
@@ -696,17 +699,20 @@ func TestActionAnnotations(t *testing.T) {
 
 func TestActionBadInputs(t *testing.T) {
 	for name, env := range map[string]map[string]string{
-		"fail-on":        {"INPUT_FAIL-ON": "sometimes"},
-		"comment":        {"INPUT_COMMENT": "yes"},
-		"summary":        {"INPUT_SUMMARY": "maybe"},
-		"annotations":    {"INPUT_ANNOTATIONS": "1"},
-		"now":            {"INPUT_NOW": "2026-13-01"},
-		"max-sbom-size":  {"INPUT_MAX-SBOM-SIZE": "big"},
-		"missing path":   {"INPUT_PATH": "no-such-dir"},
-		"config escapes": {"INPUT_CONFIG": "../cra.toml"},
-		"sarif escapes":  {"INPUT_SARIF": "../cra.sarif"},
-		"sarif absolute": {"INPUT_SARIF": "/etc/cra.sarif"},
-		"sarif newline":  {"INPUT_SARIF": "a\nb.sarif"},
+		"fail-on":         {"INPUT_FAIL-ON": "sometimes"},
+		"comment":         {"INPUT_COMMENT": "yes"},
+		"summary":         {"INPUT_SUMMARY": "maybe"},
+		"annotations":     {"INPUT_ANNOTATIONS": "1"},
+		"now":             {"INPUT_NOW": "2026-13-01"},
+		"max-sbom-size":   {"INPUT_MAX-SBOM-SIZE": "big"},
+		"missing path":    {"INPUT_PATH": "no-such-dir"},
+		"config escapes":  {"INPUT_CONFIG": "../cra.toml"},
+		"sarif escapes":   {"INPUT_SARIF": "../cra.sarif"},
+		"sarif absolute":  {"INPUT_SARIF": "/etc/cra.sarif"},
+		"sarif newline":   {"INPUT_SARIF": "a\nb.sarif"},
+		"vulnerabilities": {"INPUT_VULNERABILITIES": "maybe"},
+		"osv-api http":    {"INPUT_VULNERABILITIES": "true", "INPUT_OSV-API": "http://api.osv.dev"},
+		"kev ftp":         {"INPUT_VULNERABILITIES": "true", "INPUT_OSV-API": "https://127.0.0.1:1", "INPUT_KEV": "ftp://example.org/kev.json"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			gh := newFakeGitHub(t)
