@@ -318,6 +318,13 @@ func relocate(res *finding.Result, prefix string) *finding.Result {
 		}
 		out.Findings[i] = f
 	}
+	if res.Vulnerabilities != nil {
+		out.Vulnerabilities = make([]finding.Vulnerability, len(res.Vulnerabilities))
+		for i, v := range res.Vulnerabilities {
+			v.File = path.Join(prefix, v.File)
+			out.Vulnerabilities[i] = v
+		}
+	}
 	return &out
 }
 

@@ -49,6 +49,7 @@ type mdDoc struct {
 	gapSev    []finding.Severity
 	notices   string // <details> block, "" when none
 	coverage  string // SBOM coverage <details> block, "" when none
+	vulns     string // known vulnerabilities <details> block, "" when the check did not run
 	nNotices  int
 	runURL    string // sanitized, "" when none
 }
@@ -83,6 +84,7 @@ func buildMarkdown(r *finding.Result, opt MarkdownOptions) *mdDoc {
 		}
 	}
 	m.coverage = mdCoverage(r.SBOMs)
+	m.vulns = mdVulnerabilities(r.Vulnerabilities)
 	if len(notes) > 0 {
 		m.nNotices = len(notes)
 		m.notices = "<details><summary>" + plural(len(notes), "notice") + "</summary>\n\n" +
@@ -118,6 +120,9 @@ func (m *mdDoc) render(k int, withNotices bool, omitted int) string {
 	}
 	if withNotices && m.notices != "" {
 		b.WriteString("\n" + m.notices)
+	}
+	if withNotices && m.vulns != "" {
+		b.WriteString("\n" + m.vulns)
 	}
 	if withNotices && m.coverage != "" {
 		b.WriteString("\n" + m.coverage)
@@ -384,5 +389,60 @@ func mdCoverage(sboms []finding.SBOMCoverage) string {
 		th = append(th, escapeMarkdown(f.Field)+" "+strconv.FormatFloat(f.Threshold, 'f', -1, 64)+"%")
 	}
 	b.WriteString("\nThresholds: " + strings.Join(th, ", ") + ".\n\n</details>\n")
+	return b.String()
+}
+
+// mdMaxVulnRows bounds the rows of the known-vulnerabilities table.
+const mdMaxVulnRows = 200
+
+// mdVulnerabilities renders the vulns check's table, folded: unanswered
+// vulnerabilities first, then those a VEX statement answers.
+func mdVulnerabilities(vs []finding.Vulnerability) string {
+	if vs == nil {
+		return ""
+	}
+	open, kevN := 0, 0
+	for _, v := range vs {
+		if !v.VEX.Answered() {
+			open++
+		}
+		if v.KEV {
+			kevN++
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "<details><summary>Known vulnerabilities: %d, %d unanswered, %d KEV-listed</summary>\n\n", len(vs), open, kevN)
+	if len(vs) == 0 {
+		b.WriteString("No component of the SBOMs has a known vulnerability in the sources checked.\n\n</details>\n")
+		return b.String()
+	}
+	b.WriteString("| Component | Advisory | Aliases | Severity | Fixed in | KEV | VEX | Where |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n")
+	order := make([]int, 0, len(vs))
+	for pass := range 2 {
+		for i, v := range vs {
+			if v.VEX.Answered() == (pass == 1) {
+				order = append(order, i)
+			}
+		}
+	}
+	for n, i := range order {
+		if n == mdMaxVulnRows {
+			fmt.Fprintf(&b, "\n… %d more in the JSON report.\n", len(order)-n)
+			break
+		}
+		v := vs[i]
+		vex := "—"
+		if v.VEX != nil {
+			vex = escapeMarkdown(strings.TrimSpace(v.VEX.Status + " " + v.VEX.Justification))
+		}
+		kev := ""
+		if v.KEV {
+			kev = "⚠️ yes"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n",
+			mdCode(v.Purl), mdCode(v.ID), escapeMarkdown(strings.Join(v.Aliases, ", ")), escapeMarkdown(v.Severity),
+			escapeMarkdown(v.Fixed), kev, vex, mdWhere(finding.Finding{File: v.File, Line: v.Line}))
+	}
+	b.WriteString("\n</details>\n")
 	return b.String()
 }
