@@ -99,6 +99,8 @@ type run struct {
 	vulns []finding.Vulnerability
 	// capped counts findings per rule and file for reportCapped.
 	capped map[string]int
+	// kev delivers the KEV catalog read in the background (see startKEV).
+	kev chan kevResult
 }
 
 // location is where a finding points: a file and line, and, for the finding's

@@ -180,7 +180,7 @@ func (c *run) checkVulns() string {
 		return "no vulnerability source could be read"
 	}
 	c.vulns = []finding.Vulnerability{}
-	catalog := c.loadKEV(ctx)
+	catalog := c.loadKEV()
 	if catalog != nil {
 		used = append(used, fmt.Sprintf("KEV catalog %s (%d entries)", orUnknown(catalog.Version), catalog.Len()))
 	}
@@ -197,13 +197,17 @@ func (c *run) checkVulns() string {
 	c.reportStatements(stmts, docs)
 	c.reportUnmatched(docs, comps)
 	for i, p := range docs {
-		n := 0
+		n, primary := 0, ""
 		for _, vc := range comps {
-			if vc.sbomIdx == i && vc.err == nil {
+			switch {
+			case vc.sbomIdx != i || vc.err != nil:
+			case vc.primary:
+				primary = " and the primary component"
+			default:
 				n++
 			}
 		}
-		c.report(ruleVulnsChecked, at(p.path, 0), "%s: %d of %d components matched against %s", p.path, n, len(p.doc.Components), strings.Join(used, ", "))
+		c.report(ruleVulnsChecked, at(p.path, 0), "%s: %d of %d components%s matched against %s", p.path, n, len(p.doc.Components), primary, strings.Join(used, ", "))
 	}
 	return ""
 }
@@ -376,18 +380,39 @@ func (c *run) queryAPI(ctx context.Context, base string, comps []*vulnComponent)
 	return hits, nil
 }
 
-// loadKEV reads the KEV catalog when given; a failure is a warning.
-func (c *run) loadKEV(ctx context.Context) *kev.Catalog {
+type kevResult struct {
+	catalog *kev.Catalog
+	err     error
+}
+
+// startKEV starts reading the KEV catalog when the vulns check will need it.
+func (c *run) startKEV() {
 	src := strings.TrimSpace(c.opt.Vulns.KEV)
-	if src == "" {
+	if !c.opt.Vulns.Any() || src == "" {
+		return
+	}
+	c.kev = make(chan kevResult, 1)
+	go func() {
+		catalog, err := kev.Load(context.Background(), src, c.opt.Vulns.HTTP)
+		c.kev <- kevResult{catalog, err}
+	}()
+}
+
+// loadKEV waits for the KEV catalog when given; a failure is a warning.
+func (c *run) loadKEV() *kev.Catalog {
+	if c.kev == nil {
+		c.startKEV()
+		if c.kev == nil {
+			return nil
+		}
+	}
+	r := <-c.kev
+	c.kev = nil
+	if r.err != nil {
+		c.report(ruleVulnsSource, location{}, "--kev %s: %v: vulnerabilities were not checked against the KEV catalog", strings.TrimSpace(c.opt.Vulns.KEV), r.err)
 		return nil
 	}
-	catalog, err := kev.Load(ctx, src, c.opt.Vulns.HTTP)
-	if err != nil {
-		c.report(ruleVulnsSource, location{}, "--kev %s: %v: vulnerabilities were not checked against the KEV catalog", src, err)
-		return nil
-	}
-	return catalog
+	return r.catalog
 }
 
 // readVEX reads the VEX documents of [vulnerabilities] vex through the

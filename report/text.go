@@ -91,7 +91,7 @@ func (p textPrinter) vulnerabilities(vs []finding.Vulnerability) {
 	for _, v := range vs {
 		parts := []string{v.ID}
 		if len(v.Aliases) > 0 {
-			parts = append(parts, "("+strings.Join(v.Aliases, ", ")+")")
+			parts[0] += " (" + strings.Join(v.Aliases, ", ") + ")"
 		}
 		if v.Severity != "" {
 			parts = append(parts, "severity "+v.Severity)

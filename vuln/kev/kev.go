@@ -4,6 +4,7 @@
 package kev
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -25,18 +26,16 @@ const MaxBytes = 64 << 20
 // Timeout bounds fetching the catalog from a URL, retries included.
 const Timeout = 60 * time.Second
 
-// Entry is one catalog entry.
+// Entry is one catalog entry: the fields the gate reports (the long
+// descriptions, required action and notes are not decoded).
 type Entry struct {
-	CVE              string `json:"cveID"`
-	VendorProject    string `json:"vendorProject"`
-	Product          string `json:"product"`
-	Name             string `json:"vulnerabilityName"`
-	DateAdded        string `json:"dateAdded"`
-	DueDate          string `json:"dueDate"`
-	RequiredAction   string `json:"requiredAction"`
-	RansomwareUse    string `json:"knownRansomwareCampaignUse"`
-	ShortDescription string `json:"shortDescription"`
-	Notes            string `json:"notes"`
+	CVE           string `json:"cveID"`
+	VendorProject string `json:"vendorProject"`
+	Product       string `json:"product"`
+	Name          string `json:"vulnerabilityName"`
+	DateAdded     string `json:"dateAdded"`
+	DueDate       string `json:"dueDate"`
+	RansomwareUse string `json:"knownRansomwareCampaignUse"`
 }
 
 // Catalog is the catalog indexed by CVE id.
@@ -66,8 +65,27 @@ func (c *Catalog) Lookup(cve string) (Entry, bool) {
 var cveID = regexp.MustCompile(`^CVE-[0-9]{4}-[0-9]{4,}$`)
 
 // Parse reads the catalog JSON. It fails when the document has no
-// vulnerabilities list, or lists entries none of which has a CVE id.
+// vulnerabilities list, or lists entries none of which has a CVE id. Entries
+// whose fields have the wrong type are left out.
 func Parse(data []byte) (*Catalog, error) {
+	var doc struct {
+		CatalogVersion  string   `json:"catalogVersion"`
+		DateReleased    string   `json:"dateReleased"`
+		Vulnerabilities *[]Entry `json:"vulnerabilities"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		var te *json.UnmarshalTypeError
+		if !errors.As(err, &te) {
+			return nil, fmt.Errorf("not the KEV catalog JSON: %v", err)
+		}
+		return parseLenient(data)
+	}
+	return index(doc.CatalogVersion, doc.DateReleased, doc.Vulnerabilities)
+}
+
+// parseLenient reads a catalog with entries of the wrong shape one entry at a
+// time, keeping those that decode.
+func parseLenient(data []byte) (*Catalog, error) {
 	var doc struct {
 		CatalogVersion  string             `json:"catalogVersion"`
 		DateReleased    string             `json:"dateReleased"`
@@ -76,22 +94,34 @@ func Parse(data []byte) (*Catalog, error) {
 	if err := json.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("not the KEV catalog JSON: %v", err)
 	}
-	if doc.Vulnerabilities == nil {
+	var entries *[]Entry
+	if doc.Vulnerabilities != nil {
+		list := make([]Entry, 0, len(*doc.Vulnerabilities))
+		for _, raw := range *doc.Vulnerabilities {
+			var e Entry
+			if json.Unmarshal(raw, &e) == nil {
+				list = append(list, e)
+			} else {
+				list = append(list, Entry{})
+			}
+		}
+		entries = &list
+	}
+	return index(doc.CatalogVersion, doc.DateReleased, entries)
+}
+
+func index(version, released string, entries *[]Entry) (*Catalog, error) {
+	if entries == nil {
 		return nil, errors.New(`not the KEV catalog JSON: no "vulnerabilities" list`)
 	}
-	c := &Catalog{Version: doc.CatalogVersion, Released: doc.DateReleased, byCVE: make(map[string]Entry, len(*doc.Vulnerabilities))}
-	for _, raw := range *doc.Vulnerabilities {
-		var e Entry
-		if json.Unmarshal(raw, &e) != nil {
-			continue
-		}
+	c := &Catalog{Version: version, Released: released, byCVE: make(map[string]Entry, len(*entries))}
+	for _, e := range *entries {
 		e.CVE = strings.ToUpper(strings.TrimSpace(e.CVE))
-		if !cveID.MatchString(e.CVE) {
-			continue
+		if cveID.MatchString(e.CVE) {
+			c.byCVE[e.CVE] = e
 		}
-		c.byCVE[e.CVE] = e
 	}
-	if len(*doc.Vulnerabilities) > 0 && len(c.byCVE) == 0 {
+	if len(*entries) > 0 && len(c.byCVE) == 0 {
 		return nil, errors.New("not the KEV catalog JSON: no entry has a cveID such as CVE-2021-44228")
 	}
 	return c, nil
@@ -121,10 +151,14 @@ func readFile(p string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxBytes+1))
-	if err != nil {
+	var buf bytes.Buffer
+	if fi, err := f.Stat(); err == nil && fi.Size() > 0 && fi.Size() <= MaxBytes {
+		buf.Grow(int(fi.Size()) + 1)
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(f, MaxBytes+1)); err != nil {
 		return nil, err
 	}
+	data := buf.Bytes()
 	if len(data) > MaxBytes {
 		return nil, fmt.Errorf("larger than %d MiB; the KEV catalog is about 1.3 MB: is this the right file?", MaxBytes>>20)
 	}
