@@ -270,7 +270,11 @@ func (c *run) matchComponents(ctx context.Context, comps []*vulnComponent) (hits
 	}
 	versionErrs := map[*vulnComponent]error{}
 	if len(src.DB) > 0 {
-		db, probs := osv.Load(src.DB, func(k osv.Key) bool { return want[k] }, src.DBLimits)
+		names := map[string]bool{}
+		for k := range want {
+			names[k.Name] = true
+		}
+		db, probs := osv.Load(src.DB, func(k osv.Key) bool { return want[k] }, names, src.DBLimits)
 		failed := map[string]bool{}
 		for _, p := range probs {
 			if p.Fatal {

@@ -270,8 +270,10 @@ func TestVulnsSBOMOwnAnalysis(t *testing.T) {
 func TestVulnsBadSources(t *testing.T) {
 	db := vulnDB(t, map[string]string{
 		"GO-1.json":   record("GO-2026-0001", "Go", "example.com/a", "1.2.0"),
-		"broken.json": `{"id": "GO-BROKEN", "affected": [`,
-		"typed.json":  `{"id": 42}`,
+		"broken.json": `{"id": "GO-BROKEN", "affected": [{"package": {"ecosystem": "Go", "name": "example.com/a"`,
+		"typed.json":  `{"id": 42, "affected": [{"package": {"ecosystem": "Go", "name": "example.com/a"}}]}`,
+		// Not about a package of the SBOMs: not decoded, so not reported.
+		"elsewhere.json": `{"id": "GO-OTHER", "affected": [{"package": {"ecosystem": "Go", "name": "example.com/zzz"`,
 	})
 	res := runVulns(t, "", nil, VulnSources{DB: []string{db}})
 	src := vulnFindings(res, "vulns-source-unreadable")

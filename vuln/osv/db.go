@@ -103,7 +103,11 @@ const maxProblemsPerSource = 20
 // right shape; a record that names a wanted package is then decoded in full
 // into the OSV types. Memory holds the indexed records only, plus one record
 // per worker in flight and, for a zip, its central directory.
-func Load(sources []string, want func(Key) bool, lim Limits) (*DB, []Problem) {
+//
+// names, when not nil, holds every package name want may accept: a record
+// that mentions none of them as a JSON "name" value is not decoded at all (so
+// a malformed record is reported only when it could concern a wanted package).
+func Load(sources []string, want func(Key) bool, names map[string]bool, lim Limits) (*DB, []Problem) {
 	if lim.RecordBytes <= 0 {
 		lim.RecordBytes = DefaultLimits.RecordBytes
 	}
@@ -113,7 +117,7 @@ func Load(sources []string, want func(Key) bool, lim Limits) (*DB, []Problem) {
 	if lim.Records <= 0 {
 		lim.Records = DefaultLimits.Records
 	}
-	l := &loader{lim: lim, want: want, byID: map[string]*Record{}}
+	l := &loader{lim: lim, want: want, byID: map[string]*Record{}, names: names}
 	for _, src := range sources {
 		l.source(src)
 	}
@@ -143,6 +147,7 @@ func Load(sources []string, want func(Key) bool, lim Limits) (*DB, []Problem) {
 type loader struct {
 	lim       Limits
 	want      func(Key) bool
+	names     map[string]bool
 	read      atomic.Int64
 	withdrawn atomic.Int64
 	bytes     atomic.Int64 // read so far, all sources
@@ -172,13 +177,14 @@ func (l *loader) source(src string) {
 	case fi.IsDir():
 		entries, err = dirEntries(src)
 	case strings.EqualFold(filepath.Ext(src), ".zip") || isZip(src):
-		var zr *zip.ReadCloser
-		zr, err = zip.OpenReader(src)
+		var zr *zip.Reader
+		var closeFn func()
+		zr, closeFn, err = openZip(src, fi.Size())
 		if err != nil {
 			l.fatal(src, "is not a readable zip archive: "+err.Error())
 			return
 		}
-		defer zr.Close()
+		defer closeFn()
 		entries = zipEntries(zr)
 	default:
 		entries = []entry{{name: filepath.Base(src), size: fi.Size(), open: func() (io.ReadCloser, error) { return os.Open(src) }}}
@@ -253,7 +259,10 @@ func (l *loader) entry(src string, e entry) (Problem, bool) {
 	if err != nil {
 		return bad("cannot be read: " + unwrap(err).Error())
 	}
-	data, err := io.ReadAll(io.LimitReader(rc, l.lim.RecordBytes+1))
+	var buf bytes.Buffer
+	buf.Grow(int(min(max(e.size, 512), l.lim.RecordBytes) + 1))
+	_, err = buf.ReadFrom(io.LimitReader(rc, l.lim.RecordBytes+1))
+	data := buf.Bytes()
 	rc.Close()
 	if total := l.bytes.Add(int64(len(data))); total > l.lim.TotalBytes {
 		return Problem{Source: src, Fatal: true, Msg: fmt.Sprintf("more than %d bytes of records (after decompression) over all --vuln-db sources: the rest of this source was not read; is it a zip bomb?", l.lim.TotalBytes)}, false
@@ -265,6 +274,9 @@ func (l *loader) entry(src string, e entry) (Problem, bool) {
 		return bad(fmt.Sprintf("is over the %d bytes the gate reads per record (its header claimed %d)", l.lim.RecordBytes, e.size))
 	}
 	l.read.Add(1)
+	if l.names != nil && !mentionsName(data, l.names) {
+		return Problem{}, true // names no wanted package: not decoded
+	}
 	var head recordHead
 	if err := json.Unmarshal(data, &head); err != nil {
 		return bad("not an OSV record: " + jsonError(data, err))
@@ -301,6 +313,57 @@ func (l *loader) fatal(src, msg string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.problems = append(l.problems, Problem{Source: src, Msg: msg, Fatal: true})
+}
+
+// mentionsName reports whether data holds a "name" key whose string value is
+// in names, as written or PEP 503-normalized. It scans bytes, so it also
+// finds names outside affected[] (a credit's name): those records are then
+// decoded and checked properly.
+func mentionsName(data []byte, names map[string]bool) bool {
+	const key = `"name"`
+	for off := 0; ; {
+		i := bytes.Index(data[off:], []byte(key))
+		if i < 0 {
+			return false
+		}
+		j := off + i + len(key)
+		off = j
+		for j < len(data) && (data[j] == ' ' || data[j] == '\t' || data[j] == '\n' || data[j] == '\r') {
+			j++
+		}
+		if j >= len(data) || data[j] != ':' {
+			continue
+		}
+		j++
+		for j < len(data) && (data[j] == ' ' || data[j] == '\t' || data[j] == '\n' || data[j] == '\r') {
+			j++
+		}
+		if j >= len(data) || data[j] != '"' {
+			continue
+		}
+		end := j + 1
+		escaped := false
+		for end < len(data) && data[end] != '"' {
+			if data[end] == '\\' {
+				escaped = true
+				end++
+			}
+			end++
+		}
+		if end >= len(data) {
+			return true // unterminated: let the decoder report it
+		}
+		v := string(data[j+1 : end])
+		if escaped {
+			if json.Unmarshal(data[j:end+1], &v) != nil {
+				return true
+			}
+		}
+		if names[v] || names[NewKey("PyPI", v).Name] {
+			return true
+		}
+		off = end + 1
+	}
 }
 
 // recordHead is what every record is checked for before the few that name a
@@ -349,8 +412,29 @@ func dirEntries(dir string) ([]entry, error) {
 	return out, err
 }
 
+// zipInMemory is the largest archive read into memory whole (it is then read
+// without a system call per entry); larger ones are read from the file.
+const zipInMemory = 1 << 30
+
+// openZip opens a zip archive, in memory when it is at most zipInMemory.
+func openZip(p string, size int64) (*zip.Reader, func(), error) {
+	if size <= zipInMemory {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, nil, err
+		}
+		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		return zr, func() {}, err
+	}
+	zr, err := zip.OpenReader(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &zr.Reader, func() { zr.Close() }, nil
+}
+
 // zipEntries lists the *.json entries of a zip archive.
-func zipEntries(zr *zip.ReadCloser) []entry {
+func zipEntries(zr *zip.Reader) []entry {
 	var out []entry
 	for _, f := range zr.File {
 		if f.FileInfo().IsDir() || !strings.EqualFold(filepath.Ext(f.Name), ".json") {

@@ -32,7 +32,7 @@ func writeZip(t *testing.T, entries map[string][]byte, method uint16) string {
 
 func TestLoadRealRecords(t *testing.T) {
 	dir := realdata.Dir(t, "osv")
-	db, probs := Load([]string{dir}, nil, Limits{})
+	db, probs := Load([]string{dir}, nil, nil, Limits{})
 	if len(probs) != 0 {
 		t.Fatalf("problems: %v", probs)
 	}
@@ -45,7 +45,7 @@ func TestLoadRealRecords(t *testing.T) {
 		t.Errorf("spring-beans: %v", got)
 	}
 	// Only wanted packages are kept.
-	db, _ = Load([]string{dir}, func(k Key) bool { return k == NewKey("npm", "minimist") }, Limits{})
+	db, _ = Load([]string{dir}, func(k Key) bool { return k == NewKey("npm", "minimist") }, map[string]bool{"minimist": true}, Limits{})
 	if db.Kept != 2 || len(db.Lookup(NewKey("npm", "lodash"))) != 0 {
 		t.Errorf("wanted minimist only: kept %d", db.Kept)
 	}
@@ -57,7 +57,7 @@ func TestLoadZipAndDuplicates(t *testing.T) {
 	z := writeZip(t, map[string][]byte{"GHSA-1.json": []byte(rec1), "README.txt": []byte("not a record")}, zip.Deflate)
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "GHSA-1.json"), []byte(newer), 0o644)
-	db, probs := Load([]string{z, dir}, nil, Limits{})
+	db, probs := Load([]string{z, dir}, nil, nil, Limits{})
 	if len(probs) != 0 || db.Kept != 1 {
 		t.Fatalf("kept %d, problems %v", db.Kept, probs)
 	}
@@ -73,7 +73,7 @@ func TestLoadZipBomb(t *testing.T) {
 	if fi, _ := os.Stat(z); fi.Size() > 1<<20 {
 		t.Fatalf("test zip is %d bytes", fi.Size())
 	}
-	db, probs := Load([]string{z}, nil, Limits{RecordBytes: 1 << 20})
+	db, probs := Load([]string{z}, nil, nil, Limits{RecordBytes: 1 << 20})
 	if len(probs) != 1 || probs[0].Entry != "bomb.json" || !strings.Contains(probs[0].Msg, "over the 1048576 bytes") {
 		t.Fatalf("problems: %v", probs)
 	}
@@ -81,7 +81,7 @@ func TestLoadZipBomb(t *testing.T) {
 		t.Errorf("the other record is still read: %d", db.Kept)
 	}
 	// A total limit stops the source.
-	_, probs = Load([]string{z}, nil, Limits{RecordBytes: 128 << 20, TotalBytes: 8 << 20})
+	_, probs = Load([]string{z}, nil, nil, Limits{RecordBytes: 128 << 20, TotalBytes: 8 << 20})
 	if len(probs) == 0 || !probs[len(probs)-1].Fatal && !probs[0].Fatal {
 		t.Fatalf("total limit: %v", probs)
 	}
@@ -93,7 +93,7 @@ func TestLoadProblems(t *testing.T) {
 		os.WriteFile(filepath.Join(dir, "bad"+string(rune('a'+i%26))+string(rune('a'+i/26))+".json"), []byte("{"), 0o644)
 	}
 	os.WriteFile(filepath.Join(dir, "wrong.json"), []byte(`{"id":"X","affected":[{"package":{"ecosystem":"npm","name":"lodash"},"ranges":[{"type":"NOPE","events":"x"}]}]}`), 0o644)
-	_, probs := Load([]string{dir, filepath.Join(dir, "missing")}, nil, Limits{})
+	_, probs := Load([]string{dir, filepath.Join(dir, "missing")}, nil, nil, Limits{})
 	if len(probs) != maxProblemsPerSource+2 {
 		t.Fatalf("%d problems: %v", len(probs), probs)
 	}
