@@ -1,6 +1,7 @@
 package vex
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -137,4 +138,27 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestReadmeExample reads the OpenVEX example the README shows.
+func TestReadmeExample(t *testing.T) {
+	data, err := os.ReadFile("testdata/example.openvex.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), string(data)) {
+		t.Error("README.md does not show testdata/example.openvex.json as it is")
+	}
+	stmts, probs := Parse("vex/firmware.openvex.json", data)
+	if len(stmts) != 1 || len(probs) != 0 || !stmts[0].Justified() {
+		t.Fatalf("%+v %v", stmts, probs)
+	}
+	xnet := Component{Purl: "pkg:golang/golang.org/x/net@v0.17.0"}
+	if NewSet(stmts).Answer([]string{"GO-2024-2687"}, xnet, Component{}) == nil {
+		t.Error("the example does not answer GO-2024-2687 for golang.org/x/net v0.17.0")
+	}
 }
