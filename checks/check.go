@@ -13,6 +13,7 @@ import (
 	"github.com/cra-gate/cra-gate/finding"
 	"github.com/cra-gate/cra-gate/manifest"
 	"github.com/cra-gate/cra-gate/repo"
+	"github.com/cra-gate/cra-gate/vuln/osv"
 )
 
 // registry holds every rule, in declaration order.
@@ -99,8 +100,10 @@ type run struct {
 	vulns []finding.Vulnerability
 	// capped counts findings per rule and file for reportCapped.
 	capped map[string]int
-	// kev delivers the KEV catalog read in the background (see startKEV).
-	kev chan kevResult
+	// kev delivers the KEV catalog read in the background, dbScan is the
+	// offline database being read (see startSources).
+	kev    chan kevResult
+	dbScan *osv.Scan
 }
 
 // location is where a finding points: a file and line, and, for the finding's

@@ -38,7 +38,7 @@ func Run(r *repo.Repo, config string, opt Options) (*finding.Result, error) {
 		}
 	} else {
 		res.Product = finding.Product{Name: c.m.Product.Name, Manufacturer: c.m.Product.Manufacturer, Version: c.m.Product.Version}
-		c.startKEV() // read beside the SBOMs: it is the vulns check's largest input
+		c.startSources()
 		c.checkManifest()
 		c.checkScope()
 		c.checkSBOM()

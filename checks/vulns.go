@@ -274,7 +274,10 @@ func (c *run) matchComponents(ctx context.Context, comps []*vulnComponent) (hits
 		for k := range want {
 			names[k.Name] = true
 		}
-		db, probs := osv.Load(src.DB, func(k osv.Key) bool { return want[k] }, names, src.DBLimits)
+		if c.dbScan == nil {
+			c.startSources()
+		}
+		db, probs := c.dbScan.Load(func(k osv.Key) bool { return want[k] }, names)
 		failed := map[string]bool{}
 		for _, p := range probs {
 			if p.Fatal {
@@ -389,23 +392,30 @@ type kevResult struct {
 	err     error
 }
 
-// startKEV starts reading the KEV catalog when the vulns check will need it.
-func (c *run) startKEV() {
-	src := strings.TrimSpace(c.opt.Vulns.KEV)
-	if !c.opt.Vulns.Any() || src == "" {
+// startSources starts reading the offline database and the KEV catalog when
+// the vulns check will need them, beside the SBOMs' decoding: they are its
+// largest inputs.
+func (c *run) startSources() {
+	src := c.opt.Vulns
+	if !src.Any() {
 		return
 	}
-	c.kev = make(chan kevResult, 1)
-	go func() {
-		catalog, err := kev.Load(context.Background(), src, c.opt.Vulns.HTTP)
-		c.kev <- kevResult{catalog, err}
-	}()
+	if len(src.DB) > 0 && c.dbScan == nil {
+		c.dbScan = osv.Start(src.DB, src.DBLimits)
+	}
+	if k := strings.TrimSpace(src.KEV); k != "" && c.kev == nil {
+		c.kev = make(chan kevResult, 1)
+		go func() {
+			catalog, err := kev.Load(context.Background(), k, src.HTTP)
+			c.kev <- kevResult{catalog, err}
+		}()
+	}
 }
 
 // loadKEV waits for the KEV catalog when given; a failure is a warning.
 func (c *run) loadKEV() *kev.Catalog {
 	if c.kev == nil {
-		c.startKEV()
+		c.startSources()
 		if c.kev == nil {
 			return nil
 		}

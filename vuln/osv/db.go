@@ -93,21 +93,40 @@ func (db *DB) Lookup(k Key) []*Record {
 // counted in a final problem.
 const maxProblemsPerSource = 20
 
-// Load reads every source (a directory tree of *.json records, a .zip of them,
-// or one .json record) once, in parallel, and indexes the records that list a
-// package for which want returns true (nil wants every package). Withdrawn
-// records are left out. A record whose id appears twice is kept once: the one
-// modified last.
-//
-// Every record is checked to be JSON with an id and affected packages of the
-// right shape; a record that names a wanted package is then decoded in full
-// into the OSV types. Memory holds the indexed records only, plus one record
-// per worker in flight and, for a zip, its central directory.
-//
-// names, when not nil, holds every package name want may accept: a record
-// that mentions none of them as a JSON "name" value is not decoded at all (so
-// a malformed record is reported only when it could concern a wanted package).
+// Load reads the sources and indexes the records that list a package for
+// which want returns true: Start followed by Scan.Load.
 func Load(sources []string, want func(Key) bool, names map[string]bool, lim Limits) (*DB, []Problem) {
+	return Start(sources, lim).Load(want, names)
+}
+
+// Scan is a database being read: Start reads every record once in the
+// background and indexes it by the package names it mentions, so that the
+// reading overlaps with the SBOMs' decoding; Load then decodes the records
+// that mention a wanted name.
+type Scan struct {
+	l       *loader
+	done    chan struct{}
+	sources []scannedSource
+	// byName maps each "name" value of a record (and its PEP 503 form) to the
+	// records that mention it; always lists records whose names could not be
+	// read by the scan.
+	byName map[string][]entryRef
+	always []entryRef
+}
+
+type scannedSource struct {
+	path    string
+	entries []entry
+	read    []bool // entries read without a problem
+	close   func()
+}
+
+type entryRef struct{ src, entry int32 }
+
+// Start begins reading every source (a directory tree of *.json records, a
+// .zip of them, or one .json record) in parallel, one worker per CPU. Every
+// byte is read once, within lim; records are not decoded yet.
+func Start(sources []string, lim Limits) *Scan {
 	if lim.RecordBytes <= 0 {
 		lim.RecordBytes = DefaultLimits.RecordBytes
 	}
@@ -117,9 +136,88 @@ func Load(sources []string, want func(Key) bool, names map[string]bool, lim Limi
 	if lim.Records <= 0 {
 		lim.Records = DefaultLimits.Records
 	}
-	l := &loader{lim: lim, want: want, byID: map[string]*Record{}, names: names}
-	for _, src := range sources {
-		l.source(src)
+	s := &Scan{l: &loader{lim: lim, byID: map[string]*Record{}}, done: make(chan struct{}), byName: map[string][]entryRef{}}
+	go func() {
+		defer close(s.done)
+		for _, src := range sources {
+			ss, ok := s.l.open(src)
+			if !ok {
+				continue
+			}
+			i := int32(len(s.sources))
+			ss.read = make([]bool, len(ss.entries))
+			s.sources = append(s.sources, ss)
+			s.l.readAll(src, len(ss.entries), func(k int) (Problem, bool) {
+				names, p, ok := s.l.scanEntry(src, ss.entries[k])
+				if ok {
+					ss.read[k] = true // each worker writes its own entries
+					s.index(entryRef{i, int32(k)}, names)
+				}
+				return p, ok
+			})
+		}
+	}()
+	return s
+}
+
+func (s *Scan) index(ref entryRef, names []string) {
+	s.l.mu.Lock()
+	defer s.l.mu.Unlock()
+	if names == nil {
+		s.always = append(s.always, ref)
+		return
+	}
+	for _, n := range names {
+		s.byName[n] = append(s.byName[n], ref)
+	}
+}
+
+// Load waits for the scan, then decodes every record that mentions one of
+// names (nil: every record) as a JSON "name" value, and indexes those that
+// list a package for which want returns true (nil: every package). Withdrawn
+// records are left out. A record whose id appears twice is kept once: the one
+// modified last.
+//
+// A record that is decoded is checked to be JSON with an id and affected
+// packages of the right shape, then decoded in full into the OSV types; a
+// record that mentions no wanted name is not decoded, so a malformed record is
+// reported only when it could concern a wanted package. Memory holds the
+// indexed records, the name index, one record per worker in flight and, for
+// a zip, the archive (in memory up to 1 GiB, else its central directory).
+func (s *Scan) Load(want func(Key) bool, names map[string]bool) (*DB, []Problem) {
+	<-s.done
+	l := s.l
+	l.want = want
+	defer func() {
+		for _, ss := range s.sources {
+			ss.close()
+		}
+	}()
+	for i, ss := range s.sources {
+		var picked []int
+		if names == nil {
+			for k := range ss.entries {
+				if ss.read[k] {
+					picked = append(picked, k)
+				}
+			}
+		} else {
+			seen := map[int32]bool{}
+			add := func(refs []entryRef) {
+				for _, r := range refs {
+					if int(r.src) == i && !seen[r.entry] {
+						seen[r.entry] = true
+						picked = append(picked, int(r.entry))
+					}
+				}
+			}
+			add(s.always)
+			for n := range names {
+				add(s.byName[n])
+			}
+			sort.Ints(picked)
+		}
+		l.readAll(ss.path, len(picked), func(k int) (Problem, bool) { return l.decodeEntry(ss.path, ss.entries[picked[k]]) })
 	}
 	db := &DB{index: map[Key][]*Record{}, Read: int(l.read.Load()), Withdrawn: int(l.withdrawn.Load())}
 	ids := make([]string, 0, len(l.byID))
@@ -140,14 +238,14 @@ func Load(sources []string, want func(Key) bool, names map[string]bool, lim Limi
 		}
 	}
 	db.Kept = len(ids)
+	sort.SliceStable(l.problems, func(i, j int) bool { return l.problems[i].Source < l.problems[j].Source })
 	return db, l.problems
 }
 
-// loader is the state of one Load.
+// loader is the state of one Scan.
 type loader struct {
 	lim       Limits
 	want      func(Key) bool
-	names     map[string]bool
 	read      atomic.Int64
 	withdrawn atomic.Int64
 	bytes     atomic.Int64 // read so far, all sources
@@ -165,43 +263,44 @@ type entry struct {
 	open func() (io.ReadCloser, error)
 }
 
-// source reads one source, reporting why when it cannot.
-func (l *loader) source(src string) {
+// open lists one source's records, reporting why when it cannot.
+func (l *loader) open(src string) (scannedSource, bool) {
+	ss := scannedSource{path: src, close: func() {}}
 	fi, err := os.Stat(src)
 	if err != nil {
 		l.fatal(src, "cannot be read: "+unwrap(err).Error()+": pass a directory of OSV records, a .zip of them or a .json record")
-		return
+		return ss, false
 	}
-	var entries []entry
 	switch {
 	case fi.IsDir():
-		entries, err = dirEntries(src)
+		ss.entries, err = dirEntries(src)
 	case strings.EqualFold(filepath.Ext(src), ".zip") || isZip(src):
 		var zr *zip.Reader
-		var closeFn func()
-		zr, closeFn, err = openZip(src, fi.Size())
+		zr, ss.close, err = openZip(src, fi.Size())
 		if err != nil {
 			l.fatal(src, "is not a readable zip archive: "+err.Error())
-			return
+			return ss, false
 		}
-		defer closeFn()
-		entries = zipEntries(zr)
+		ss.entries = zipEntries(zr)
 	default:
-		entries = []entry{{name: filepath.Base(src), size: fi.Size(), open: func() (io.ReadCloser, error) { return os.Open(src) }}}
+		ss.entries = []entry{{name: filepath.Base(src), size: fi.Size(), open: func() (io.ReadCloser, error) { return os.Open(src) }}}
 	}
 	if err != nil {
 		l.fatal(src, "cannot be read: "+unwrap(err).Error())
-		return
+		ss.close()
+		return ss, false
 	}
-	if n := l.entries.Add(int64(len(entries))); n > int64(l.lim.Records) {
-		l.fatal(src, fmt.Sprintf("holds %d records; the gate reads at most %d over all --vuln-db sources", len(entries), l.lim.Records))
-		return
+	if n := l.entries.Add(int64(len(ss.entries))); n > int64(l.lim.Records) {
+		l.fatal(src, fmt.Sprintf("holds %d records; the gate reads at most %d over all --vuln-db sources", len(ss.entries), l.lim.Records))
+		ss.close()
+		return ss, false
 	}
-	l.readAll(src, entries)
+	return ss, true
 }
 
-// readAll reads the entries of one source with one worker per CPU.
-func (l *loader) readAll(src string, entries []entry) {
+// readAll runs do on entries 0..n-1 of one source with one worker per CPU,
+// collecting at most maxProblemsPerSource problems; a fatal one stops it.
+func (l *loader) readAll(src string, n int, do func(int) (Problem, bool)) {
 	var (
 		next    atomic.Int64
 		stop    atomic.Bool
@@ -222,17 +321,17 @@ func (l *loader) readAll(src string, entries []entry) {
 			dropped++
 		}
 	}
-	workers := min(runtime.GOMAXPROCS(0), max(len(entries), 1))
+	workers := min(runtime.GOMAXPROCS(0), max(n, 1))
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for !stop.Load() {
 				i := int(next.Add(1)) - 1
-				if i >= len(entries) {
+				if i >= n {
 					return
 				}
-				if p, ok := l.entry(src, entries[i]); !ok {
+				if p, ok := do(i); !ok {
 					report(p)
 				}
 			}
@@ -248,10 +347,11 @@ func (l *loader) readAll(src string, entries []entry) {
 	l.mu.Unlock()
 }
 
-// entry reads, checks and keeps one record; ok is false with the problem when
-// it cannot.
-func (l *loader) entry(src string, e entry) (Problem, bool) {
-	bad := func(msg string) (Problem, bool) { return Problem{Source: src, Entry: e.name, Msg: msg}, false }
+// readEntry reads one record within the limits; count adds it to the total.
+func (l *loader) readEntry(src string, e entry, count bool) ([]byte, Problem, bool) {
+	bad := func(msg string) ([]byte, Problem, bool) {
+		return nil, Problem{Source: src, Entry: e.name, Msg: msg}, false
+	}
 	if e.size > l.lim.RecordBytes {
 		return bad(fmt.Sprintf("is %d bytes, over the %d bytes the gate reads per record", e.size, l.lim.RecordBytes))
 	}
@@ -264,8 +364,10 @@ func (l *loader) entry(src string, e entry) (Problem, bool) {
 	_, err = buf.ReadFrom(io.LimitReader(rc, l.lim.RecordBytes+1))
 	data := buf.Bytes()
 	rc.Close()
-	if total := l.bytes.Add(int64(len(data))); total > l.lim.TotalBytes {
-		return Problem{Source: src, Fatal: true, Msg: fmt.Sprintf("more than %d bytes of records (after decompression) over all --vuln-db sources: the rest of this source was not read; is it a zip bomb?", l.lim.TotalBytes)}, false
+	if count {
+		if total := l.bytes.Add(int64(len(data))); total > l.lim.TotalBytes {
+			return nil, Problem{Source: src, Fatal: true, Msg: fmt.Sprintf("more than %d bytes of records (after decompression) over all --vuln-db sources: the rest of this source was not read; is it a zip bomb?", l.lim.TotalBytes)}, false
+		}
 	}
 	if err != nil {
 		return bad("cannot be read: " + err.Error())
@@ -273,10 +375,35 @@ func (l *loader) entry(src string, e entry) (Problem, bool) {
 	if int64(len(data)) > l.lim.RecordBytes {
 		return bad(fmt.Sprintf("is over the %d bytes the gate reads per record (its header claimed %d)", l.lim.RecordBytes, e.size))
 	}
-	l.read.Add(1)
-	if l.names != nil && !mentionsName(data, l.names) {
-		return Problem{}, true // names no wanted package: not decoded
+	return data, Problem{}, true
+}
+
+// scanEntry reads one record and returns the names it mentions (nil when the
+// scan cannot tell: the record is then always decoded).
+func (l *loader) scanEntry(src string, e entry) ([]string, Problem, bool) {
+	data, p, ok := l.readEntry(src, e, true)
+	if !ok {
+		return nil, p, false
 	}
+	l.read.Add(1)
+	names, ok := scanNames(data)
+	if !ok {
+		return nil, Problem{}, true
+	}
+	if names == nil {
+		names = []string{}
+	}
+	return names, Problem{}, true
+}
+
+// decodeEntry reads, checks and keeps one record; ok is false with the
+// problem when it cannot.
+func (l *loader) decodeEntry(src string, e entry) (Problem, bool) {
+	data, p, ok := l.readEntry(src, e, false)
+	if !ok {
+		return p, false
+	}
+	bad := func(msg string) (Problem, bool) { return Problem{Source: src, Entry: e.name, Msg: msg}, false }
 	var head recordHead
 	if err := json.Unmarshal(data, &head); err != nil {
 		return bad("not an OSV record: " + jsonError(data, err))
@@ -315,16 +442,17 @@ func (l *loader) fatal(src, msg string) {
 	l.problems = append(l.problems, Problem{Source: src, Msg: msg, Fatal: true})
 }
 
-// mentionsName reports whether data holds a "name" key whose string value is
-// in names, as written or PEP 503-normalized. It scans bytes, so it also
-// finds names outside affected[] (a credit's name): those records are then
-// decoded and checked properly.
-func mentionsName(data []byte, names map[string]bool) bool {
+// scanNames returns every "name" key's string value in data, each also in
+// its PEP 503 form when that differs. It scans bytes, so it also finds names
+// outside affected[] (a credit's name): those records are then decoded and
+// checked properly. ok is false when a value cannot be read (the record is
+// then decoded whatever it names, so that the decoder reports it).
+func scanNames(data []byte) (names []string, ok bool) {
 	const key = `"name"`
 	for off := 0; ; {
 		i := bytes.Index(data[off:], []byte(key))
 		if i < 0 {
-			return false
+			return names, true
 		}
 		j := off + i + len(key)
 		off = j
@@ -351,16 +479,15 @@ func mentionsName(data []byte, names map[string]bool) bool {
 			end++
 		}
 		if end >= len(data) {
-			return true // unterminated: let the decoder report it
+			return nil, false
 		}
 		v := string(data[j+1 : end])
-		if escaped {
-			if json.Unmarshal(data[j:end+1], &v) != nil {
-				return true
-			}
+		if escaped && json.Unmarshal(data[j:end+1], &v) != nil {
+			return nil, false
 		}
-		if names[v] || names[NewKey("PyPI", v).Name] {
-			return true
+		names = append(names, v)
+		if n := NewKey("PyPI", v).Name; n != v {
+			names = append(names, n)
 		}
 		off = end + 1
 	}
