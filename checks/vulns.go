@@ -538,6 +538,9 @@ func (c *run) reportHit(h vulnHit, set *vex.Set, primaries map[int]vex.Component
 // reportStatements reports statements under investigation, not_affected
 // statements without a reason, and subjects no SBOM contains.
 func (c *run) reportStatements(stmts []vex.Statement, docs []*parsedSBOM) {
+	if len(stmts) == 0 {
+		return
+	}
 	inv := vex.NewInventory()
 	for _, p := range docs {
 		serial := p.doc.Metadata.SerialNumber

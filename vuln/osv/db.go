@@ -10,12 +10,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	kflate "github.com/klauspost/compress/flate"
 )
 
 // Key identifies a package within an OSV ecosystem, as affected[].package
@@ -26,16 +27,50 @@ type Key struct {
 	Name      string // "@babel/core", "golang.org/x/net", "org.yaml:snakeyaml", ...
 }
 
-var pypiSeparators = regexp.MustCompile(`[-_.]+`)
-
 // NewKey trims both parts and normalizes the name where the ecosystem compares
 // names loosely (PyPI: PEP 503, case-insensitive with -, _ and . alike).
 func NewKey(ecosystem, name string) Key {
 	ecosystem, name = strings.TrimSpace(ecosystem), strings.TrimSpace(name)
 	if ecosystem == "PyPI" {
-		name = strings.ToLower(pypiSeparators.ReplaceAllString(name, "-"))
+		name = pep503(name)
 	}
 	return Key{Ecosystem: ecosystem, Name: name}
+}
+
+// pep503 lowercases name and turns each run of -, _ and . into one -.
+func pep503(name string) string {
+	clean := true
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c == '_' || c == '.' || (c >= 'A' && c <= 'Z') || (c == '-' && i > 0 && name[i-1] == '-') {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return name
+	}
+	var b strings.Builder
+	b.Grow(len(name))
+	sep := false
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c == '-' || c == '_' || c == '.' {
+			sep = true
+			continue
+		}
+		if sep {
+			b.WriteByte('-')
+			sep = false
+		}
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
+	if sep {
+		b.WriteByte('-')
+	}
+	return strings.ToLower(b.String())
 }
 
 // Limits bound what Load reads. The database is operator-given, not repository
@@ -551,14 +586,23 @@ func openZip(p string, size int64) (*zip.Reader, func(), error) {
 			return nil, nil, err
 		}
 		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-		return zr, func() {}, err
+		if err != nil {
+			return nil, nil, err
+		}
+		zr.RegisterDecompressor(zip.Deflate, inflate)
+		return zr, func() {}, nil
 	}
 	zr, err := zip.OpenReader(p)
 	if err != nil {
 		return nil, nil, err
 	}
+	zr.RegisterDecompressor(zip.Deflate, inflate)
 	return &zr.Reader, func() { zr.Close() }, nil
 }
+
+// inflate decompresses zip entries with klauspost/compress, about twice as
+// fast as compress/flate on osv.dev's small, separately deflated records.
+func inflate(r io.Reader) io.ReadCloser { return kflate.NewReader(r) }
 
 // zipEntries lists the *.json entries of a zip archive.
 func zipEntries(zr *zip.Reader) []entry {

@@ -136,3 +136,14 @@ func FuzzParseRecord(f *testing.F) {
 		CVEs(rec)
 	})
 }
+
+func TestPEP503(t *testing.T) {
+	for in, want := range map[string]string{"Django_REST.framework": "django-rest-framework", "a--b": "a-b", "requests": "requests", "Zope.Interface": "zope-interface", "x__": "x-"} {
+		if got := NewKey("PyPI", in).Name; got != want {
+			t.Errorf("%s: %s, want %s", in, got, want)
+		}
+	}
+	if NewKey("npm", "Left_Pad").Name != "Left_Pad" {
+		t.Error("only PyPI names are normalized")
+	}
+}
