@@ -15,8 +15,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-
-	kflate "github.com/klauspost/compress/flate"
 )
 
 // Key identifies a package within an OSV ecosystem, as affected[].package
@@ -589,20 +587,16 @@ func openZip(p string, size int64) (*zip.Reader, func(), error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		zr.RegisterDecompressor(zip.Deflate, inflate)
 		return zr, func() {}, nil
 	}
 	zr, err := zip.OpenReader(p)
 	if err != nil {
 		return nil, nil, err
 	}
-	zr.RegisterDecompressor(zip.Deflate, inflate)
 	return &zr.Reader, func() { zr.Close() }, nil
 }
 
-// inflate decompresses zip entries with klauspost/compress, about twice as
-// fast as compress/flate on osv.dev's small, separately deflated records.
-func inflate(r io.Reader) io.ReadCloser { return kflate.NewReader(r) }
+
 
 // zipEntries lists the *.json entries of a zip archive.
 func zipEntries(zr *zip.Reader) []entry {
