@@ -596,8 +596,6 @@ func openZip(p string, size int64) (*zip.Reader, func(), error) {
 	return &zr.Reader, func() { zr.Close() }, nil
 }
 
-
-
 // zipEntries lists the *.json entries of a zip archive.
 func zipEntries(zr *zip.Reader) []entry {
 	var out []entry
