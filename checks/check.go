@@ -1,4 +1,4 @@
-// Package checks runs the gate's five checks over a loaded cra.toml and the
+// Package checks runs the gate's checks over a loaded cra.toml and the
 // repository, and produces positioned findings. Each check lives in its own file
 // with its rules declared beside the code that applies them; every rule has a
 // stable id, a default severity, the CRA provision behind it, and its docs.
@@ -15,6 +15,7 @@ import (
 	"github.com/cra-gate/cra-gate/finding"
 	"github.com/cra-gate/cra-gate/manifest"
 	"github.com/cra-gate/cra-gate/repo"
+	"github.com/cra-gate/cra-gate/vuln/osv"
 )
 
 // registry holds every rule, in declaration order.
@@ -72,6 +73,8 @@ type Options struct {
 	FailOn finding.FailLevel
 	// ToolVersion is recorded in the result.
 	ToolVersion string
+	// Vulns are the vulns check's sources; none given skips the check.
+	Vulns VulnSources
 }
 
 // DefaultMaxSBOMSize is the default --max-sbom-size: 128 MiB.
@@ -107,6 +110,17 @@ type run struct {
 	suggestions int
 	// depsBudget bounds the dependency manifests read, over all source folders.
 	depsBudget *deps.Budget
+	// sbomDocs are the SBOMs cra.toml names, each once, in declaration order
+	// (doc nil when unreadable), for the vulns check.
+	sbomDocs []*parsedSBOM
+	// vulns is the vulns check's table; nil when it did not run.
+	vulns []finding.Vulnerability
+	// capped counts findings per rule and file for reportCapped.
+	capped map[string]int
+	// kev delivers the KEV catalog read in the background, dbScan is the
+	// offline database being read (see startSources).
+	kev    chan kevResult
+	dbScan *osv.Scan
 }
 
 // maxSuggestions bounds the "did you mean" searches of one run: each is cheap

@@ -243,4 +243,7 @@ func (c *run) checkPaths() {
 			check(p, true, "third_party", i, "evidence")
 		}
 	}
+	for _, p := range m.Vulnerabilities.VEX {
+		check(p, false, "vulnerabilities", "vex")
+	}
 }

@@ -39,17 +39,22 @@ func Run(r *repo.Repo, config string, opt Options) (*finding.Result, error) {
 		}
 	} else {
 		res.Product = finding.Product{Name: c.m.Product.Name, Manufacturer: c.m.Product.Manufacturer, Version: c.m.Product.Version}
+		c.startSources()
 		c.checkManifest()
 		c.checkScope()
 		c.checkSBOM()
 		c.checkDisclosure()
 		c.checkSupport()
+		if why := c.checkVulns(); why != "" {
+			skipped[finding.CheckVulns] = why
+		}
 	}
 	res.Findings = c.findings
 	if res.Findings == nil {
 		res.Findings = []finding.Finding{}
 	}
 	res.SBOMs = c.sboms
+	res.Vulnerabilities = c.vulns
 	res.Evaluate(opt.FailOn, skipped)
 	return res, nil
 }

@@ -160,6 +160,7 @@ func (c *run) checkSBOM() {
 		}
 		p := &parsedSBOM{path: r.path}
 		parsed[r.path] = p
+		c.sbomDocs = append(c.sbomDocs, p)
 		if r.missing() {
 			c.report(ruleSBOMNotFound, c.key(segs...).on(value), "SBOM %q does not exist in the repository", value)
 			return p

@@ -36,7 +36,8 @@ const actionUsage = `Usage: cra-gate action
 Runs cra-gate as the GitHub Action. It takes no arguments: it reads the inputs
 of action.yml from INPUT_* variables (INPUT_PATH, INPUT_CONFIG, INPUT_FAIL-ON,
 INPUT_COMMENT, INPUT_TOKEN, INPUT_SARIF, INPUT_SUMMARY, INPUT_ANNOTATIONS,
-INPUT_NOW, INPUT_MAX-SBOM-SIZE) and the runner's GITHUB_* variables, then writes
+INPUT_NOW, INPUT_MAX-SBOM-SIZE, INPUT_VULNERABILITIES, INPUT_OSV-API,
+INPUT_KEV, INPUT_VULN-DB) and the runner's GITHUB_* variables, then writes
 annotations, the job summary, the outputs, the JSON report, SARIF (when asked)
 and the pull request comment.
 Exit status: 0 pass, 1 the gate fails, 2 the gate could not run.
@@ -183,6 +184,13 @@ func relocate(res *finding.Result, prefix string) *finding.Result {
 	for i, s := range res.SBOMs {
 		s.File = path.Join(prefix, s.File)
 		out.SBOMs[i] = s
+	}
+	if res.Vulnerabilities != nil {
+		out.Vulnerabilities = make([]finding.Vulnerability, len(res.Vulnerabilities))
+		for i, v := range res.Vulnerabilities {
+			v.File = path.Join(prefix, v.File)
+			out.Vulnerabilities[i] = v
+		}
 	}
 	return &out
 }

@@ -10,6 +10,8 @@ import (
 	"github.com/cra-gate/cra-gate/checks"
 	"github.com/cra-gate/cra-gate/finding"
 	"github.com/cra-gate/cra-gate/ghcomment"
+	"github.com/cra-gate/cra-gate/vuln/kev"
+	"github.com/cra-gate/cra-gate/vuln/osvapi"
 )
 
 // actionInputs are the validated inputs of `cra-gate action`.
@@ -79,6 +81,27 @@ func (a *actionRun) inputs() (actionInputs, error) {
 	}
 	if in.opt.MaxSBOMSize, err = parseSize(get("max-sbom-size", "128MiB")); err != nil {
 		return in, fmt.Errorf("input max-sbom-size: %w", err)
+	}
+	vulnsOn, err := boolInput("vulnerabilities", get("vulnerabilities", "true"))
+	if err != nil {
+		return in, err
+	}
+	if vulnsOn {
+		var db []string
+		if v := get("vuln-db", ""); v != "" {
+			for _, p := range strings.Split(v, "\n") {
+				if p = strings.TrimSpace(p); p != "" {
+					if !filepath.IsAbs(p) {
+						p = filepath.Join(ws, p)
+					}
+					db = append(db, p)
+				}
+			}
+		}
+		in.opt.Vulns = vulnSources(db, get("osv-api", osvapi.DefaultURL), get("kev", kev.FeedURL), a.std.Getenv)
+		if err := checkVulnSources(in.opt.Vulns, "input "); err != nil {
+			return in, err
+		}
 	}
 	if s := get("sarif", ""); s != "" {
 		if in.sarif, err = insideWorkspace(ws, s); err != nil {

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/cra-gate/cra-gate/ghcomment"
@@ -215,6 +216,9 @@ func newRunner(t *testing.T, gh *fakeGitHub, event string) *runner {
 		"INPUT_SUMMARY":       "true",
 		"INPUT_ANNOTATIONS":   "true",
 		"INPUT_NOW":           "2026-12-01",
+		// The Action's vulnerability sources are online by default; tests
+		// never reach the internet (TestActionVulnInputs uses a loopback API).
+		"INPUT_VULNERABILITIES": "false",
 	}
 	if gh != nil {
 		r.env["GITHUB_API_URL"] = gh.srv.URL
@@ -696,18 +700,21 @@ func TestActionAnnotations(t *testing.T) {
 
 func TestActionBadInputs(t *testing.T) {
 	for name, env := range map[string]map[string]string{
-		"fail-on":        {"INPUT_FAIL-ON": "sometimes"},
-		"comment":        {"INPUT_COMMENT": "yes"},
-		"comment-author": {"INPUT_COMMENT-AUTHOR": "mallory<script>"},
-		"summary":        {"INPUT_SUMMARY": "maybe"},
-		"annotations":    {"INPUT_ANNOTATIONS": "1"},
-		"now":            {"INPUT_NOW": "2026-13-01"},
-		"max-sbom-size":  {"INPUT_MAX-SBOM-SIZE": "big"},
-		"missing path":   {"INPUT_PATH": "no-such-dir"},
-		"config escapes": {"INPUT_CONFIG": "../cra.toml"},
-		"sarif escapes":  {"INPUT_SARIF": "../cra.sarif"},
-		"sarif absolute": {"INPUT_SARIF": "/etc/cra.sarif"},
-		"sarif newline":  {"INPUT_SARIF": "a\nb.sarif"},
+		"fail-on":         {"INPUT_FAIL-ON": "sometimes"},
+		"comment":         {"INPUT_COMMENT": "yes"},
+		"comment-author":  {"INPUT_COMMENT-AUTHOR": "mallory<script>"},
+		"summary":         {"INPUT_SUMMARY": "maybe"},
+		"annotations":     {"INPUT_ANNOTATIONS": "1"},
+		"now":             {"INPUT_NOW": "2026-13-01"},
+		"max-sbom-size":   {"INPUT_MAX-SBOM-SIZE": "big"},
+		"missing path":    {"INPUT_PATH": "no-such-dir"},
+		"config escapes":  {"INPUT_CONFIG": "../cra.toml"},
+		"sarif escapes":   {"INPUT_SARIF": "../cra.sarif"},
+		"sarif absolute":  {"INPUT_SARIF": "/etc/cra.sarif"},
+		"sarif newline":   {"INPUT_SARIF": "a\nb.sarif"},
+		"vulnerabilities": {"INPUT_VULNERABILITIES": "maybe"},
+		"osv-api http":    {"INPUT_VULNERABILITIES": "true", "INPUT_OSV-API": "http://api.osv.dev"},
+		"kev ftp":         {"INPUT_VULNERABILITIES": "true", "INPUT_OSV-API": "https://127.0.0.1:1", "INPUT_KEV": "ftp://example.org/kev.json"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			gh := newFakeGitHub(t)
@@ -1082,5 +1089,60 @@ func TestActionPathPrefixEverywhere(t *testing.T) {
 		if regexp.MustCompile(`(^|[^/a-z])cra\.toml:[0-9]`).MatchString(text) {
 			t.Errorf("%s names cra.toml without its folder", where)
 		}
+	}
+}
+
+// TestActionVulnInputs runs the Action with the vulns check on, against a
+// loopback OSV API and a KEV file in the workspace: the report carries the
+// vulnerabilities table and the finding, with the advisory in SARIF.
+func TestActionVulnInputs(t *testing.T) {
+	var queried atomic.Int32
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/v1/querybatch":
+			queried.Add(1)
+			var req struct{ Queries []json.RawMessage }
+			json.NewDecoder(r.Body).Decode(&req)
+			var results []string
+			for _, q := range req.Queries {
+				if strings.Contains(string(q), `"golang.org/x/crypto"`) {
+					results = append(results, `{"vulns":[{"id":"GO-2026-9999"}]}`)
+				} else {
+					results = append(results, `{}`)
+				}
+			}
+			fmt.Fprintf(w, `{"results":[%s]}`, strings.Join(results, ","))
+		case r.URL.Path == "/v1/vulns/GO-2026-9999":
+			fmt.Fprint(w, `{"id":"GO-2026-9999","aliases":["CVE-2026-9999"],"summary":"Bad crypto","affected":[{"package":{"ecosystem":"Go","name":"golang.org/x/crypto"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"9.0.0"}]}]}]}`)
+		default:
+			w.WriteHeader(http.StatusNotFound)
+		}
+	}))
+	defer api.Close()
+	r := newRunner(t, nil, "push")
+	r.load("smart-lock")
+	os.WriteFile(filepath.Join(r.ws, "kev.json"), []byte(`{"vulnerabilities":[{"cveID":"CVE-2026-9999","dateAdded":"2026-11-01"}]}`), 0o644)
+	r.env["INPUT_VULNERABILITIES"] = "true"
+	r.env["INPUT_OSV-API"] = api.URL
+	r.env["INPUT_KEV"] = filepath.Join(r.ws, "kev.json")
+	r.env["INPUT_SARIF"] = "cra.sarif"
+	stdout, _, status := r.run()
+	if status != ExitFail || queried.Load() == 0 {
+		t.Fatalf("status %d, %d queries\n%s", status, queried.Load(), stdout)
+	}
+	data, err := os.ReadFile(filepath.Join(r.temp, "cra-gate-report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := report.ReadJSON(bytes.NewReader(data))
+	if err != nil || len(rep.Vulnerabilities) == 0 || !rep.Vulnerabilities[0].KEV || rep.Vulnerabilities[0].Fixed != "9.0.0" {
+		t.Fatalf("report: %v %+v", err, rep)
+	}
+	sarif, _ := os.ReadFile(filepath.Join(r.ws, "cra.sarif"))
+	if !strings.Contains(string(sarif), `"advisory"`) || !strings.Contains(string(sarif), `"vulns-kev"`) {
+		t.Errorf("SARIF lacks the advisory:\n%s", sarif)
+	}
+	if !strings.Contains(stdout, "vulns-kev") {
+		t.Errorf("no annotation for the KEV finding:\n%s", stdout)
 	}
 }

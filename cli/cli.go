@@ -9,7 +9,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -107,7 +109,16 @@ type checkFlags struct {
 	failOn      string
 	now         string
 	maxSBOMSize string
+	vulnDB      listFlag
+	osvAPI      string
+	kev         string
 }
+
+// listFlag is a repeatable string flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 func (f *checkFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.config, "config", "cra.toml", "path of cra.toml, relative to DIR")
@@ -115,6 +126,9 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.failOn, "fail-on", "error", "lowest severity that fails the gate: error, warning or never")
 	fs.StringVar(&f.now, "now", "", "date the date rules use, YYYY-MM-DD (default: $CRA_GATE_NOW, else today)")
 	fs.StringVar(&f.maxSBOMSize, "max-sbom-size", "128MiB", "largest SBOM file read (bytes, or with KiB/MiB/GiB)")
+	fs.Var(&f.vulnDB, "vuln-db", "OSV records to match components against: a directory, .zip or .json (repeatable; default: $CRA_GATE_VULN_DB, a list)")
+	fs.StringVar(&f.osvAPI, "osv-api", "", "OSV-compatible API to query, such as https://api.osv.dev (default: $CRA_GATE_OSV_API)")
+	fs.StringVar(&f.kev, "kev", "", "CISA KEV catalog JSON: a path or https URL (default: $CRA_GATE_KEV)")
 }
 
 // parseInterspersed parses flags that may come before or after positional arguments.
@@ -175,8 +189,58 @@ func parseCheck(args []string, std IO) (settings, error) {
 	if s.opt.MaxSBOMSize, err = parseSize(f.maxSBOMSize); err != nil {
 		return s, fmt.Errorf("--max-sbom-size: %w", err)
 	}
+	s.opt.Vulns = vulnSources(f.vulnDB, f.osvAPI, f.kev, std.Getenv)
+	if err := checkVulnSources(s.opt.Vulns, "--"); err != nil {
+		return s, err
+	}
 	s.opt.ToolVersion = version()
 	return s, nil
+}
+
+// vulnSources takes each source from its flag, else its environment variable.
+func vulnSources(db []string, api, kevSrc string, getenv Env) checks.VulnSources {
+	v := checks.VulnSources{DB: db, API: strings.TrimSpace(api), KEV: strings.TrimSpace(kevSrc)}
+	if len(v.DB) == 0 {
+		for _, p := range filepath.SplitList(getenv("CRA_GATE_VULN_DB")) {
+			if p = strings.TrimSpace(p); p != "" {
+				v.DB = append(v.DB, p)
+			}
+		}
+	}
+	if v.API == "" {
+		v.API = strings.TrimSpace(getenv("CRA_GATE_OSV_API"))
+	}
+	if v.KEV == "" {
+		v.KEV = strings.TrimSpace(getenv("CRA_GATE_KEV"))
+	}
+	return v
+}
+
+// checkVulnSources refuses an API or KEV URL that is not https (http only for
+// a loopback address, as a local mirror or test server).
+func checkVulnSources(v checks.VulnSources, prefix string) error {
+	if v.API != "" && !secureURL(v.API) {
+		return fmt.Errorf("%sosv-api %q: want an https URL, such as https://api.osv.dev", prefix, v.API)
+	}
+	if strings.Contains(v.KEV, "://") && !secureURL(v.KEV) {
+		return fmt.Errorf("%skev %q: want a file path or an https URL", prefix, v.KEV)
+	}
+	return nil
+}
+
+func secureURL(s string) bool {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	switch u.Scheme {
+	case "https":
+		return true
+	case "http":
+		h := u.Hostname()
+		return h == "localhost" || h == "::1" || strings.HasPrefix(h, "127.")
+	}
+	return false
 }
 
 // parseNow reads an explicit date (the --now flag or the action's now input,

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -86,7 +87,7 @@ func TestCheckJSONContract(t *testing.T) {
 		}
 	}
 	checks := doc["checks"].([]any)
-	if len(checks) != 5 {
+	if len(checks) != 6 {
 		t.Fatalf("%d checks", len(checks))
 	}
 	for _, f := range doc["findings"].([]any) {
@@ -125,7 +126,7 @@ func TestCheckSARIFAndMarkdown(t *testing.T) {
 			Results []any `json:"results"`
 		} `json:"runs"`
 	}
-	if err := json.Unmarshal([]byte(out), &sarif); err != nil || sarif.Version != "2.1.0" || len(sarif.Runs) != 1 || len(sarif.Runs[0].Results) != 27 {
+	if err := json.Unmarshal([]byte(out), &sarif); err != nil || sarif.Version != "2.1.0" || len(sarif.Runs) != 1 || len(sarif.Runs[0].Results) != 28 {
 		t.Errorf("SARIF: %v %+v", err, sarif)
 	}
 	md, _, _ := runMain(env, false, "check", "--format", "markdown", "../examples/camera-gaps")
@@ -190,6 +191,24 @@ func TestParseSize(t *testing.T) {
 	for _, bad := range []string{"", "-1", "0", "12XB", "9999999999GiB"} {
 		if _, err := parseSize(bad); err == nil {
 			t.Errorf("parseSize(%q) accepted", bad)
+		}
+	}
+}
+
+func TestCheckVulnFlags(t *testing.T) {
+	env := func(m map[string]string) Env { return func(k string) string { return m[k] } }
+	s, err := parseCheck([]string{"."}, IO{Stderr: io.Discard, Getenv: env(map[string]string{
+		"CRA_GATE_VULN_DB": "a.zip" + string(filepath.ListSeparator) + "osv/", "CRA_GATE_OSV_API": "https://api.osv.dev", "CRA_GATE_KEV": "kev.json"})})
+	if err != nil || strings.Join(s.opt.Vulns.DB, ",") != "a.zip,osv/" || s.opt.Vulns.API != "https://api.osv.dev" || s.opt.Vulns.KEV != "kev.json" {
+		t.Fatalf("from the environment: %+v %v", s.opt.Vulns, err)
+	}
+	s, err = parseCheck([]string{"--vuln-db", "x.zip", ".", "--vuln-db", "y", "--osv-api", "http://127.0.0.1:8080"}, IO{Stderr: io.Discard, Getenv: env(map[string]string{"CRA_GATE_VULN_DB": "a.zip"})})
+	if err != nil || strings.Join(s.opt.Vulns.DB, ",") != "x.zip,y" || s.opt.Vulns.API != "http://127.0.0.1:8080" {
+		t.Fatalf("flags win: %+v %v", s.opt.Vulns, err)
+	}
+	for _, bad := range [][]string{{"--osv-api", "http://api.osv.dev"}, {"--kev", "ftp://x/kev.json"}, {"--osv-api", "api.osv.dev"}} {
+		if _, err := parseCheck(bad, IO{Stderr: io.Discard, Getenv: env(nil)}); err == nil {
+			t.Errorf("%v accepted", bad)
 		}
 	}
 }

@@ -36,6 +36,9 @@ func Combine(pattern string, results []*Result) *Result {
 			out.Findings = append(out.Findings, f)
 		}
 		out.SBOMs = append(out.SBOMs, r.SBOMs...)
+		if r.Vulnerabilities != nil {
+			out.Vulnerabilities = append(append([]Vulnerability{}, out.Vulnerabilities...), r.Vulnerabilities...)
+		}
 	}
 	return out
 }

@@ -60,17 +60,18 @@ func (s *Severity) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// The five checks, in report order.
+// The checks, in report order.
 const (
 	CheckManifest   = "manifest"
 	CheckScope      = "scope"
 	CheckSBOM       = "sbom"
 	CheckDisclosure = "disclosure"
 	CheckSupport    = "support"
+	CheckVulns      = "vulns"
 )
 
 // Checks lists the check ids in the order reports show them.
-var Checks = []string{CheckManifest, CheckScope, CheckSBOM, CheckDisclosure, CheckSupport}
+var Checks = []string{CheckManifest, CheckScope, CheckSBOM, CheckDisclosure, CheckSupport, CheckVulns}
 
 // Rule documents one thing the gate checks. Its ID is stable: SARIF output and
 // user suppressions refer to it.
@@ -189,6 +190,42 @@ type Result struct {
 	// Products holds each config's own result when one run judged several
 	// (a monorepo); the fields above then combine them (see Combine).
 	Products []*Result `json:"products,omitempty"`
+	// Vulnerabilities lists every known vulnerability found in a component
+	// when the vulns check ran (then never null, possibly empty); absent when
+	// it did not run.
+	Vulnerabilities []Vulnerability `json:"vulnerabilities,omitzero"`
+}
+
+// Vulnerability is one (SBOM file, component, advisory) the vulns check found,
+// answered by VEX or not.
+type Vulnerability struct {
+	File     string   `json:"file"`           // the SBOM
+	Line     int      `json:"line,omitempty"` // the component's line in it, when known
+	Purl     string   `json:"purl"`
+	Name     string   `json:"name"`
+	Version  string   `json:"version"`
+	ID       string   `json:"id"`      // the OSV id
+	Aliases  []string `json:"aliases"` // CVE, GHSA, ... ids of the same vulnerability
+	Summary  string   `json:"summary,omitempty"`
+	Fixed    string   `json:"fixed"` // the version that ends the affected range, or empty
+	KEV      bool     `json:"kev"`   // listed in CISA's Known Exploited Vulnerabilities catalog
+	VEX      *VEX     `json:"vex"`   // the statement that answers it, or null
+	Severity string   `json:"severity"`
+}
+
+// VEX is the statement that answers a vulnerability.
+type VEX struct {
+	Status        string `json:"status"` // not_affected, affected, fixed, under_investigation
+	Justification string `json:"justification"`
+	Impact        string `json:"impact_statement,omitempty"`
+	File          string `json:"file,omitempty"`
+	Line          int    `json:"line,omitempty"`
+}
+
+// Answered reports whether the statement clears the vulnerability: fixed, or
+// not_affected with a justification or impact statement.
+func (v *VEX) Answered() bool {
+	return v != nil && (v.Status == "fixed" || (v.Status == "not_affected" && (v.Justification != "" || v.Impact != "")))
 }
 
 // SBOMCoverage is how completely one SBOM describes its components: the share of

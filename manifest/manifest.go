@@ -30,7 +30,9 @@ type Manifest struct {
 	RDPS       []RDPS       `toml:"rdps"`
 	ThirdParty []ThirdParty `toml:"third_party"`
 	Excluded   []Excluded   `toml:"excluded"`
-	Gate       Gate         `toml:"gate"`
+	// Vulnerabilities configures the vulns check.
+	Vulnerabilities Vulnerabilities `toml:"vulnerabilities"`
+	Gate            Gate            `toml:"gate"`
 
 	// File is the manifest's path relative to the repository root.
 	File string `toml:"-"`
@@ -109,6 +111,12 @@ type Excluded struct {
 	Reason    string   `toml:"reason"`
 	Functions []string `toml:"functions" max:"256"`
 	Rationale string   `toml:"rationale"`
+}
+
+// Vulnerabilities lists the manufacturer's answers to known vulnerabilities.
+type Vulnerabilities struct {
+	// VEX are repository paths of OpenVEX or CycloneDX VEX documents.
+	VEX []string `toml:"vex"`
 }
 
 // Gate holds settings of the gate itself rather than facts about the product.

@@ -228,6 +228,9 @@ func (d *mdDoc) section(r *finding.Result, several bool, links *Links, prev *Sta
 		b.WriteString("\n</details>\n\n")
 		d.add(prioFolded, len(notes), "%s", b.String())
 	}
+	if v := mdVulnerabilities(r.Vulnerabilities, links); v != "" {
+		d.add(prioFolded, 0, "%s\n", v)
+	}
 	if cov := mdCoverage(r.SBOMs); cov != "" {
 		d.add(prioFolded, 0, "%s\n", cov)
 	}
@@ -518,4 +521,70 @@ func mdCoverage(sboms []finding.SBOMCoverage) string {
 		label = plural(below, "field") + " under the threshold"
 	}
 	return fmt.Sprintf("<details><summary>📦 SBOM coverage: %s, %s</summary>\n\n%s\n</details>\n", plural(len(sboms), "SBOM"), label, items.String())
+}
+
+// mdMaxVulnRows bounds the rows of the known-vulnerabilities table.
+const mdMaxVulnRows = 200
+
+// mdVulnerabilities renders the vulns check's table, folded, one list item
+// per (component, advisory), unanswered first: the component, the advisory
+// and its aliases, severity, fixed version, KEV, VEX answer and where.
+func mdVulnerabilities(vs []finding.Vulnerability, links *Links) string {
+	if vs == nil {
+		return ""
+	}
+	open, kevN := 0, 0
+	for _, v := range vs {
+		if !v.VEX.Answered() {
+			open++
+		}
+		if v.KEV {
+			kevN++
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "<details><summary>🛡️ Known vulnerabilities: %d, %d unanswered, %d KEV-listed</summary>\n\n", len(vs), open, kevN)
+	if len(vs) == 0 {
+		b.WriteString("No component of the SBOMs has a known vulnerability in the sources checked.\n\n</details>\n")
+		return b.String()
+	}
+	order := make([]int, 0, len(vs))
+	for pass := range 2 {
+		for i, v := range vs {
+			if v.VEX.Answered() == (pass == 1) {
+				order = append(order, i)
+			}
+		}
+	}
+	for n, i := range order {
+		if n == mdMaxVulnRows {
+			fmt.Fprintf(&b, "\n… %d more in the JSON report.\n", len(order)-n)
+			break
+		}
+		v := vs[i]
+		parts := []string{mdCode(v.Purl), "**" + escapeMarkdown(v.ID) + "**"}
+		if len(v.Aliases) > 0 {
+			parts[1] += " (" + escapeMarkdown(strings.Join(v.Aliases, ", ")) + ")"
+		}
+		if v.Severity != "" {
+			parts = append(parts, escapeMarkdown(v.Severity))
+		}
+		if v.Fixed != "" {
+			parts = append(parts, "fixed in "+escapeMarkdown(v.Fixed))
+		} else {
+			parts = append(parts, "no fixed version")
+		}
+		if v.KEV {
+			parts = append(parts, "⚠️ KEV-listed")
+		}
+		if v.VEX != nil {
+			parts = append(parts, "VEX: "+escapeMarkdown(strings.TrimSpace(v.VEX.Status+" "+v.VEX.Justification)))
+		}
+		if loc := mdLocation(finding.Finding{File: v.File, Line: v.Line}, links); loc != "" {
+			parts = append(parts, loc)
+		}
+		b.WriteString("- " + strings.Join(parts, " · ") + "\n")
+	}
+	b.WriteString("\n</details>\n")
+	return b.String()
 }

@@ -93,7 +93,19 @@ type sarifResult struct {
 }
 
 type sarifResultProps struct {
-	CRAReference string `json:"cra-reference,omitempty"`
+	CRAReference string         `json:"cra-reference,omitempty"`
+	Advisory     *sarifAdvisory `json:"advisory,omitempty"`
+}
+
+// sarifAdvisory is the known vulnerability a vulns finding is about.
+type sarifAdvisory struct {
+	ID       string   `json:"id"`
+	Aliases  []string `json:"aliases,omitempty"`
+	Purl     string   `json:"purl"`
+	Severity string   `json:"severity,omitempty"`
+	Fixed    string   `json:"fixed,omitempty"`
+	KEV      bool     `json:"kev"`
+	VEX      string   `json:"vex,omitempty"`
 }
 
 type sarifLocation struct {
@@ -169,6 +181,11 @@ func sarifRunFor(r *finding.Result, rules []finding.Rule) sarifRun {
 		index[rule.ID] = len(driver.Rules)
 		driver.Rules = append(driver.Rules, sarifRuleFor(rule))
 	}
+	advisories := map[string]*finding.Vulnerability{}
+	for i := range r.Vulnerabilities {
+		v := &r.Vulnerabilities[i]
+		advisories[v.File+"\x00"+v.Purl+"#"+v.ID] = v
+	}
 	results := []sarifResult{}
 	seen := map[string]int{} // fingerprints so far: a repeat gets an ordinal
 	for _, f := range r.Findings {
@@ -184,6 +201,16 @@ func sarifRunFor(r *finding.Result, rules []finding.Rule) sarifRun {
 			res.PartialFingerprints[fingerprintKey] = fmt.Sprintf("%s:%d", fp, n+1)
 		}
 		seen[fp]++
+		if v := advisories[f.File+"\x00"+f.Item]; v != nil && f.Check == finding.CheckVulns {
+			if res.Properties == nil {
+				res.Properties = &sarifResultProps{}
+			}
+			a := &sarifAdvisory{ID: v.ID, Aliases: v.Aliases, Purl: v.Purl, Severity: v.Severity, Fixed: v.Fixed, KEV: v.KEV}
+			if v.VEX != nil {
+				a.VEX = v.VEX.Status
+			}
+			res.Properties.Advisory = a
+		}
 		results = append(results, res)
 	}
 	config := r.Config

@@ -48,6 +48,7 @@ func Text(w io.Writer, r *finding.Result, opt TextOptions) error {
 			p.finding(f)
 		}
 	}
+	p.vulnerabilities(r.Vulnerabilities)
 	p.coverage(r.SBOMs)
 	p.footer(r)
 	if err := p.w.Flush(); err != nil {
@@ -77,6 +78,41 @@ func (p textPrinter) coverage(sboms []finding.SBOMCoverage) {
 			parts = append(parts, v)
 		}
 		p.printf("    %s\n", strings.Join(parts, " · "))
+	}
+}
+
+// vulnerabilities lists the vulns check's table, one line per (component,
+// advisory), when the check ran.
+func (p textPrinter) vulnerabilities(vs []finding.Vulnerability) {
+	if vs == nil {
+		return
+	}
+	p.printf("\n%s\n", p.paint(sgrBold, fmt.Sprintf("Known vulnerabilities (%d)", len(vs))))
+	if len(vs) == 0 {
+		p.printf("  none in the sources checked\n")
+		return
+	}
+	for _, v := range vs {
+		parts := []string{v.ID}
+		if len(v.Aliases) > 0 {
+			parts[0] += " (" + strings.Join(v.Aliases, ", ") + ")"
+		}
+		if v.Severity != "" {
+			parts = append(parts, "severity "+v.Severity)
+		}
+		if v.Fixed != "" {
+			parts = append(parts, "fixed in "+v.Fixed)
+		} else {
+			parts = append(parts, "no fix known")
+		}
+		if v.KEV {
+			parts = append(parts, p.paint(sgrRed, "KEV"))
+		}
+		if v.VEX != nil {
+			parts = append(parts, "vex "+strings.TrimSpace(v.VEX.Status+" "+v.VEX.Justification))
+		}
+		loc := finding.Finding{File: v.File, Line: v.Line}.Location()
+		p.printf("  %s  %s  %s\n", sanitize(loc, ""), sanitize(v.Purl, ""), sanitize(strings.Join(parts, " · "), ""))
 	}
 }
 

@@ -86,6 +86,7 @@ func convertCycloneDX(bom *cdx.BOM, enc Encoding, version string) *Document {
 			doc.Components = appendComponents(doc.Components, md.Component.Components)
 		}
 	}
+	doc.Vulnerabilities = convertVulnerabilities(bom.Vulnerabilities)
 	if bom.Dependencies != nil {
 		for _, d := range *bom.Dependencies {
 			ref := strings.TrimSpace(d.Ref)
@@ -300,4 +301,74 @@ func contactNames(cs *[]cdx.OrganizationalContact) []string {
 		}
 	}
 	return out
+}
+
+// convertVulnerabilities keeps the entries with an analysis state, noting each
+// one's index among all entries so that its line can be found.
+func convertVulnerabilities(list *[]cdx.Vulnerability) []Vulnerability {
+	if list == nil {
+		return nil
+	}
+	var out []Vulnerability
+	for i := range *list {
+		v := &(*list)[i]
+		if v.Analysis == nil || strings.TrimSpace(string(v.Analysis.State)) == "" {
+			continue
+		}
+		a := v.Analysis
+		out = append(out, Vulnerability{
+			ID:            strings.TrimSpace(v.ID),
+			References:    vulnReferences(v.References),
+			State:         strings.TrimSpace(string(a.State)),
+			Justification: strings.TrimSpace(string(a.Justification)),
+			Detail:        strings.TrimSpace(a.Detail),
+			Responses:     responses(a.Response),
+			Affects:       affects(v.Affects),
+			Updated:       firstNonEmpty(a.LastUpdated, a.FirstIssued, v.Updated, v.Published),
+			entry:         i,
+		})
+	}
+	return out
+}
+
+func vulnReferences(rs *[]cdx.VulnerabilityReference) []string {
+	if rs == nil {
+		return nil
+	}
+	var out []string
+	for _, r := range *rs {
+		out = appendNonEmpty(out, r.ID)
+	}
+	return out
+}
+
+func responses(rs *[]cdx.ImpactAnalysisResponse) []string {
+	if rs == nil {
+		return nil
+	}
+	var out []string
+	for _, r := range *rs {
+		out = appendNonEmpty(out, string(r))
+	}
+	return out
+}
+
+func affects(as *[]cdx.Affects) []string {
+	if as == nil {
+		return nil
+	}
+	var out []string
+	for _, a := range *as {
+		out = appendNonEmpty(out, a.Ref)
+	}
+	return out
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" {
+			return s
+		}
+	}
+	return ""
 }

@@ -61,6 +61,10 @@ type Document struct {
 	// Services counts CycloneDX services, nested ones included.
 	Services int
 
+	// Vulnerabilities lists the CycloneDX vulnerabilities that carry an
+	// analysis state: the document's own VEX statements.
+	Vulnerabilities []Vulnerability
+
 	// Warnings lists non-fatal problems met while reading, such as a JSON
 	// value of the wrong type, which is then read as absent.
 	Warnings []string
@@ -92,6 +96,27 @@ type Component struct {
 	Publisher    string
 	Hashes       []Hash
 	Licenses     []string // ids, expressions or names as written; SPDX concluded and declared
+	// Line is where the component's bom-ref (CycloneDX) or SPDXID (SPDX) is
+	// written, 1-based; 0 when the component has none or it is not unique.
+	Line int
+}
+
+// Vulnerability is a CycloneDX vulnerabilities[] entry with an analysis: a
+// VEX statement about the components it affects.
+type Vulnerability struct {
+	ID            string   // "CVE-2022-22965", "GHSA-...", as written
+	References    []string // references[].id: the same vulnerability elsewhere
+	State         string   // analysis.state: resolved, exploitable, in_triage, false_positive, not_affected, ...
+	Justification string   // analysis.justification
+	Detail        string   // analysis.detail
+	Responses     []string // analysis.response
+	Affects       []string // affects[].ref: bom-refs or BOM-links
+	Updated       string   // analysis.lastUpdated, else firstIssued, else the entry's updated or published
+	// Line is where the entry starts, 1-based; 0 when unknown.
+	Line int
+	// entry is the index among all vulnerabilities[] entries, those without an
+	// analysis included, by which locate finds the line.
+	entry int
 }
 
 // Hash is one checksum as written in the document.

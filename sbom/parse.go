@@ -17,6 +17,7 @@ import (
 // spdxVersion), '<' means XML (a CycloneDX <bom> by its namespace), and a line
 // starting "SPDXVersion:" means SPDX tag-value. CycloneDX is decoded by
 // cyclonedx-go, SPDX (JSON and tag-value) by spdx/tools-golang.
+// Components and CycloneDX vulnerabilities get the line they are written on.
 // Every error is an *Error.
 func Parse(data []byte) (*Document, error) {
 	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")) // positions count from after the byte-order mark
@@ -27,13 +28,20 @@ func Parse(data []byte) (*Document, error) {
 	if skip == len(data) {
 		return nil, &Error{Kind: NotSBOM, Msg: "empty input"}
 	}
+	var doc *Document
 	switch data[skip] {
 	case '{', '[':
-		return parseJSON(data, skip)
+		doc, err = parseJSON(data, skip)
 	case '<':
-		return parseXML(data)
+		doc, err = parseXML(data)
+	default:
+		doc, err = parseText(data, skip)
 	}
-	return parseText(data, skip)
+	if err != nil {
+		return nil, err
+	}
+	locate(doc, data)
+	return doc, nil
 }
 
 // skipPreamble returns the offset of the first byte after white space; UTF-16

@@ -3,6 +3,8 @@
 package sbomgen
 
 import (
+	"archive/zip"
+	"bytes"
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/binary"
@@ -116,4 +118,47 @@ func CycloneDXJSON(n int) []byte {
 	}
 	b.WriteString("\n  ]\n}\n")
 	return []byte(b.String())
+}
+
+// OSVZip returns a zip of n OSV records, deflated as osv.dev publishes its
+// per-ecosystem all.zip. Every 20th record (5%, a realistic share) is about a
+// component of CycloneDXJSON (record 20*i about component i, while i is below
+// components); the others name packages no SBOM has. Each is affected from 0
+// up to a fixed version, so about half of the named components are hit. Records are about 900 bytes, shaped like GitHub
+// advisories (aliases, summary, details, severity, references).
+func OSVZip(n, components int) []byte {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for k := 0; k < n; k++ {
+		name := fmt.Sprintf("@other%d/lib-%d", k%89, k)
+		if c := k * 20; k%20 == 0 && c < components*20 && k/20 < components {
+			name = fmt.Sprintf("@scope%d/pkg-%d", (k/20)%97, k/20)
+		}
+		id := fmt.Sprintf("GHSA-%04x-%04x-%04x", k>>16, k&0xffff, (k*7919)&0xffff)
+		w, err := zw.Create(id + ".json")
+		if err != nil {
+			panic(err)
+		}
+		fmt.Fprintf(w, `{
+  "schema_version": "1.6.0",
+  "id": %q,
+  "modified": "2025-01-02T03:04:05Z",
+  "published": "2024-06-01T00:00:00Z",
+  "aliases": ["CVE-2024-%d"],
+  "summary": "Prototype pollution in %s",
+  "details": "Versions of %s before %d.%d.15 let an attacker who controls an object key modify Object.prototype.",
+  "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:H/A:N"}],
+  "affected": [{
+    "package": {"ecosystem": "npm", "name": %q, "purl": "pkg:npm/%s"},
+    "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "%d.%d.15"}]}],
+    "database_specific": {"source": "https://github.com/github/advisory-database"}
+  }],
+  "references": [{"type": "ADVISORY", "url": "https://nvd.nist.gov/vuln/detail/CVE-2024-%d"}, {"type": "PACKAGE", "url": "https://www.npmjs.com/package/%s"}],
+  "database_specific": {"severity": "HIGH", "github_reviewed": true, "cwe_ids": ["CWE-1321"]}
+}`, id, 10000+k, name, name, k%7, k%13, name, name, k%7, k%13, 10000+k, name)
+	}
+	if err := zw.Close(); err != nil {
+		panic(err)
+	}
+	return buf.Bytes()
 }

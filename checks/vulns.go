@@ -1,0 +1,740 @@
+package checks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/cra-gate/cra-gate/finding"
+	"github.com/cra-gate/cra-gate/repo"
+	"github.com/cra-gate/cra-gate/sbom"
+	"github.com/cra-gate/cra-gate/vuln/kev"
+	"github.com/cra-gate/cra-gate/vuln/match"
+	"github.com/cra-gate/cra-gate/vuln/osv"
+	"github.com/cra-gate/cra-gate/vuln/osvapi"
+	"github.com/cra-gate/cra-gate/vuln/vex"
+)
+
+// VulnSources are where the vulns check learns of known vulnerabilities. They
+// are the operator's (flags, environment, Action inputs), not repository
+// content, and are read only when given.
+type VulnSources struct {
+	// DB lists directories, .zip archives or .json files of OSV records.
+	DB []string
+	// API is an OSV-compatible API's base URL (https://api.osv.dev).
+	API string
+	// KEV is the CISA KEV catalog: a file path or an https URL.
+	KEV string
+	// HTTP is the client for the API and a KEV URL (nil: a default client).
+	HTTP *http.Client
+	// APIClient, when set, is the template of the OSV API client (timeouts,
+	// retries); its BaseURL and HTTP are filled from API and HTTP.
+	APIClient *osvapi.Client
+	// DBLimits bound the offline database (zero values: osv.DefaultLimits).
+	DBLimits osv.Limits
+}
+
+// Any reports whether a source of advisories is given (KEV alone names none).
+func (s VulnSources) Any() bool { return len(s.DB) > 0 || strings.TrimSpace(s.API) != "" }
+
+const (
+	refVulns       = "Annex I Part I(2)(a), Annex I Part II(2)"
+	refVulnsVEX    = "Annex I Part II(2)-(4)"
+	refVulnsKEV    = "Article 14(1)-(2), Annex I Part I(2)(a)"
+	refVulnsSource = "Annex I Part I(2)(a), Annex I Part II(1)-(2)"
+	// maxVEXFile bounds a VEX document read from the repository.
+	maxVEXFile = 16 << 20
+	// maxFindingsPerRule bounds the findings one rule reports about one file
+	// (a hostile VEX would otherwise flood the report); a last finding counts
+	// the rest.
+	maxFindingsPerRule = 100
+	// maxSummary bounds an advisory summary quoted in a message.
+	maxSummary = 120
+)
+
+var (
+	ruleVulnsKnown = rule(finding.Rule{
+		ID: "vulns-known", Check: finding.CheckVulns, Severity: finding.Error, Reference: refVulns,
+		Summary: "No shipped component has a known vulnerability that a VEX statement does not answer as not_affected (with a justification or impact statement) or fixed.",
+		Why:     "Products are made available on the market without known exploitable vulnerabilities, and vulnerabilities are addressed and remediated without delay. A vulnerability known for a shipped component is either fixed, or shown not to be exploitable in the product.",
+		Fix:     "Update the component to the fixed version named in the message (then regenerate the SBOM), or record why the product is not affected in a VEX statement (OpenVEX: status not_affected with a justification) listed in [vulnerabilities] vex.",
+		Example: "[vulnerabilities]\nvex = [\"vex/firmware.openvex.json\"]   # e.g. vexctl create --product=pkg:golang/golang.org/x/net@v0.7.0 \\\n#   --vuln=GO-2023-1988 --status=not_affected --justification=vulnerable_code_not_in_execute_path",
+	})
+	ruleVulnsKEV = rule(finding.Rule{
+		ID: "vulns-kev", Check: finding.CheckVulns, Severity: finding.Error, Reference: refVulnsKEV,
+		Summary: "No shipped component has an unanswered vulnerability that CISA's Known Exploited Vulnerabilities catalog lists as actively exploited.",
+		Why:     "An actively exploited vulnerability in the product must be notified: an early warning within 24 hours of becoming aware of it, via the single reporting platform, to the CSIRT designated as coordinator of the member state of main establishment (Article 14(2)(a)), a notification within 72 hours and a final report within 14 days after a fix is available; and it must be fixed without delay.",
+		Fix:     "Start the Article 14 notification now (reporting.contact files it with the CSIRT of reporting.csirt), update the component to the fixed version, and inform users; if the product is not affected, record why in a VEX statement.",
+		Example: "[reporting]\ncsirt = \"DE\"\ncontact = \"mailto:psirt-oncall@acme-locks.eu\"\n\n[vulnerabilities]\nvex = [\"vex/firmware.openvex.json\"]",
+	})
+	ruleVulnsUnderInvestigation = rule(finding.Rule{
+		ID: "vulns-vex-under-investigation", Check: finding.CheckVulns, Severity: finding.Warning, Reference: refVulnsVEX,
+		Summary: "No VEX statement about a shipped component is still under_investigation.",
+		Why:     "Vulnerabilities are to be addressed without delay: an investigation that stays open is a known vulnerability without a decision.",
+		Fix:     "Finish the analysis and change the statement to not_affected (with a justification), affected (with an action statement) or fixed.",
+		Example: "[vulnerabilities]\nvex = [\"vex/firmware.openvex.json\"]   # vexctl add --in-place vex/firmware.openvex.json --product=... --vuln=... --status=not_affected --justification=...",
+	})
+	ruleVulnsUnjustified = rule(finding.Rule{
+		ID: "vulns-vex-unjustified", Check: finding.CheckVulns, Severity: finding.Warning, Reference: refVulnsVEX,
+		Summary: "Every not_affected VEX statement says why: a justification or an impact statement.",
+		Why:     "A not_affected claim without its reason cannot be checked by users or market surveillance authorities, and does not answer the vulnerability.",
+		Fix:     "Add a justification (component_not_present, vulnerable_code_not_present, vulnerable_code_not_in_execute_path, vulnerable_code_cannot_be_controlled_by_adversary, inline_mitigations_already_exist) or an impact_statement (CycloneDX: analysis.justification or analysis.detail).",
+		Example: "[vulnerabilities]\nvex = [\"vex/firmware.openvex.json\"]   # each not_affected statement with \"justification\": \"vulnerable_code_not_in_execute_path\"",
+	})
+	ruleVulnsStale = rule(finding.Rule{
+		ID: "vulns-vex-stale", Check: finding.CheckVulns, Severity: finding.Warning, Reference: refVulnsVEX,
+		Summary: "Every product and component a VEX statement speaks of is in one of the SBOMs.",
+		Why:     "A statement about a component that is no longer shipped is stale: the VEX documents something else than the product, and the component it was meant for may have been renamed or updated without a new analysis.",
+		Fix:     "Update the statement's product or subcomponent to the purl in the SBOM (name and version), or remove the statement.",
+		Example: "[vulnerabilities]\nvex = [\"vex/firmware.openvex.json\"]   # its products[].@id and subcomponents[].@id are purls in the SBOMs",
+	})
+	ruleVulnsVEXInvalid = rule(finding.Rule{
+		ID: "vulns-vex-invalid", Check: finding.CheckVulns, Severity: finding.Warning, Reference: refVulnsVEX,
+		Summary: "Every VEX document in [vulnerabilities] vex exists and is OpenVEX or CycloneDX VEX, and each statement names a vulnerability, a status and its products.",
+		Why:     "A VEX document the gate cannot read answers nothing: the vulnerabilities it was meant to answer are reported as unanswered.",
+		Fix:     "Fix the document at the line shown (vexctl writes valid OpenVEX), or correct the path.",
+		Example: "[vulnerabilities]\nvex = [\"vex/firmware.openvex.json\"]",
+	})
+	ruleVulnsNoPurl = rule(finding.Rule{
+		ID: "vulns-no-purl", Check: finding.CheckVulns, Severity: finding.Warning, Reference: refVulnsSource,
+		Summary: "Every SBOM component has a valid purl, so that it can be matched against vulnerability data.",
+		Why:     "Known vulnerabilities are matched by package URL (ecosystem, name, version); a component without one is never checked, however vulnerable.",
+		Fix:     "Generate the SBOM with a tool that writes purls (cyclonedx-gomod, cyclonedx-npm, syft, trivy), or add the purl to the components named.",
+		Example: "# in the SBOM (CycloneDX JSON):\n{\"type\": \"library\", \"name\": \"lodash\", \"version\": \"4.17.21\", \"purl\": \"pkg:npm/lodash@4.17.21\"}",
+	})
+	ruleVulnsUnmatched = rule(finding.Rule{
+		ID: "vulns-unmatched", Check: finding.CheckVulns, Severity: finding.Notice, Reference: refVulnsSource,
+		Summary: "Components whose purl names no OSV ecosystem, has no version, or has a version the ecosystem's ordering cannot read are listed, since they were not matched.",
+		Why:     "What the gate did not check must be visible: those components need another way of tracking their vulnerabilities.",
+		Fix:     "Give such components a versioned purl of an OSV ecosystem where one exists; track the others (firmware blobs, generic files) by their supplier's advisories.",
+		Example: "# in the SBOM: a versioned purl of an OSV ecosystem\n\"purl\": \"pkg:golang/golang.org/x/net@v0.33.0\"",
+	})
+	ruleVulnsSource = rule(finding.Rule{
+		ID: "vulns-source-unreadable", Check: finding.CheckVulns, Severity: finding.Warning, Reference: refVulnsSource,
+		Summary: "The vulnerability sources given (--vuln-db, --osv-api, --kev) can be read.",
+		Why:     "A source that cannot be read checks nothing: without it the gate cannot say that the product has no known vulnerabilities, and says so instead of passing silently.",
+		Fix:     "Check the path or URL named in the message, the network, and the database records named; rerun when the service is back.",
+		Example: "# on the command line:\ncra-gate check --vuln-db osv/npm.zip --kev known_exploited_vulnerabilities.json",
+	})
+	ruleVulnsNoSource = rule(finding.Rule{
+		ID: "vulns-no-source", Check: finding.CheckVulns, Severity: finding.Notice, Reference: refVulns,
+		Summary: "The vulns check runs only when a vulnerability source is given; without one it is skipped, and says so.",
+		Why:     "Local runs stay offline and reproducible; the release gate must still check known vulnerabilities before the product is placed on the market.",
+		Fix:     "Pass --vuln-db (OSV records: a directory or zip) or --osv-api https://api.osv.dev, and --kev; the GitHub Action queries osv.dev and the CISA feed by default.",
+		Example: "# on the command line:\ncra-gate check --osv-api https://api.osv.dev --kev https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json",
+	})
+	ruleVulnsChecked = rule(finding.Rule{
+		ID: "vulns-checked", Check: finding.CheckVulns, Severity: finding.Notice, Reference: refVulns,
+		Summary: "What the vulns check matched: the components of each SBOM and the sources used.",
+		Why:     "A pass means something only with what it was checked against: the database and catalog versions belong in the technical documentation of the release.",
+		Fix:     "Nothing to fix; keep the report with the release.",
+		Example: "# on the command line:\ncra-gate check --format json --vuln-db osv/ --kev kev.json > release-1.2.0-cra.json",
+	})
+)
+
+// vulnComponent is one SBOM component considered by the vulns check.
+type vulnComponent struct {
+	file    string
+	sbomIdx int
+	comp    *sbom.Component
+	primary bool
+	pkg     match.Package
+	err     error // why it cannot be matched
+}
+
+// vulnHit is one (component, advisory).
+type vulnHit struct {
+	c      *vulnComponent
+	hit    match.Hit
+	viaAPI bool
+}
+
+// checkVulns matches every SBOM component against the sources and reports
+// what is known and not answered. It returns why it was skipped, or "".
+func (c *run) checkVulns() string {
+	src := c.opt.Vulns
+	if !src.Any() {
+		why := "no vulnerability source given (--vuln-db, --osv-api)"
+		if src.KEV != "" {
+			why += "; --kev alone names no advisories"
+		}
+		c.report(ruleVulnsNoSource, location{}, "known vulnerabilities were not checked: %s", why)
+		return why
+	}
+	var docs []*parsedSBOM
+	for _, p := range c.sbomDocs {
+		if p.doc != nil {
+			docs = append(docs, p)
+		}
+	}
+	comps := c.vulnComponents(docs)
+	stmts := c.readVEX(docs)
+	ctx := context.Background()
+
+	hits, sourcesOK, used := c.matchComponents(ctx, comps)
+	if !sourcesOK {
+		return "no vulnerability source could be read"
+	}
+	c.vulns = []finding.Vulnerability{}
+	catalog := c.loadKEV()
+	if catalog != nil {
+		used = append(used, fmt.Sprintf("KEV catalog %s (%d entries)", orUnknown(catalog.Version), catalog.Len()))
+	}
+	set := vex.NewSet(stmts)
+	primaries := map[int]vex.Component{}
+	for i, p := range docs {
+		if d := p.doc; d.Primary != nil {
+			primaries[i] = vex.Component{File: p.path, Purl: d.Primary.Purl, Ref: d.Primary.Ref, Serial: d.Metadata.SerialNumber}
+		}
+	}
+	for _, h := range hits {
+		c.reportHit(h, set, primaries, docs, catalog)
+	}
+	c.reportStatements(stmts, docs)
+	c.reportUnmatched(docs, comps)
+	for i, p := range docs {
+		n, primary := 0, ""
+		for _, vc := range comps {
+			switch {
+			case vc.sbomIdx != i || vc.err != nil:
+			case vc.primary:
+				primary = " and the primary component"
+			default:
+				n++
+			}
+		}
+		c.report(ruleVulnsChecked, at(p.path, 0), "%s: %d of %d components%s matched against %s", p.path, n, len(p.doc.Components), primary, strings.Join(used, ", "))
+	}
+	return ""
+}
+
+// vulnComponents lists the components of every SBOM (each primary component
+// too) with their OSV package, or why they have none.
+func (c *run) vulnComponents(docs []*parsedSBOM) []*vulnComponent {
+	var out []*vulnComponent
+	for i, p := range docs {
+		add := func(comp *sbom.Component, primary bool) {
+			pkg, err := match.FromPurl(comp.Purl)
+			out = append(out, &vulnComponent{file: p.path, sbomIdx: i, comp: comp, primary: primary, pkg: pkg, err: err})
+		}
+		if pr := p.doc.Primary; pr != nil && pr.Purl != "" && !containsRef(p.doc, pr) {
+			add(pr, true)
+		}
+		for j := range p.doc.Components {
+			add(&p.doc.Components[j], false)
+		}
+	}
+	return out
+}
+
+// containsRef reports whether the primary component is also listed among the
+// components (SPDX documents list the described package there).
+func containsRef(d *sbom.Document, pr *sbom.Component) bool {
+	if pr.Ref == "" {
+		return false
+	}
+	for i := range d.Components {
+		if d.Components[i].Ref == pr.Ref {
+			return true
+		}
+	}
+	return false
+}
+
+// matchComponents looks every matchable component up in the offline database
+// and the API. ok is false when no source could be read; used names the
+// sources that were.
+func (c *run) matchComponents(ctx context.Context, comps []*vulnComponent) (hits []vulnHit, ok bool, used []string) {
+	src := c.opt.Vulns
+	want := map[osv.Key]bool{}
+	for _, vc := range comps {
+		if vc.err == nil {
+			want[vc.pkg.Key()] = true
+		}
+	}
+	type pairKey struct {
+		c  *vulnComponent
+		id string
+	}
+	seen := map[pairKey]bool{}
+	addHit := func(h vulnHit) {
+		k := pairKey{h.c, h.hit.Record.GetId()}
+		if !seen[k] {
+			seen[k] = true
+			hits = append(hits, h)
+		}
+	}
+	versionErrs := map[*vulnComponent]error{}
+	if len(src.DB) > 0 {
+		names := map[string]bool{}
+		for k := range want {
+			names[k.Name] = true
+		}
+		if c.dbScan == nil {
+			c.startSources()
+		}
+		db, probs := c.dbScan.Load(func(k osv.Key) bool { return want[k] }, names)
+		failed := map[string]bool{}
+		for _, p := range probs {
+			if p.Fatal {
+				failed[p.Source] = true
+			}
+			c.report(ruleVulnsSource, location{}, "--vuln-db %s", p.Error())
+		}
+		readable := 0
+		for _, s := range src.DB {
+			if !failed[s] {
+				readable++
+			}
+		}
+		if readable > 0 {
+			ok = true
+			used = append(used, fmt.Sprintf("%d OSV records (%s)", db.Read, strings.Join(src.DB, ", ")))
+			for _, vc := range comps {
+				if vc.err != nil {
+					continue
+				}
+				for _, rec := range db.Lookup(vc.pkg.Key()) {
+					h, affected, err := match.Affects(rec, vc.pkg)
+					if err != nil {
+						versionErrs[vc] = err
+						continue
+					}
+					if affected {
+						addHit(vulnHit{c: vc, hit: h})
+					}
+				}
+			}
+		}
+	}
+	if api := strings.TrimSpace(src.API); api != "" {
+		apiHits, err := c.queryAPI(ctx, api, comps)
+		if err != nil {
+			c.report(ruleVulnsSource, location{}, "--osv-api %v: known vulnerabilities were not looked up there", err)
+		} else {
+			ok = true
+			used = append(used, "the OSV API at "+api)
+			for _, h := range apiHits {
+				addHit(h)
+			}
+		}
+	}
+	hasHit := map[*vulnComponent]bool{}
+	for _, h := range hits {
+		hasHit[h.c] = true
+	}
+	for vc, err := range versionErrs {
+		if !hasHit[vc] {
+			vc.err = err
+		}
+	}
+	sort.SliceStable(hits, func(i, j int) bool {
+		a, b := hits[i], hits[j]
+		if a.c.file != b.c.file {
+			return a.c.file < b.c.file
+		}
+		if a.c.comp.Purl != b.c.comp.Purl {
+			return a.c.comp.Purl < b.c.comp.Purl
+		}
+		return a.hit.Record.GetId() < b.hit.Record.GetId()
+	})
+	return hits, ok, used
+}
+
+// queryAPI asks the OSV API about every distinct package version.
+func (c *run) queryAPI(ctx context.Context, base string, comps []*vulnComponent) ([]vulnHit, error) {
+	client := osvapi.Client{}
+	if t := c.opt.Vulns.APIClient; t != nil {
+		client = *t
+	}
+	client.BaseURL, client.HTTP = base, c.opt.Vulns.HTTP
+	if client.UserAgent == "" {
+		client.UserAgent = "cra-gate/" + c.opt.ToolVersion
+	}
+	index := map[match.Package]int{}
+	var queries []osvapi.Query
+	for _, vc := range comps {
+		if vc.err != nil {
+			continue
+		}
+		if _, ok := index[vc.pkg]; !ok {
+			index[vc.pkg] = len(queries)
+			queries = append(queries, osvapi.Query{Ecosystem: vc.pkg.Ecosystem, Name: vc.pkg.Name, Version: vc.pkg.Version})
+		}
+	}
+	results, err := client.Match(ctx, queries)
+	if err != nil {
+		return nil, err
+	}
+	var hits []vulnHit
+	for _, vc := range comps {
+		if vc.err != nil {
+			continue
+		}
+		for _, rec := range results[index[vc.pkg]] {
+			// The API decided that rec affects the package; the record gives the fix.
+			h, affected, _ := match.Affects(rec, vc.pkg)
+			if !affected {
+				h = match.Hit{Record: rec}
+			}
+			hits = append(hits, vulnHit{c: vc, hit: h, viaAPI: true})
+		}
+	}
+	return hits, nil
+}
+
+type kevResult struct {
+	catalog *kev.Catalog
+	err     error
+}
+
+// startSources starts reading the offline database and the KEV catalog when
+// the vulns check will need them, beside the SBOMs' decoding: they are its
+// largest inputs.
+func (c *run) startSources() {
+	src := c.opt.Vulns
+	if !src.Any() {
+		return
+	}
+	if len(src.DB) > 0 && c.dbScan == nil {
+		c.dbScan = osv.Start(src.DB, src.DBLimits)
+	}
+	if k := strings.TrimSpace(src.KEV); k != "" && c.kev == nil {
+		c.kev = make(chan kevResult, 1)
+		go func() {
+			catalog, err := kev.Load(context.Background(), k, src.HTTP)
+			c.kev <- kevResult{catalog, err}
+		}()
+	}
+}
+
+// loadKEV waits for the KEV catalog when given; a failure is a warning.
+func (c *run) loadKEV() *kev.Catalog {
+	if c.kev == nil {
+		c.startSources()
+		if c.kev == nil {
+			return nil
+		}
+	}
+	r := <-c.kev
+	c.kev = nil
+	if r.err != nil {
+		c.report(ruleVulnsSource, location{}, "--kev %s: %v: vulnerabilities were not checked against the KEV catalog", strings.TrimSpace(c.opt.Vulns.KEV), r.err)
+		return nil
+	}
+	return r.catalog
+}
+
+// readVEX reads the VEX documents of [vulnerabilities] vex through the
+// repository, and the statements each CycloneDX SBOM carries.
+func (c *run) readVEX(docs []*parsedSBOM) []vex.Statement {
+	var out []vex.Statement
+	seen := map[string]bool{}
+	problems := func(probs []vex.Problem) {
+		for _, p := range probs {
+			c.reportCapped(ruleVulnsVEXInvalid, at(p.File, p.Line), "%s: %s", p.File, p.Msg)
+		}
+	}
+	for _, v := range nonEmpty(c.m.Vulnerabilities.VEX) {
+		r := c.resolve(v, false)
+		if r.refused() || seen[r.path] {
+			continue // manifest-path reported it
+		}
+		seen[r.path] = true
+		if r.missing() {
+			c.report(ruleVulnsVEXInvalid, c.key("vulnerabilities", "vex"), "VEX document %q does not exist in the repository: the statements in it answer nothing", v)
+			continue
+		}
+		data, err := c.repo.ReadFile(r.path, maxVEXFile)
+		var tl *repo.TooLargeError
+		switch {
+		case errors.As(err, &tl):
+			c.report(ruleVulnsVEXInvalid, at(r.path, 0), "%s is %s, over the %s the gate reads for a VEX document: split it", r.path, byteSize(tl.Size), byteSize(tl.Limit))
+			continue
+		case err != nil:
+			c.report(ruleVulnsVEXInvalid, at(r.path, 0), "cannot read %v", err)
+			continue
+		}
+		c.remember(r.path, data)
+		stmts, probs := vex.Parse(r.path, data)
+		problems(probs)
+		out = append(out, stmts...)
+	}
+	for _, p := range docs {
+		if p.doc.Format != sbom.CycloneDX || len(p.doc.Vulnerabilities) == 0 {
+			continue
+		}
+		stmts, probs := vex.FromSBOM(p.path, p.doc)
+		problems(probs)
+		out = append(out, stmts...)
+	}
+	return out
+}
+
+// reportHit records one (component, advisory) in the vulnerabilities table and
+// reports it unless a VEX statement answers it.
+func (c *run) reportHit(h vulnHit, set *vex.Set, primaries map[int]vex.Component, docs []*parsedSBOM, catalog *kev.Catalog) {
+	rec, vc := h.hit.Record, h.c
+	comp := vc.comp
+	ids := append([]string{rec.GetId()}, rec.GetAliases()...)
+	vcomp := vex.Component{File: vc.file, Purl: comp.Purl, Ref: comp.Ref, Serial: docs[vc.sbomIdx].doc.Metadata.SerialNumber}
+	entry := finding.Vulnerability{
+		File: vc.file, Line: comp.Line, Purl: comp.Purl, Name: comp.Name, Version: comp.Version,
+		ID: rec.GetId(), Aliases: append([]string{}, rec.GetAliases()...), Summary: rec.GetSummary(),
+		Fixed: h.hit.Fixed, Severity: osv.Severity(rec),
+	}
+	if entry.Name == "" {
+		entry.Name = vc.pkg.Name
+	}
+	if entry.Version == "" {
+		entry.Version = vc.pkg.Version
+	}
+	var kevEntry kev.Entry
+	for _, id := range osv.CVEs(rec) {
+		if e, ok := catalog.Lookup(id); ok {
+			entry.KEV, kevEntry = true, e
+			break
+		}
+	}
+	if st := set.Answer(ids, vcomp, primaries[vc.sbomIdx]); st != nil {
+		entry.VEX = &finding.VEX{Status: string(st.Status), Justification: st.Justification, Impact: st.Impact, File: st.File, Line: st.Line}
+	}
+	c.vulns = append(c.vulns, entry)
+	if entry.VEX.Answered() {
+		return
+	}
+
+	loc := at(vc.file, comp.Line).on(comp.Purl + "#" + rec.GetId())
+	what := fmt.Sprintf("%s in %s (%s)", advisoryLabel(rec.GetId(), osv.CVEs(rec), entry.Severity), componentLabel(comp, vc.pkg), comp.Purl)
+	var tail []string
+	if s := oneLine(rec.GetSummary(), maxSummary); s != "" {
+		tail = append(tail, s)
+	}
+	if entry.Fixed != "" {
+		tail = append(tail, "fixed in "+entry.Fixed)
+	} else {
+		tail = append(tail, "no fixed version known")
+	}
+	tail = append(tail, vexState(entry.VEX))
+	if related := relatedKEV(rec.GetRelated(), catalog); related != "" && !entry.KEV {
+		tail = append(tail, "related to KEV-listed "+related+" (OSV related, not an alias: not treated as KEV-listed)")
+	}
+	if entry.KEV {
+		csirt := "the CSIRT designated as coordinator of the member state of your main establishment (reporting.csirt is not set)"
+		if r := c.m.Reporting; r != nil && strings.TrimSpace(r.CSIRT) != "" {
+			csirt = fmt.Sprintf("the CSIRT of %s (reporting.csirt)", strings.TrimSpace(r.CSIRT))
+		}
+		c.report(ruleVulnsKEV, loc, "%s is listed in CISA's Known Exploited Vulnerabilities catalog (%s, added %s): it is actively exploited. Article 14(2): send an early warning within 24 hours of becoming aware of it, via the single reporting platform, to %s; %s",
+			what, kevEntry.CVE, orUnknown(kevEntry.DateAdded), csirt, strings.Join(tail, "; "))
+		return
+	}
+	c.report(ruleVulnsKnown, loc, "known vulnerability %s: %s", what, strings.Join(tail, "; "))
+}
+
+// reportStatements reports statements under investigation, not_affected
+// statements without a reason, and subjects no SBOM contains.
+func (c *run) reportStatements(stmts []vex.Statement, docs []*parsedSBOM) {
+	if len(stmts) == 0 {
+		return
+	}
+	inv := vex.NewInventory()
+	for _, p := range docs {
+		serial := p.doc.Metadata.SerialNumber
+		if pr := p.doc.Primary; pr != nil {
+			inv.Add(vex.Component{File: p.path, Purl: pr.Purl, Ref: pr.Ref, Serial: serial})
+		}
+		for i := range p.doc.Components {
+			x := &p.doc.Components[i]
+			inv.Add(vex.Component{File: p.path, Purl: x.Purl, Ref: x.Ref, Serial: serial})
+		}
+	}
+	for i := range stmts {
+		st := &stmts[i]
+		loc := at(st.File, st.Line)
+		for _, subj := range st.Subjects() {
+			l := loc.on(subj.ID)
+			switch {
+			case !inv.Contains(st, subj):
+				c.reportCapped(ruleVulnsStale, l, "VEX statement about %s names %s, which no SBOM contains: update it to the component shipped, or remove it", st.Vulnerability, quoteID(subj.ID))
+			case st.Status == vex.UnderInvestigation:
+				c.reportCapped(ruleVulnsUnderInvestigation, l, "%s in %s is still under_investigation%s: decide not_affected (with a justification), affected or fixed", st.Vulnerability, quoteID(subj.ID), since(st.Timestamp))
+			case st.Status == vex.NotAffected && !st.Justified():
+				c.reportCapped(ruleVulnsUnjustified, l, "VEX statement says %s in %s is not_affected without a justification or impact statement: it does not answer the vulnerability", st.Vulnerability, quoteID(subj.ID))
+			}
+		}
+	}
+}
+
+// reportUnmatched reports, per SBOM, the components without a usable purl
+// (warning) and those whose purl could not be matched (notice).
+func (c *run) reportUnmatched(docs []*parsedSBOM, comps []*vulnComponent) {
+	for i, p := range docs {
+		var noPurl, invalid []string
+		unsupported := map[string]int{}
+		noVersion, badVersion := 0, 0
+		var examples []string
+		total := 0
+		for _, vc := range comps {
+			if vc.sbomIdx != i || vc.primary {
+				continue
+			}
+			total++
+			switch {
+			case vc.err == nil:
+			case errors.Is(vc.err, match.ErrNoPurl):
+				noPurl = append(noPurl, vc.comp.Label())
+			case errors.Is(vc.err, match.ErrInvalid):
+				invalid = append(invalid, vc.comp.Purl)
+			case errors.Is(vc.err, match.ErrUnsupported):
+				unsupported[purlType(vc.comp.Purl)]++
+			case errors.Is(vc.err, match.ErrNoVersion):
+				noVersion++
+				examples = append(examples, vc.comp.Purl)
+			default:
+				badVersion++
+				examples = append(examples, vc.comp.Purl+": "+vc.err.Error())
+			}
+		}
+		if n := len(noPurl) + len(invalid); n > 0 {
+			parts := []string{}
+			if len(noPurl) > 0 {
+				parts = append(parts, fmt.Sprintf("%d without a purl (%s)", len(noPurl), listNames(noPurl, 5)))
+			}
+			if len(invalid) > 0 {
+				parts = append(parts, fmt.Sprintf("%d with an invalid purl (%s)", len(invalid), listNames(invalid, 5)))
+			}
+			c.report(ruleVulnsNoPurl, at(p.path, 0), "%s: %d of %d components (%.1f%%) cannot be matched against known vulnerabilities: %s", p.path, n, total, 100*float64(n)/float64(max(total, 1)), strings.Join(parts, "; "))
+		}
+		var parts []string
+		if len(unsupported) > 0 {
+			var types []string
+			for _, t := range sortedMapKeys(unsupported) {
+				types = append(types, fmt.Sprintf("%s: %d", t, unsupported[t]))
+			}
+			parts = append(parts, "purl types without an OSV ecosystem ("+strings.Join(types, ", ")+")")
+		}
+		if noVersion > 0 {
+			parts = append(parts, fmt.Sprintf("%d without a version in the purl", noVersion))
+		}
+		if badVersion > 0 {
+			parts = append(parts, fmt.Sprintf("%d with a version the ecosystem's ordering cannot read", badVersion))
+		}
+		if len(parts) > 0 {
+			msg := fmt.Sprintf("%s: components not matched: %s", p.path, strings.Join(parts, "; "))
+			if len(examples) > 0 {
+				msg += "; for example " + listNames(examples, 3)
+			}
+			c.report(ruleVulnsUnmatched, at(p.path, 0), "%s", msg)
+		}
+	}
+}
+
+// reportCapped reports like report, but at most maxFindingsPerRule times per
+// rule and file; the finding after that counts the rest once at the end.
+func (c *run) reportCapped(r *finding.Rule, loc location, format string, args ...any) {
+	if c.capped == nil {
+		c.capped = map[string]int{}
+	}
+	k := r.ID + "\x00" + loc.file
+	c.capped[k]++
+	switch n := c.capped[k]; {
+	case n <= maxFindingsPerRule:
+		c.report(r, loc, format, args...)
+	case n == maxFindingsPerRule+1:
+		c.report(r, at(loc.file, 0), "%s: more findings of this rule are not listed (the gate lists %d per file)", loc.file, maxFindingsPerRule)
+	}
+}
+
+// advisoryLabel writes "GHSA-x (CVE-2021-1, severity HIGH; CVSS_V3 ...)".
+func advisoryLabel(id string, cves []string, severity string) string {
+	var extra []string
+	for _, cve := range cves {
+		if cve != id {
+			extra = append(extra, cve)
+		}
+	}
+	if severity != "" {
+		extra = append(extra, "severity "+severity)
+	}
+	if len(extra) == 0 {
+		return id
+	}
+	return id + " (" + strings.Join(extra, ", ") + ")"
+}
+
+// componentLabel writes "lodash 4.17.15", with the OSV name where the SBOM's
+// name is shorter (Maven group, npm scope).
+func componentLabel(comp *sbom.Component, pkg match.Package) string {
+	name := comp.Name
+	if name == "" || strings.HasSuffix(pkg.Name, name) {
+		name = pkg.Name
+	}
+	v := comp.Version
+	if v == "" {
+		v = pkg.Version
+	}
+	return strings.TrimSpace(name + " " + v)
+}
+
+func vexState(v *finding.VEX) string {
+	switch {
+	case v == nil:
+		return "no VEX statement answers it"
+	case v.Status == string(vex.NotAffected):
+		return fmt.Sprintf("the VEX statement at %s:%d says not_affected without a justification, which does not answer it", v.File, v.Line)
+	}
+	return fmt.Sprintf("the VEX statement at %s:%d says %s", v.File, v.Line, v.Status)
+}
+
+// relatedKEV names the first KEV-listed CVE among an advisory's related ids.
+func relatedKEV(related []string, catalog *kev.Catalog) string {
+	for _, id := range related {
+		if _, ok := catalog.Lookup(id); ok {
+			return id
+		}
+	}
+	return ""
+}
+
+func since(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return " since " + date(t)
+}
+
+func quoteID(id string) string {
+	if id == "" {
+		return "a subject without an identifier"
+	}
+	return fmt.Sprintf("%q", id)
+}
+
+func purlType(p string) string {
+	t, _, _ := strings.Cut(strings.TrimPrefix(p, "pkg:"), "/")
+	return strings.ToLower(t)
+}
+
+func orUnknown(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "unknown date"
+	}
+	return s
+}
+
+// oneLine shortens text to one line of at most n bytes (at a rune boundary).
+func oneLine(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && s[cut]&0xC0 == 0x80 {
+		cut--
+	}
+	return s[:cut] + "…"
+}
