@@ -7,8 +7,8 @@
 # is. Both digests are multi-arch index digests (so each platform pulls its
 # own image) taken from public Dockerfiles and build records that pin the same
 # tags and agree on them. They were NOT resolved against the registries where
-# this file was written (no registry was reachable there): the first release
-# build is the check. Refresh a digest with
+# this file was written (no registry was reachable there): the Image workflow
+# (.github/workflows/image.yml) is the check. Refresh a digest with
 #   docker buildx imagetools inspect golang:1.26.8-bookworm --format '{{.Manifest.Digest}}'
 #   docker buildx imagetools inspect gcr.io/distroless/static-debian12:latest --format '{{.Manifest.Digest}}'
 # and keep go-version in .github/workflows/release.yml at the same Go.
