@@ -26,7 +26,7 @@ var (
 		Summary: "The policy says how to report a vulnerability privately: an email address, a report form URL, or GitHub private vulnerability reporting.",
 		Why:     "Reporters need a private channel; GitHub's template text, placeholder addresses or \"open an issue\" would make vulnerabilities public before a fix exists.",
 		Fix:     "Name a private channel in the policy: a security@ address, a report form, or GitHub private vulnerability reporting (link https://github.com/OWNER/REPO/security/advisories/new).",
-		Example: "## Reporting a vulnerability\n\nReport vulnerabilities privately to security@acme-locks.eu.\nWe acknowledge reports within 5 days.",
+		Example: "# in SECURITY.md:\n## Reporting a vulnerability\n\nReport vulnerabilities privately to security@acme-locks.eu.\nWe acknowledge reports within 5 days.",
 	})
 	rulePolicyNoProcess = rule(finding.Rule{
 		ID: "disclosure-policy-no-process", Check: finding.CheckDisclosure, Severity: finding.Warning, Reference: refPolicy,
@@ -61,7 +61,7 @@ var (
 		Summary: "security.txt follows RFC 9116: Contact at least once (mailto:, tel: or https:), Expires exactly once in RFC 3339, every line a field or comment, a complete signature when signed.",
 		Why:     "Tools parse security.txt strictly; a malformed file is a contact nobody finds. A template source (placeholders, Liquid) is not the file that gets served.",
 		Fix:     "Fix the line shown; write Expires like 2027-06-30T00:00:00Z. Generate from templates at build time and point security_txt at the generated file.",
-		Example: "Contact: mailto:security@acme-locks.eu\nExpires: 2027-06-30T00:00:00Z\nPolicy: https://acme-locks.eu/security-policy",
+		Example: "# in .well-known/security.txt:\nContact: mailto:security@acme-locks.eu\nExpires: 2027-06-30T00:00:00Z\nPolicy: https://acme-locks.eu/security-policy",
 	})
 	ruleSecurityTxtExpired = rule(finding.Rule{
 		ID: "disclosure-securitytxt-expired", Check: finding.CheckDisclosure, Severity: finding.Error, Reference: refSecurityTxt,

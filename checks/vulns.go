@@ -111,28 +111,28 @@ var (
 		Summary: "Components whose purl names no OSV ecosystem, has no version, or has a version the ecosystem's ordering cannot read are listed, since they were not matched.",
 		Why:     "What the gate did not check must be visible: those components need another way of tracking their vulnerabilities.",
 		Fix:     "Give such components a versioned purl of an OSV ecosystem where one exists; track the others (firmware blobs, generic files) by their supplier's advisories.",
-		Example: "# in the SBOM: a versioned purl of an OSV ecosystem\n\"purl\": \"pkg:golang/golang.org/x/net@v0.33.0\"",
+		Example: "# in the SBOM (CycloneDX JSON), a versioned purl of an OSV ecosystem:\n\"purl\": \"pkg:golang/golang.org/x/net@v0.33.0\"",
 	})
 	ruleVulnsSource = rule(finding.Rule{
 		ID: "vulns-source-unreadable", Check: finding.CheckVulns, Severity: finding.Warning, Reference: refVulnsSource,
 		Summary: "The vulnerability sources given (--vuln-db, --osv-api, --kev) can be read.",
 		Why:     "A source that cannot be read checks nothing: without it the gate cannot say that the product has no known vulnerabilities, and says so instead of passing silently.",
 		Fix:     "Check the path or URL named in the message, the network, and the database records named; rerun when the service is back.",
-		Example: "# on the command line:\ncra-gate check --vuln-db osv/npm.zip --kev known_exploited_vulnerabilities.json",
+		Example: "# on the command line:\n#   cra-gate check --vuln-db osv/npm.zip --kev known_exploited_vulnerabilities.json",
 	})
 	ruleVulnsNoSource = rule(finding.Rule{
 		ID: "vulns-no-source", Check: finding.CheckVulns, Severity: finding.Notice, Reference: refVulns,
 		Summary: "The vulns check runs only when a vulnerability source is given; without one it is skipped, and says so.",
 		Why:     "Local runs stay offline and reproducible; the release gate must still check known vulnerabilities before the product is placed on the market.",
 		Fix:     "Pass --vuln-db (OSV records: a directory or zip) or --osv-api https://api.osv.dev, and --kev; the GitHub Action queries osv.dev and the CISA feed by default.",
-		Example: "# on the command line:\ncra-gate check --osv-api https://api.osv.dev --kev https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json",
+		Example: "# on the command line:\n#   cra-gate check --osv-api https://api.osv.dev --kev https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json",
 	})
 	ruleVulnsChecked = rule(finding.Rule{
 		ID: "vulns-checked", Check: finding.CheckVulns, Severity: finding.Notice, Reference: refVulns,
 		Summary: "What the vulns check matched: the components of each SBOM and the sources used.",
 		Why:     "A pass means something only with what it was checked against: the database and catalog versions belong in the technical documentation of the release.",
 		Fix:     "Nothing to fix; keep the report with the release.",
-		Example: "# on the command line:\ncra-gate check --format json --vuln-db osv/ --kev kev.json > release-1.2.0-cra.json",
+		Example: "# on the command line:\n#   cra-gate check --format json --vuln-db osv/ --kev kev.json > release-1.2.0-cra.json",
 	})
 )
 
