@@ -115,8 +115,10 @@ type run struct {
 	sbomDocs []*parsedSBOM
 	// vulns is the vulns check's table; nil when it did not run.
 	vulns []finding.Vulnerability
-	// capped counts findings per rule and file for reportCapped.
-	capped map[string]int
+	// capped counts findings per rule and file for reportCapped, in the order
+	// first reported.
+	capped      map[string]*cappedCount
+	cappedOrder []string
 	// kev delivers the KEV catalog read in the background, dbScan is the
 	// offline database being read (see startSources).
 	kev    chan kevResult
@@ -231,3 +233,49 @@ func words(s string) int { return len(strings.Fields(s)) }
 
 // date formats a date the way cra.toml writes it.
 func date(t time.Time) string { return t.Format("2006-01-02") }
+
+// maxFindingsPerRule bounds the findings a rule that reports one finding per
+// item (a dependency, a VEX statement) reports about one file: a hostile
+// manifest or VEX would otherwise flood the report. One last finding counts
+// the rest.
+const maxFindingsPerRule = 100
+
+// cappedCount is how many findings of one rule about one file were reported.
+type cappedCount struct {
+	rule *finding.Rule
+	file string
+	n    int
+}
+
+// reportCapped reports like report, but at most maxFindingsPerRule times per
+// rule and file; flushCapped counts the rest in one finding at the end.
+func (c *run) reportCapped(r *finding.Rule, loc location, format string, args ...any) {
+	c.reportCappedAs(r, r.Severity, loc, format, args...)
+}
+
+// reportCappedAs is reportCapped at the given severity.
+func (c *run) reportCappedAs(r *finding.Rule, sev finding.Severity, loc location, format string, args ...any) {
+	if c.capped == nil {
+		c.capped = map[string]*cappedCount{}
+	}
+	k := r.ID + "\x00" + loc.file
+	cc := c.capped[k]
+	if cc == nil {
+		cc = &cappedCount{rule: r, file: loc.file}
+		c.capped[k] = cc
+		c.cappedOrder = append(c.cappedOrder, k)
+	}
+	if cc.n++; cc.n <= maxFindingsPerRule {
+		c.reportAs(r, sev, loc, format, args...)
+	}
+}
+
+// flushCapped reports, for each rule and file past maxFindingsPerRule, how
+// many findings were not listed one by one.
+func (c *run) flushCapped() {
+	for _, k := range c.cappedOrder {
+		if cc := c.capped[k]; cc.n > maxFindingsPerRule {
+			c.report(cc.rule, at(cc.file, 0).on("*"), "%s: %d more findings of this rule are not listed one by one (the gate lists %d per file)", cc.file, cc.n-maxFindingsPerRule, maxFindingsPerRule)
+		}
+	}
+}

@@ -19,42 +19,42 @@ var (
 		Example: "schema = 1\n\n[product]\nname = \"Acme Smart Lock\"\nmanufacturer = \"Acme GmbH\"\nfunctions = [\"unlock\"]\nsbom = [\"sbom/firmware.cdx.json\"]",
 	})
 	ruleManifestSyntax = rule(finding.Rule{
-		ID: "manifest-syntax", Check: finding.CheckManifest, Severity: finding.Error, Reference: refManifest,
+		ID: "manifest-syntax", Check: finding.CheckManifest, Severity: finding.Error, Reference: refManifest, Unwaivable: true,
 		Summary: "cra.toml is valid TOML (UTF-8).",
 		Why:     "A file the gate cannot parse records nothing; every other check is skipped until it parses.",
 		Fix:     "Fix the TOML syntax at the line and column shown: unclosed quotes and brackets, a missing '=', or a key defined twice are the usual causes.",
 		Example: "[product]\nname = \"Acme Smart Lock\"          # strings in quotes, closed on the same line\nfunctions = [\"unlock\", \"updates\"] # lists in brackets",
 	})
 	ruleManifestLimit = rule(finding.Rule{
-		ID: "manifest-limit", Check: finding.CheckManifest, Severity: finding.Error, Reference: "cra-gate's own limits (README, Limits)",
+		ID: "manifest-limit", Check: finding.CheckManifest, Severity: finding.Error, Reference: "cra-gate's own limits (README, Limits)", Unwaivable: true,
 		Summary: "cra.toml stays within the gate's limits: at most 1 MiB, 10,000 keys, keys nested 8 deep, 1,000 items in a list, names of 256 bytes and texts of 16 KiB.",
 		Why:     "Every byte the gate reads on a pull request is written by whoever opened it; limits far above any real cra.toml keep a hostile or broken file from slowing or stopping CI. A file beyond a structural limit is not decoded, so nothing else is checked and the gate fails.",
 		Fix:     "Shorten what the message names: a cra.toml records decisions in a few dozen keys; long texts belong in a document it points to (a rationale of a paragraph is fine).",
 		Example: "[[rdps]]\nname = \"acme-cloud-api\"\nrationale = \"Remote unlock cannot work without this API, which we develop; see docs/tech/rdps.md for the architecture.\"",
 	})
 	ruleManifestType = rule(finding.Rule{
-		ID: "manifest-type", Check: finding.CheckManifest, Severity: finding.Error, Reference: refManifest,
+		ID: "manifest-type", Check: finding.CheckManifest, Severity: finding.Error, Reference: refManifest, Unwaivable: true,
 		Summary: "Every key has a value of the type the schema expects.",
 		Why:     "A date written as a string or a list written as a single string would silently change what the gate checks.",
 		Fix:     "Write the value as the message says: dates without quotes (2031-03-01), lists in brackets ([\"a\"]), numbers without quotes.",
 		Example: "[support]\nend = 2031-03-01",
 	})
 	ruleManifestUnknownKey = rule(finding.Rule{
-		ID: "manifest-unknown-key", Check: finding.CheckManifest, Severity: finding.Error, Reference: refManifest,
+		ID: "manifest-unknown-key", Check: finding.CheckManifest, Severity: finding.Error, Reference: refManifest, Unwaivable: true,
 		Summary: "cra.toml has no keys the schema does not define.",
 		Why:     "A misspelt key is a declaration the gate never sees: a typo must never silently disable a check.",
 		Fix:     "Rename the key to the one suggested, or remove it. `cra-gate rules` and the README list every key.",
 		Example: "[[rdps]]\nname = \"acme-cloud-api\"\nrationale = \"Remote unlock cannot work without this API, which we develop.\"   # not \"rationle\"",
 	})
 	ruleManifestSchemaMissing = rule(finding.Rule{
-		ID: "manifest-schema-missing", Check: finding.CheckManifest, Severity: finding.Warning, Reference: refManifest,
+		ID: "manifest-schema-missing", Check: finding.CheckManifest, Severity: finding.Warning, Reference: refManifest, Unwaivable: true,
 		Summary: "cra.toml states the schema version it is written for.",
 		Why:     "The schema number lets future versions of the gate read old files correctly. Without it the gate assumes schema 1.",
 		Fix:     "Add `schema = 1` as the first line.",
 		Example: "schema = 1",
 	})
 	ruleManifestSchemaUnsupported = rule(finding.Rule{
-		ID: "manifest-schema-unsupported", Check: finding.CheckManifest, Severity: finding.Error, Reference: refManifest,
+		ID: "manifest-schema-unsupported", Check: finding.CheckManifest, Severity: finding.Error, Reference: refManifest, Unwaivable: true,
 		Summary: "The schema version is one this gate understands (1).",
 		Why:     "Checking a file written for another schema with these rules would give wrong verdicts.",
 		Fix:     "Set `schema = 1`, or upgrade cra-gate if the file was written for a newer schema.",

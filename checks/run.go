@@ -48,6 +48,8 @@ func Run(r *repo.Repo, config string, opt Options) (*finding.Result, error) {
 		if why := c.checkVulns(); why != "" {
 			skipped[finding.CheckVulns] = why
 		}
+		c.flushCapped()
+		c.applyWaivers()
 	}
 	res.Findings = c.findings
 	if res.Findings == nil {

@@ -19,8 +19,6 @@ const (
 	refSBOM        = "Annex I Part II(1), Annex VII(2)(b)"
 	refSBOMQuality = "Annex I Part II(1); BSI TR-03183-2"
 	refSBOMDrift   = "Annex I Part II(1), Annex VII(8)"
-	// maxDriftListed bounds how many missing dependencies a finding names.
-	maxDriftListed = 20
 )
 
 // defaultThresholds is the minimum share (percent) of components that must carry
@@ -437,39 +435,43 @@ func (c *run) compareDeps(ds []deps.Dependency, docs []*sbom.Document, sbomNames
 		}
 	}
 	drift := deps.Match(ds, comps)
-	for _, group := range groupByManifest(drift.Missing, func(d deps.Dependency) string { return d.Manifest }) {
-		names := make([]string, len(group))
-		for i, d := range group {
-			names[i] = strings.TrimSpace(d.Name + " " + d.Version)
+	binary := goBinarySBOM(docs)
+	for _, d := range drift.Missing {
+		name := strings.TrimSpace(d.Name + " " + d.Version)
+		loc := at(d.Manifest, d.Line).on(d.Name)
+		if d.Ecosystem == deps.Golang && binary != "" {
+			c.reportCappedAs(ruleSBOMDriftMissing, finding.Notice, loc, "direct dependency %s of %s is not in %s, which %s made of the binary: it lists only the modules linked into it, so a test-only or unused require is expected to be absent", name, path.Base(d.Manifest), sbomNames, binary)
+			continue
 		}
-		file := group[0].Manifest
-		c.report(ruleSBOMDriftMissing, at(file, group[0].Line), "%d direct %s in %s %s not in %s: %s", len(group), plural(len(group), "dependency", "dependencies"), path.Base(file), plural(len(group), "is", "are"), sbomNames, listNames(names, maxDriftListed))
+		c.reportCapped(ruleSBOMDriftMissing, loc, "direct dependency %s of %s is not in %s", name, path.Base(d.Manifest), sbomNames)
 	}
-	for _, group := range groupByManifest(drift.Mismatched, func(m deps.Mismatch) string { return m.Manifest }) {
-		items := make([]string, len(group))
-		for i, m := range group {
-			listed := strings.Join(m.SBOMVersions, ", ")
-			if more := m.SBOMVersionCount - len(m.SBOMVersions); more > 0 {
-				listed += fmt.Sprintf(" and %d more", more)
-			}
-			items[i] = fmt.Sprintf("%s %s (SBOM: %s)", m.Name, m.Version, listed)
+	for _, m := range drift.Mismatched {
+		listed := strings.Join(m.SBOMVersions, ", ")
+		if more := m.SBOMVersionCount - len(m.SBOMVersions); more > 0 {
+			listed += fmt.Sprintf(" and %d more", more)
 		}
-		file := group[0].Manifest
-		c.report(ruleSBOMDriftVersion, at(file, group[0].Line), "%d %s in %s at another version than in %s: %s", len(group), plural(len(group), "dependency is", "dependencies are"), path.Base(file), sbomNames, listNames(items, maxDriftListed))
+		c.reportCapped(ruleSBOMDriftVersion, at(m.Manifest, m.Line).on(m.Name), "%s is %s in %s, but %s in %s", m.Name, m.Version, path.Base(m.Manifest), listed, sbomNames)
 	}
 }
 
-// groupByManifest splits items by the manifest file they come from, in file order.
-func groupByManifest[T any](items []T, manifest func(T) string) [][]T {
-	by := map[string][]T{}
-	for _, it := range items {
-		by[manifest(it)] = append(by[manifest(it)], it)
+// goBinarySBOM names the generator when one of docs is an SBOM of a Go
+// binary (cyclonedx-gomod in app or bin mode: its main component's purl names
+// the package built, "pkg:golang/m@v?...#cmd/x"), else "". Such an SBOM lists
+// the modules linked into the binary, not every require of go.mod: test-only
+// requires are absent from it by design. (The mod mode lists every module of
+// go.mod, test-only ones included, and its drift stays a warning.)
+func goBinarySBOM(docs []*sbom.Document) string {
+	for _, d := range docs {
+		if d.Primary == nil || !strings.HasPrefix(d.Primary.Purl, "pkg:golang/") || !strings.Contains(d.Primary.Purl, "#") {
+			continue
+		}
+		for _, t := range d.Metadata.Tools {
+			if strings.HasPrefix(strings.ToLower(t), "cyclonedx-gomod") {
+				return "cyclonedx-gomod (app or bin mode)"
+			}
+		}
 	}
-	groups := make([][]T, 0, len(by))
-	for _, file := range sortedMapKeys(by) {
-		groups = append(groups, by[file])
-	}
-	return groups
+	return ""
 }
 
 // listNames joins the first max items and counts the rest.

@@ -38,21 +38,33 @@ func TestSBOMRules(t *testing.T) {
 	})
 }
 
-func TestSBOMDriftMessage(t *testing.T) {
+// TestSBOMDriftPerDependency: drift reports one finding per missing
+// dependency, at its line and naming it as the item, so that each can be
+// waived on its own; past maxFindingsPerRule a last finding counts the rest.
+func TestSBOMDriftPerDependency(t *testing.T) {
 	drift := replace(t, baseManifest, `sbom = ["sbom/app.cdx.json"]`, "sbom = [\"sbom/app.cdx.json\"]\nsource = \"fw\"")
 	var req strings.Builder
-	for i := 0; i < 25; i++ {
-		req.WriteString("\texample.com/m" + string(rune('a'+i)) + " v1.0.0\n")
+	for i := range 130 {
+		fmt.Fprintf(&req, "\texample.com/m%03d v1.0.0\n", i)
 	}
 	res := runRepo(t, drift, map[string]string{"fw/go.mod": "module x\n\nrequire (\n" + req.String() + ")\n"})
-	var msg string
+	var items []string
+	var rest string
 	for _, f := range res.Findings {
-		if f.Rule == "sbom-drift-missing" {
-			msg = f.Message
+		if f.Rule != "sbom-drift-missing" {
+			continue
+		}
+		if f.Item == "*" {
+			rest = f.Message
+			continue
+		}
+		items = append(items, f.Item)
+		if f.Item == "example.com/m000" && (f.Line != 4 || f.Message != "direct dependency example.com/m000 v1.0.0 of go.mod is not in sbom/app.cdx.json") {
+			t.Errorf("first finding: line %d, %q", f.Line, f.Message)
 		}
 	}
-	if !strings.Contains(msg, "25 direct dependencies in go.mod are not in sbom/app.cdx.json") || !strings.HasSuffix(msg, "and 5 more") || !strings.Contains(msg, "example.com/ma v1.0.0") {
-		t.Errorf("drift message: %q", msg)
+	if len(items) != maxFindingsPerRule || !strings.Contains(rest, "30 more findings of this rule are not listed one by one") {
+		t.Errorf("%d findings, then %q", len(items), rest)
 	}
 }
 

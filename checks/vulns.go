@@ -48,10 +48,6 @@ const (
 	refVulnsSource = "Annex I Part I(2)(a), Annex I Part II(1)-(2)"
 	// maxVEXFile bounds a VEX document read from the repository.
 	maxVEXFile = 16 << 20
-	// maxFindingsPerRule bounds the findings one rule reports about one file
-	// (a hostile VEX would otherwise flood the report); a last finding counts
-	// the rest.
-	maxFindingsPerRule = 100
 	// maxSummary bounds an advisory summary quoted in a message.
 	maxSummary = 120
 )
@@ -633,21 +629,6 @@ func (c *run) reportUnmatched(docs []*parsedSBOM, comps []*vulnComponent) {
 	}
 }
 
-// reportCapped reports like report, but at most maxFindingsPerRule times per
-// rule and file; the finding after that counts the rest once at the end.
-func (c *run) reportCapped(r *finding.Rule, loc location, format string, args ...any) {
-	if c.capped == nil {
-		c.capped = map[string]int{}
-	}
-	k := r.ID + "\x00" + loc.file
-	c.capped[k]++
-	switch n := c.capped[k]; {
-	case n <= maxFindingsPerRule:
-		c.report(r, loc, format, args...)
-	case n == maxFindingsPerRule+1:
-		c.report(r, at(loc.file, 0), "%s: more findings of this rule are not listed (the gate lists %d per file)", loc.file, maxFindingsPerRule)
-	}
-}
 
 // advisoryLabel writes "GHSA-x (CVE-2021-1, severity HIGH; CVSS_V3 ...)".
 func advisoryLabel(id string, cves []string, severity string) string {

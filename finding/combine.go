@@ -16,6 +16,7 @@ func Combine(pattern string, results []*Result) *Result {
 		out.Summary.Errors += r.Summary.Errors
 		out.Summary.Warnings += r.Summary.Warnings
 		out.Summary.Notices += r.Summary.Notices
+		out.Summary.Waived += r.Summary.Waived
 		for _, c := range r.Checks {
 			i, seen := byCheck[c.ID]
 			if !seen {

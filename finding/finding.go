@@ -84,6 +84,11 @@ type Rule struct {
 	Why       string   `json:"why"`               // why the CRA asks for it
 	Fix       string   `json:"fix"`               // how to fix it
 	Example   string   `json:"example,omitempty"` // a cra.toml snippet that passes
+	// Unwaivable rules cannot be accepted by a [[waiver]]: the manifest's
+	// syntax, type, limit, unknown-key and schema rules (a file the gate cannot
+	// read has nothing to waive with), the waiver rules themselves, and every
+	// vulns rule (a vulnerability is answered with a VEX statement).
+	Unwaivable bool `json:"unwaivable,omitempty"`
 }
 
 // Finding is one gap (or notice) a check found, positioned at the file and line
@@ -113,9 +118,19 @@ type Finding struct {
 	// Config is the cra.toml the finding comes from; set only where findings
 	// of several configs stand together (see Combine).
 	Config string `json:"config,omitempty"`
+	// Waived is set when a [[waiver]] of cra.toml accepts the finding: it
+	// then does not count toward the verdict, and every output shows it apart.
+	Waived *Waived `json:"waived,omitempty"`
 	// Source is the text of the line the finding points at, when the gate read it
 	// (cra.toml, a policy, security.txt); the text renderer puts a caret under it.
 	Source string `json:"-"`
+}
+
+// Waived is the waiver that accepts a finding.
+type Waived struct {
+	Reason string `json:"reason"`
+	Until  string `json:"until"` // YYYY-MM-DD
+	Line   int    `json:"line"`  // the [[waiver]]'s line in cra.toml
 }
 
 // Location renders file:line:col, omitting what is unknown.
@@ -157,6 +172,8 @@ type Summary struct {
 	Errors   int `json:"errors"`
 	Warnings int `json:"warnings"`
 	Notices  int `json:"notices"`
+	// Waived counts the findings waivers accept; they are not in the other counts.
+	Waived int `json:"waived"`
 }
 
 // Product identifies what was checked, for report headings.
@@ -344,6 +361,10 @@ func (r *Result) Evaluate(level FailLevel, skipped map[string]string) {
 	r.Passed = true
 	for _, f := range r.Findings {
 		c := byCheck[f.Check]
+		if f.Waived != nil {
+			r.Summary.Waived++
+			continue
+		}
 		switch f.Severity {
 		case Error:
 			r.Summary.Errors++

@@ -33,6 +33,8 @@ type Manifest struct {
 	// Vulnerabilities configures the vulns check.
 	Vulnerabilities Vulnerabilities `toml:"vulnerabilities"`
 	Gate            Gate            `toml:"gate"`
+	// Waivers accept known gaps for a while, on the record.
+	Waivers []Waiver `toml:"waiver"`
 
 	// File is the manifest's path relative to the repository root.
 	File string `toml:"-"`
@@ -187,4 +189,15 @@ func (e Entry) Label() string {
 		return "[[" + e.Section + "]] " + quote(e.Name)
 	}
 	return "[[" + e.Section + "]] #" + itoa(e.Index+1)
+}
+
+// Waiver accepts the findings of one rule (about one file, about one item)
+// until a date, with the reason on the record.
+type Waiver struct {
+	Rule       string     `toml:"rule"`
+	File       string     `toml:"file"`
+	Item       string     `toml:"item" max:"1024"`
+	Reason     string     `toml:"reason"`
+	Until      *time.Time `toml:"until"`
+	ApprovedBy string     `toml:"approved_by" max:"256"`
 }

@@ -46,6 +46,12 @@ func Annotations(w io.Writer, r *finding.Result, opt AnnotationOptions) error {
 	levels := []string{"error", "warning", "notice"}
 	by := map[string][]finding.Finding{}
 	for _, f := range r.Findings {
+		if f.Waived != nil {
+			// A waived finding is annotated as a notice that says so: it is
+			// on the record, not a gap of this run.
+			f.Severity = finding.Notice
+			f.Message = "waived until " + f.Waived.Until + " (" + f.Waived.Reason + "): " + f.Message
+		}
 		by[f.Severity.String()] = append(by[f.Severity.String()], f)
 	}
 	over := false

@@ -194,8 +194,13 @@ func (d *mdDoc) section(r *finding.Result, several bool, links *Links, prev *Sta
 			d.add(prioFrame, 0, "%s\n\n", line)
 		}
 	}
-	var errs, warns, notes []finding.Finding
+	var errs, warns, notes, waived []finding.Finding
 	for _, f := range r.Findings {
+		switch {
+		case f.Waived != nil:
+			waived = append(waived, f)
+			continue
+		}
 		switch f.Severity {
 		case finding.Error:
 			errs = append(errs, f)
@@ -227,6 +232,16 @@ func (d *mdDoc) section(r *finding.Result, several bool, links *Links, prev *Sta
 		}
 		b.WriteString("\n</details>\n\n")
 		d.add(prioFolded, len(notes), "%s", b.String())
+	}
+	if len(waived) > 0 {
+		var b strings.Builder
+		fmt.Fprintf(&b, "<details><summary>🙈 %s (accepted by [[waiver]] entries, not counted)</summary>\n\n", plural(len(waived), "waived finding"))
+		for _, f := range waived {
+			b.WriteString(strings.TrimSuffix(mdItem(r, f, links, nil), "</sub>\n"))
+			fmt.Fprintf(&b, " · **waived until %s:** %s</sub>\n", escapeMarkdown(f.Waived.Until), escapeMarkdown(f.Waived.Reason))
+		}
+		b.WriteString("\n</details>\n\n")
+		d.add(prioFolded, len(waived), "%s", b.String())
 	}
 	if v := mdVulnerabilities(r.Vulnerabilities, links); v != "" {
 		d.add(prioFolded, 0, "%s\n", v)
@@ -400,10 +415,14 @@ func gapCounts(r *finding.Result) string {
 	if r.Summary.Warnings > 0 {
 		gaps = append(gaps, plural(r.Summary.Warnings, "warning"))
 	}
+	out := strings.Join(gaps, ", ")
 	if len(gaps) == 0 {
-		return "no gaps"
+		out = "no gaps"
 	}
-	return strings.Join(gaps, ", ")
+	if r.Summary.Waived > 0 {
+		out += fmt.Sprintf(" (%d waived)", r.Summary.Waived)
+	}
+	return out
 }
 
 func verdictIcon(r *finding.Result) string {

@@ -59,7 +59,7 @@ func stateOf(rs []*finding.Result) *State {
 	for _, sev := range []finding.Severity{finding.Error, finding.Warning} {
 		for _, r := range rs {
 			for _, f := range r.Findings {
-				if f.Severity != sev {
+				if f.Severity != sev || f.Waived != nil {
 					continue
 				}
 				e := stateEntry{ID: findingID(r.Config, f), Rule: cut(f.Rule, maxStateText), File: cut(f.File, maxStateText), Item: cut(f.Item, maxStateText)}

@@ -12,6 +12,7 @@ package report
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -52,6 +53,19 @@ func checkOrder(fs []finding.Finding) (ids []string, by map[string][]finding.Fin
 	return ids, by
 }
 
+// splitWaived separates the findings waivers accept from the others, each in
+// Result order.
+func splitWaived(fs []finding.Finding) (open, waived []finding.Finding) {
+	for _, f := range fs {
+		if f.Waived != nil {
+			waived = append(waived, f)
+		} else {
+			open = append(open, f)
+		}
+	}
+	return open, waived
+}
+
 // plural writes "1 error" or "3 errors".
 func plural(n int, word string) string {
 	if n == 1 {
@@ -62,10 +76,14 @@ func plural(n int, word string) string {
 
 // counts writes "3 errors, 2 warnings, 1 notice", or "no findings".
 func counts(s finding.Summary) string {
-	if s.Errors+s.Warnings+s.Notices == 0 {
+	if s.Errors+s.Warnings+s.Notices+s.Waived == 0 {
 		return "no findings"
 	}
-	return plural(s.Errors, "error") + ", " + plural(s.Warnings, "warning") + ", " + plural(s.Notices, "notice")
+	out := plural(s.Errors, "error") + ", " + plural(s.Warnings, "warning") + ", " + plural(s.Notices, "notice")
+	if s.Waived > 0 {
+		out += ", " + strconv.Itoa(s.Waived) + " waived"
+	}
+	return out
 }
 
 // failOnPhrase says what fails the gate: "fails on error", or "report only

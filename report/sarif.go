@@ -83,13 +83,21 @@ type sarifRuleProps struct {
 }
 
 type sarifResult struct {
-	RuleID              string            `json:"ruleId"`
-	RuleIndex           int               `json:"ruleIndex"`
-	Level               string            `json:"level"`
-	Message             sarifText         `json:"message"`
-	Locations           []sarifLocation   `json:"locations"`
-	PartialFingerprints map[string]string `json:"partialFingerprints"`
-	Properties          *sarifResultProps `json:"properties,omitempty"`
+	RuleID              string             `json:"ruleId"`
+	RuleIndex           int                `json:"ruleIndex"`
+	Level               string             `json:"level"`
+	Message             sarifText          `json:"message"`
+	Locations           []sarifLocation    `json:"locations"`
+	PartialFingerprints map[string]string  `json:"partialFingerprints"`
+	Suppressions        []sarifSuppression `json:"suppressions,omitempty"`
+	Properties          *sarifResultProps  `json:"properties,omitempty"`
+}
+
+// sarifSuppression records a [[waiver]]: code scanning shows the alert as
+// dismissed, with the waiver's reason.
+type sarifSuppression struct {
+	Kind          string `json:"kind"`
+	Justification string `json:"justification"`
 }
 
 type sarifResultProps struct {
@@ -196,6 +204,9 @@ func sarifRunFor(r *finding.Result, rules []finding.Rule) sarifRun {
 			driver.Rules = append(driver.Rules, sarifRuleFor(finding.Rule{ID: f.Rule, Check: f.Check, Severity: f.Severity, Reference: f.Reference}))
 		}
 		res := sarifResultFor(r, f, i)
+		if f.Waived != nil {
+			res.Suppressions = []sarifSuppression{{Kind: "external", Justification: sanitize(f.Waived.Reason+" (waived until "+f.Waived.Until+")", "")}}
+		}
 		fp := res.PartialFingerprints[fingerprintKey]
 		if n := seen[fp]; n > 0 {
 			res.PartialFingerprints[fingerprintKey] = fmt.Sprintf("%s:%d", fp, n+1)

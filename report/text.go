@@ -41,11 +41,23 @@ func Text(w io.Writer, r *finding.Result, opt TextOptions) error {
 	lf := &lineFilter{w: w}
 	p := textPrinter{w: bufio.NewWriter(lf), color: opt.Color}
 	p.header(r)
-	ids, by := checkOrder(r.Findings)
+	open, waived := splitWaived(r.Findings)
+	ids, by := checkOrder(open)
 	for _, id := range ids {
 		p.printf("\n%s\n", p.paint(sgrBold, sanitize(id, "")))
 		for _, f := range by[id] {
 			p.finding(f)
+		}
+	}
+	if len(waived) > 0 {
+		p.printf("\n%s\n", p.paint(sgrBold, fmt.Sprintf("waived (%d: accepted by [[waiver]] entries, not counted)", len(waived))))
+		for _, f := range waived {
+			loc := f.Location()
+			if loc != "" {
+				loc += ": "
+			}
+			p.printf("%s%s: %s [%s]\n", sanitize(loc, ""), f.Severity, sanitize(f.Message, ""), sanitize(f.Rule, ""))
+			p.printf("  waived until %s (cra.toml:%d): %s\n", sanitize(f.Waived.Until, ""), f.Waived.Line, sanitize(f.Waived.Reason, ""))
 		}
 	}
 	p.vulnerabilities(r.Vulnerabilities)

@@ -1,0 +1,168 @@
+package checks
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/cra-gate/cra-gate/finding"
+	"github.com/cra-gate/cra-gate/manifest"
+)
+
+// maxWaiverMonths: a waiver until more than this many months ahead is a
+// warning: a known gap accepted for more than a year is a decision to revisit,
+// not a waiver.
+const maxWaiverMonths = 12
+
+var (
+	ruleWaiverInvalid = rule(finding.Rule{
+		ID: "waiver-invalid", Check: finding.CheckManifest, Severity: finding.Error, Reference: "cra-gate convention (no CRA provision)", Unwaivable: true,
+		Summary: "Every [[waiver]] names a rule that exists and may be waived, gives a reason of more than a few words, and an until date.",
+		Why:     "A waiver accepts a known gap on the record: the record must say which gap, why it is acceptable, and until when. Rules whose findings mean the gate could not read cra.toml cannot be waived, nor can vulnerabilities: those are answered with VEX statements, which state the product's exposure.",
+		Fix:     "Name the rule as `cra-gate rules` lists it, explain in a sentence why the gap is acceptable, and set until to the date by which it will be closed.",
+		Example: "[[waiver]]\nrule = \"sbom-drift-missing\"\nfile = \"go.mod\"\nitem = \"github.com/stretchr/testify\"\nreason = \"Test-only module; the shipped binary does not contain it (cyclonedx-gomod app mode).\"\nuntil = 2027-06-30",
+	})
+	ruleWaiverExpired = rule(finding.Rule{
+		ID: "waiver-expired", Check: finding.CheckManifest, Severity: finding.Error, Reference: "cra-gate convention (no CRA provision)", Unwaivable: true,
+		Summary: "No [[waiver]] has passed its until date.",
+		Why:     "An expired waiver is a gap that should have been closed: the findings it covered count again, and the waiver itself fails the gate until it is renewed (with a reason) or removed.",
+		Fix:     "Close the gap and remove the waiver, or renew it with a new until date and a reason that says why it is still acceptable.",
+		Example: "[[waiver]]\nrule = \"sbom-field-coverage\"\nitem = \"supplier\"\nreason = \"cyclonedx-gomod writes no supplier; the upstream issue is open and tracked in PROD-123.\"\nuntil = 2027-03-31   # renewed",
+	})
+	ruleWaiverUnused = rule(finding.Rule{
+		ID: "waiver-unused", Check: finding.CheckManifest, Severity: finding.Warning, Reference: "cra-gate convention (no CRA provision)", Unwaivable: true,
+		Summary: "Every [[waiver]] matches at least one finding.",
+		Why:     "A waiver that matches nothing is stale (the gap was closed) or mistyped (it waives nothing the author meant to): either way the record is wrong.",
+		Fix:     "Remove the waiver if the gap is closed; otherwise correct rule, file or item to the finding's (the JSON report gives each finding's file and item).",
+		Example: "[[waiver]]\nrule = \"sbom-drift-missing\"\nfile = \"go.mod\"                      # as the finding names it\nitem = \"github.com/stretchr/testify\"\nreason = \"Test-only module; the shipped binary does not contain it.\"\nuntil = 2027-06-30",
+	})
+	ruleWaiverTooLong = rule(finding.Rule{
+		ID: "waiver-too-long", Check: finding.CheckManifest, Severity: finding.Warning, Reference: "cra-gate convention (no CRA provision)", Unwaivable: true,
+		Summary: "A [[waiver]]'s until date is at most 12 months ahead.",
+		Why:     "A waiver is a temporary acceptance. A gap accepted for longer is a decision to record in the technical documentation and review, not to hide from the gate.",
+		Fix:     "Set until within the next 12 months and renew the waiver when it comes up, or fix the gap.",
+		Example: "[[waiver]]\nrule = \"support-ending-soon\"\nreason = \"Support extension to 2033 approved; the new date is published with release 4.0.\"\nuntil = 2027-03-31",
+	})
+)
+
+// activeWaiver is a valid waiver, with its position and whether it matched.
+type activeWaiver struct {
+	w    manifest.Waiver
+	file string // cleaned
+	line int
+	used bool
+}
+
+// applyWaivers checks every [[waiver]] and marks the findings the valid ones
+// accept. It runs last, over the findings of every check; the findings of the
+// waiver rules themselves, and of unwaivable rules, are never waived.
+func (c *run) applyWaivers() {
+	byRule := map[string][]*activeWaiver{}
+	var active []*activeWaiver
+	for i, w := range c.m.Waivers {
+		if a := c.checkWaiver(i, w); a != nil {
+			byRule[w.Rule] = append(byRule[w.Rule], a)
+			active = append(active, a)
+		}
+	}
+	if len(active) == 0 {
+		return
+	}
+	for i := range c.findings {
+		f := &c.findings[i]
+		if r, ok := Lookup(f.Rule); !ok || unwaivable(r) {
+			continue
+		}
+		for _, a := range byRule[f.Rule] {
+			if (a.file == "" || a.file == f.File) && (a.w.Item == "" || a.w.Item == f.Item) {
+				f.Waived = &finding.Waived{Reason: a.w.Reason, Until: date(*a.w.Until), Line: a.line}
+				a.used = true
+				break
+			}
+		}
+	}
+	for _, a := range active {
+		if !a.used {
+			what := fmt.Sprintf("no %s finding", a.w.Rule)
+			if a.file != "" {
+				what += " about " + a.file
+			}
+			if a.w.Item != "" {
+				what += fmt.Sprintf(" for %q", a.w.Item)
+			}
+			c.report(ruleWaiverUnused, at(c.m.File, a.line).on(a.w.Rule+" "+a.file+" "+a.w.Item), "this waiver matches %s: remove it if the gap is closed, or correct its rule, file or item", what)
+		}
+	}
+}
+
+// unwaivable reports a rule no waiver may accept.
+func unwaivable(r finding.Rule) bool { return r.Unwaivable || r.Check == finding.CheckVulns }
+
+// checkWaiver reports what is wrong with the i-th waiver and returns it when
+// it may be applied.
+func (c *run) checkWaiver(i int, w manifest.Waiver) *activeWaiver {
+	key := func(k string) location {
+		l := c.key("waiver", i, k)
+		if l.line == 0 {
+			l.line = 1
+		}
+		return l.on(w.Rule)
+	}
+	valid := true
+	bad := func(k, format string, args ...any) {
+		valid = false
+		c.report(ruleWaiverInvalid, key(k), format, args...)
+	}
+	r, known := Lookup(w.Rule)
+	switch {
+	case strings.TrimSpace(w.Rule) == "":
+		bad("rule", "[[waiver]] #%d names no rule: set rule to the id of the rule whose findings it accepts", i+1)
+	case !known:
+		msg := fmt.Sprintf("[[waiver]] #%d names rule %q, which does not exist", i+1, w.Rule)
+		if s := c.closest(w.Rule, ruleIDs()); s != "" {
+			msg += fmt.Sprintf("; did you mean %q?", s)
+		}
+		bad("rule", "%s", msg)
+	case unwaivable(r):
+		why := "a cra.toml the gate cannot read has nothing to waive with"
+		if r.Check == finding.CheckVulns {
+			why = "answer a vulnerability with a VEX statement ([vulnerabilities] vex), which states the product's exposure"
+		} else if strings.HasPrefix(r.ID, "waiver-") {
+			why = "a waiver cannot waive the waiver rules"
+		}
+		bad("rule", "[[waiver]] #%d: %s cannot be waived: %s", i+1, w.Rule, why)
+	}
+	switch n := words(w.Reason); {
+	case n == 0:
+		bad("reason", "[[waiver]] #%d has no reason: say why the gap is acceptable until then", i+1)
+	case n < minRationaleWd:
+		bad("reason", "the reason of [[waiver]] #%d is only %d words: say why the gap is acceptable until then, in a sentence", i+1, n)
+	}
+	now := c.opt.Now
+	switch {
+	case w.Until == nil:
+		bad("until", "[[waiver]] #%d has no until date: a waiver accepts a gap for a while, not for ever", i+1)
+	case !w.Until.After(now):
+		valid = false
+		c.report(ruleWaiverExpired, key("until"), "[[waiver]] #%d of %s expired on %s (today is %s): its findings count again", i+1, w.Rule, date(*w.Until), date(now))
+	case w.Until.After(now.AddDate(0, maxWaiverMonths, 0)):
+		c.report(ruleWaiverTooLong, key("until"), "[[waiver]] #%d of %s runs until %s, more than %d months ahead", i+1, w.Rule, date(*w.Until), maxWaiverMonths)
+	}
+	if !valid {
+		return nil
+	}
+	file := strings.TrimSpace(w.File)
+	if file != "" {
+		file = path.Clean(strings.TrimPrefix(file, "./"))
+	}
+	return &activeWaiver{w: w, file: file, line: c.key("waiver", i).line}
+}
+
+// ruleIDs lists every rule id, for "did you mean".
+func ruleIDs() []string {
+	ids := make([]string, len(registry))
+	for i, r := range registry {
+		ids[i] = r.ID
+	}
+	return ids
+}
