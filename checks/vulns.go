@@ -629,7 +629,6 @@ func (c *run) reportUnmatched(docs []*parsedSBOM, comps []*vulnComponent) {
 	}
 }
 
-
 // advisoryLabel writes "GHSA-x (CVE-2021-1, severity HIGH; CVSS_V3 ...)".
 func advisoryLabel(id string, cves []string, severity string) string {
 	var extra []string
