@@ -175,6 +175,7 @@ func (c *run) checkValues() {
 	if n := m.Gate.SupportWarningMonths; n != nil && (*n < 0 || *n > 120) {
 		c.report(ruleManifestInvalidValue, c.key("gate", "support_warning_months"), "gate.support_warning_months = %d: use a number of months from 0 to 120", *n)
 	}
+	c.oneOf(m.Gate.SBOMProfile, manifest.SBOMProfiles, "gate", "sbom_profile")
 	for _, field := range sortedMapKeys(m.Gate.SBOMThresholds) {
 		v := m.Gate.SBOMThresholds[field]
 		loc := c.key("gate", "sbom_thresholds", field)

@@ -17,16 +17,9 @@ import (
 
 const (
 	refSBOM        = "Annex I Part II(1), Annex VII(2)(b)"
-	refSBOMQuality = "Annex I Part II(1); BSI TR-03183-2"
+	refSBOMQuality = "Annex I Part II(1); SBOM profile (NTIA minimum elements, BSI TR-03183-2)"
 	refSBOMDrift   = "Annex I Part II(1), Annex VII(8)"
 )
-
-// defaultThresholds is the minimum share (percent) of components that must carry
-// each field: all of them for name and version, 80% for the rest.
-var defaultThresholds = map[sbom.Field]float64{
-	sbom.FieldName: 100, sbom.FieldVersion: 100, sbom.FieldSupplier: 80, sbom.FieldHash: 80,
-	sbom.FieldLicense: 80, sbom.FieldIdentifier: 80, sbom.FieldDependencies: 80,
-}
 
 var (
 	ruleSBOMMissing = rule(finding.Rule{
@@ -108,10 +101,17 @@ var (
 	})
 	ruleSBOMFieldCoverage = rule(finding.Rule{
 		ID: "sbom-field-coverage", Check: finding.CheckSBOM, Severity: finding.Warning, Reference: refSBOMQuality,
-		Summary: "Enough components carry each minimum field: name and version (100%), supplier, SHA-256/512 hash, valid SPDX licence, purl or CPE, dependencies (80%).",
-		Why:     "BSI TR-03183-2 sets the minimum content of an SBOM for the CRA; components without supplier, version, identifier or hash cannot be matched against vulnerability data.",
-		Fix:     "Generate the SBOM from the lockfile or the build with an up-to-date generator; thresholds can be tuned in [gate] sbom_thresholds.",
-		Example: "[gate]\nsbom_thresholds = { supplier = 60, hash = 50 }",
+		Summary: "Enough components carry each field the SBOM profile asks for. NTIA minimum elements (default): supplier, identifier (purl or CPE), dependencies (80%), name and version (100%). BSI TR-03183-2 v2.0 (`[gate] sbom_profile = \"bsi-tr-03183-2\"`): creator email or URL, filename, SPDX licence, SHA-512 hash, dependencies (80%), name and version (100%).",
+		Why:     "The CRA asks for an SBOM covering at least the top-level dependencies but lists no fields; the profiles are the published minimums. Components without supplier, version or identifier cannot be matched against vulnerability data. Every report names the profile it applied, and what counts for each field.",
+		Fix:     "Generate the SBOM from the lockfile or the build with an up-to-date generator (the finding says what your generator needs, where it can say). Thresholds can be tuned in [gate] sbom_thresholds; a field no generator can fill is waived with its reason.",
+		Example: "[gate]\nsbom_profile = \"bsi-tr-03183-2\"\nsbom_thresholds = { filename = 0 }",
+	})
+	ruleSBOMLicenseNotSPDX = rule(finding.Rule{
+		ID: "sbom-license-not-spdx", Check: finding.CheckSBOM, Severity: finding.Notice, Reference: "SBOM profile (BSI TR-03183-2: licences as SPDX expressions); not a CRA provision",
+		Summary: "The licences an SBOM names are SPDX expressions.",
+		Why:     "A licence written as free text (\"Apache License 2.0\", \"BSD\") cannot be processed by tools, and hides beside a valid id: a component counts as licensed only when every licence it names is an SPDX expression.",
+		Fix:     "Generate the SBOM with licences as SPDX ids or expressions (most generators normalise them); write LicenseRef-<name> for a licence SPDX does not list.",
+		Example: "# in the SBOM (CycloneDX JSON):\n\"licenses\": [{\"expression\": \"Apache-2.0 OR MIT\"}]",
 	})
 	ruleSBOMDriftMissing = rule(finding.Rule{
 		ID: "sbom-drift-missing", Check: finding.CheckSBOM, Severity: finding.Warning, Reference: refSBOMDrift,
@@ -258,6 +258,7 @@ func (c *run) judgeSBOM(p string, d *sbom.Document) finding.SBOMCoverage {
 		}
 		c.report(ruleSBOMNoDependencies, file, "%s has %s", what, why)
 	}
+	prof := c.profile()
 	if !d.Legacy() {
 		var gaps []string
 		if !q.Document.Timestamp {
@@ -267,23 +268,31 @@ func (c *run) judgeSBOM(p string, d *sbom.Document) finding.SBOMCoverage {
 				gaps = append(gaps, "no creation timestamp")
 			}
 		}
-		if !q.Document.Creator {
+		switch {
+		case !q.Document.Creator:
 			gaps = append(gaps, "no creator tool or author")
+		case prof.creatorContact && !q.Document.CreatorContact:
+			gaps = append(gaps, "no email address or URL of its creator ("+prof.title+" asks for one: CycloneDX metadata.manufacturer or authors, SPDX Person/Organization creator with an email)")
+		}
+		if prof.minCycloneDX != "" && d.Format == sbom.CycloneDX && specBefore(d.SpecVersion, prof.minCycloneDX) {
+			gaps = append(gaps, fmt.Sprintf("CycloneDX %s, older than the %s %s asks for", d.SpecVersion, prof.minCycloneDX, prof.title))
 		}
 		if len(gaps) > 0 {
-			c.report(ruleSBOMMetadata, file, "%s has %s", what, strings.Join(gaps, " and "))
+			c.report(ruleSBOMMetadata, file, "%s has %s (profile %s)", what, strings.Join(gaps, " and "), prof.title)
 		}
 	}
+	gen := generatorOf(d)
 	row := finding.SBOMCoverage{File: p, Format: string(d.Format), SpecVersion: d.SpecVersion, Components: q.Components,
-		Timestamp: q.Document.Timestamp, Creator: q.Document.Creator, Serial: q.Document.SerialNumber}
-	for _, fc := range q.Fields {
-		threshold := c.threshold(fc.Field)
+		Timestamp: q.Document.Timestamp, Creator: q.Document.Creator, Serial: q.Document.SerialNumber, Profile: prof.id, Generator: gen}
+	for _, pf := range prof.fields {
+		fc := q.Field(pf.field)
+		threshold := c.threshold(pf)
 		pct := 0.0
 		if q.Components > 0 {
 			pct = math.Floor(1000*float64(fc.Present)/float64(q.Components)) / 10
 		}
-		row.Fields = append(row.Fields, finding.FieldCoverage{Field: string(fc.Field), Present: fc.Present, Percent: pct, Threshold: threshold, Missing: fc.Missing})
-		if q.Components == 0 || (d.Legacy() && fc.Field == sbom.FieldDependencies) {
+		row.Fields = append(row.Fields, finding.FieldCoverage{Field: string(pf.field), Present: fc.Present, Percent: pct, Threshold: threshold, Missing: fc.Missing, Definition: pf.definition})
+		if q.Components == 0 || threshold == 0 || (d.Legacy() && pf.field == sbom.FieldDependencies) {
 			continue
 		}
 		if row.Fields[len(row.Fields)-1].Below(q.Components) {
@@ -291,35 +300,41 @@ func (c *run) judgeSBOM(p string, d *sbom.Document) finding.SBOMCoverage {
 			if len(fc.Missing) > 0 {
 				ex = "; for example " + quoteList(fc.Missing, len(fc.Missing))
 			}
-			c.report(ruleSBOMFieldCoverage, file.on(string(fc.Field)), "%s: %s on %d of %d components (%.1f%%), below the %.0f%% threshold%s", p, fieldLabel(fc.Field), fc.Present, q.Components, pct, threshold, ex)
+			c.report(ruleSBOMFieldCoverage, file.on(string(pf.field)), "%s: %s on %d of %d components (%.1f%%), below the %.0f%% the %s profile asks for%s", p, pf.label, fc.Present, q.Components, pct, threshold, prof.title, ex)
+			if fix := generatorFixes[gen][pf.field]; fix != "" {
+				c.findings[len(c.findings)-1].Fix = fix
+			}
 		}
+	}
+	if q.NonSPDXComponents > 0 {
+		c.report(ruleSBOMLicenseNotSPDX, file, "%s: %d %s a licence that is not an SPDX expression, so %s no valid licence; for example %s", p, q.NonSPDXComponents, plural(q.NonSPDXComponents, "component names", "components name"), plural(q.NonSPDXComponents, "it has", "they have"), quoteList(q.NonSPDXLicenses, len(q.NonSPDXLicenses)))
 	}
 	return row
 }
 
-// fieldLabel describes a field for messages.
-func fieldLabel(f sbom.Field) string {
-	switch f {
-	case sbom.FieldSupplier:
-		return "supplier or author"
-	case sbom.FieldHash:
-		return "SHA-256/384/512 hash"
-	case sbom.FieldLicense:
-		return "valid SPDX licence"
-	case sbom.FieldIdentifier:
-		return "purl or CPE identifier"
-	case sbom.FieldDependencies:
-		return "dependency relationships"
+// specBefore reports whether CycloneDX spec version a is older than b (both "1.N").
+func specBefore(a, b string) bool {
+	minor := func(v string) int {
+		_, m, _ := strings.Cut(v, ".")
+		n := 0
+		for _, c := range m {
+			if c < '0' || c > '9' {
+				break
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n
 	}
-	return string(f)
+	return minor(a) < minor(b)
 }
 
-// threshold is the user's [gate] sbom_thresholds value for f, else the default.
-func (c *run) threshold(f sbom.Field) float64 {
-	if v, ok := c.m.Gate.SBOMThresholds[string(f)]; ok && v >= 0 && v <= 100 {
+// threshold is the user's [gate] sbom_thresholds value for the field, else
+// the profile's.
+func (c *run) threshold(pf profileField) float64 {
+	if v, ok := c.m.Gate.SBOMThresholds[string(pf.field)]; ok && v >= 0 && v <= 100 {
 		return v
 	}
-	return defaultThresholds[f]
+	return pf.threshold
 }
 
 // componentNames is the set of component (and primary component) names of

@@ -69,15 +69,32 @@ func TestSBOMDriftPerDependency(t *testing.T) {
 }
 
 func TestSBOMThresholdsConfigurable(t *testing.T) {
-	noHash := strings.ReplaceAll(cdx("test-lock", "a", "b"), `"hashes":[{"alg":"SHA-256","content":`, `"x-hashes":[{"alg":"SHA-256","content":`)
-	res := runRepo(t, baseManifest, map[string]string{"sbom/app.cdx.json": noHash})
+	noSupplier := strings.ReplaceAll(cdx("test-lock", "a", "b"), `"supplier":{"name":"X"}`, `"x-supplier":{"name":"X"}`)
+	res := runRepo(t, baseManifest, map[string]string{"sbom/app.cdx.json": noSupplier})
 	if got := hits(res.Findings, false); len(got) != 1 || got[0] != "sbom-field-coverage@sbom/app.cdx.json" {
-		t.Fatalf("without hashes: %v", got)
+		t.Fatalf("without suppliers: %v", got)
 	}
-	relaxed := baseManifest + "\n[gate]\nsbom_thresholds = { hash = 0 }\n"
-	res = runRepo(t, relaxed, map[string]string{"sbom/app.cdx.json": noHash})
+	relaxed := baseManifest + "\n[gate]\nsbom_thresholds = { supplier = 0 }\n"
+	res = runRepo(t, relaxed, map[string]string{"sbom/app.cdx.json": noSupplier})
 	if got := hits(res.Findings, false); len(got) != 0 {
-		t.Fatalf("hash threshold 0 should silence it: %v", got)
+		t.Fatalf("supplier threshold 0 should silence it: %v", got)
+	}
+	// Hashes are not an NTIA minimum element but BSI TR-03183-2 asks for them.
+	noHash := strings.ReplaceAll(cdx("test-lock", "a", "b"), `"hashes":[{"alg":"SHA-256","content":`, `"x-hashes":[{"alg":"SHA-256","content":`)
+	res = runRepo(t, baseManifest, map[string]string{"sbom/app.cdx.json": noHash})
+	if got := hits(res.Findings, false); len(got) != 0 {
+		t.Fatalf("NTIA profile should not ask for hashes: %v", got)
+	}
+	bsi := baseManifest + "\n[gate]\nsbom_profile = \"bsi-tr-03183-2\"\n"
+	res = runRepo(t, bsi, map[string]string{"sbom/app.cdx.json": noHash})
+	var hashMissing bool
+	for _, f := range res.Findings {
+		if f.Rule == "sbom-field-coverage" && strings.Contains(f.Message, "SHA-512") {
+			hashMissing = true
+		}
+	}
+	if !hashMissing {
+		t.Fatalf("BSI profile should ask for SHA-512 hashes: %v", hits(res.Findings, false))
 	}
 }
 
@@ -107,31 +124,41 @@ func TestSBOMTooLarge(t *testing.T) {
 // their threshold (with the coverage percentage); each row says why.
 func TestRealSBOMs(t *testing.T) {
 	dir := realdata.Dir(t, "sbom")
+	// ntia and bsi are what the gate gives under each SBOM profile: the rules
+	// on the SBOM other than sbom-field-coverage, sorted, and the fields
+	// below the profile's thresholds as field=percent. Under NTIA, hashes and
+	// licences are shown but not required; a licence list with one name that
+	// is not SPDX no longer passes on its other ids (sbom-license-not-spdx).
+	// Under BSI TR-03183-2 v2.0 a creator needs an email or URL: no real SBOM
+	// here gives one for its components, and few name a filename or SHA-512.
+	type reading struct {
+		rules []string
+		below string
+	}
 	cases := map[string]struct {
-		rules []string // rules on the SBOM other than sbom-field-coverage, sorted
-		below string   // fields below threshold, as field=percent
-		why   string
+		ntia, bsi reading
+		why       string
 	}{
-		"cdx11-laravel-7.12.0.xml":                      {[]string{"sbom-legacy-spec"}, "supplier=0 hash=0 dependencies=0", "CycloneDX 1.1 cannot carry metadata or a graph"},
-		"cdx12-dropwizard-1.3.15.xml":                   {[]string{"sbom-no-dependencies"}, "supplier=53.8 license=70.6", "Maven plugin 2.0.2 gives the parent POM no dependencies entry"},
-		"cdx12-keycloak-10.0.2.json":                    {[]string{"sbom-no-dependencies"}, "", "899 dependency entries, none for the metadata component"},
-		"cdx12-keycloak-10.0.2.xml":                     {[]string{"sbom-no-dependencies"}, "", "the same BOM in XML reads the same"},
-		"cdx13-juice-shop-npm-bare.json":                {[]string{"sbom-metadata"}, "", "cyclonedx-npm 1.9.2 wrote no timestamp"},
-		"cdx13-laravel-7.12.0.xml":                      {[]string{"sbom-metadata"}, "hash=0", "no timestamp; composer lock hashes are not written"},
-		"cdx14-juice-shop-npm-flat.json":                {[]string{"sbom-metadata"}, "", "flat variant: no timestamp either"},
-		"cdx14-laravel-7.12.0.xml":                      {[]string{"sbom-metadata"}, "hash=0", "like the 1.3 file"},
-		"cdx14-saasbom-services-only.json":              {[]string{"sbom-metadata", "sbom-no-components"}, "", "services only, no components, no tool named"},
-		"cdx15-openregister-cyclonedx-npm.json":         {nil, "", "a current cyclonedx-npm SBOM meets every rule"},
-		"cdx15-sbomqs-sample.json":                      {nil, "hash=0 license=60.3 identifier=5.1", "Black Duck export: few purls, no hashes"},
-		"cdx16-cyclonedx-go-valid-bom.xml":              {[]string{"sbom-no-dependencies"}, "license=66.6 dependencies=0", "spec test vector without a dependency graph"},
-		"cdx16-trivy-fluentd-image.json":                {nil, "supplier=65.2 hash=0", "trivy image scans carry no package hashes"},
-		"cdx17-trivy-fluentd-image.json":                {nil, "supplier=65.2 hash=0", "spec 1.7 is read like 1.6"},
-		"edge-cdx16-libspdm-template-placeholders.json": {[]string{"sbom-metadata", "sbom-no-dependencies"}, "version=0 hash=0 identifier=0 dependencies=0", "unexpanded template: @VCS_VERSION@ is no version"},
-		"edge-cdx16-schema-invalid.json":                {nil, "supplier=0 hash=0 license=61.9", "readable despite failing the JSON schema: its real gaps are SHA-1-only hashes, no supplier"},
-		"spdx22-tern-photon.json":                       {nil, "version=97.3 supplier=0 hash=2.6 identifier=0", "tern: packages without supplier, purl or checksum"},
-		"spdx23-syft-kong-atc-router.json":              {[]string{"sbom-no-dependencies"}, "supplier=0 hash=0 license=0 dependencies=0", "syft 0.83 DESCRIBES the document itself: no primary"},
-		"spdx23-syft-terraform-provider-aci.json":       {nil, "version=96.8 supplier=0 hash=0", "syft 1.42 Go modules: graph present, suppliers and hashes absent"},
-		"spdx23-trivy-conda.json":                       {nil, "version=66.6 supplier=0 hash=0 license=66.6 identifier=66.6", "the filesystem root package has no version, licence or purl"},
+		"cdx11-laravel-7.12.0.xml":                      {reading{[]string{"sbom-legacy-spec"}, "supplier=0 dependencies=0"}, reading{[]string{"sbom-legacy-spec"}, "creator=0 filename=0 dependencies=0 hash-sha512=0"}, "CycloneDX 1.1 cannot carry metadata or a graph"},
+		"cdx12-dropwizard-1.3.15.xml":                   {reading{[]string{"sbom-license-not-spdx", "sbom-no-dependencies"}, "supplier=53.8"}, reading{[]string{"sbom-license-not-spdx", "sbom-metadata", "sbom-no-dependencies"}, "creator=0 filename=0 license=67"}, "Maven plugin 2.0.2 gives the parent POM no dependencies entry"},
+		"cdx12-keycloak-10.0.2.json":                    {reading{[]string{"sbom-license-not-spdx", "sbom-no-dependencies"}, ""}, reading{[]string{"sbom-license-not-spdx", "sbom-metadata", "sbom-no-dependencies"}, "creator=0 filename=0"}, "899 dependency entries, none for the metadata component"},
+		"cdx12-keycloak-10.0.2.xml":                     {reading{[]string{"sbom-license-not-spdx", "sbom-no-dependencies"}, ""}, reading{[]string{"sbom-license-not-spdx", "sbom-metadata", "sbom-no-dependencies"}, "creator=0 filename=0"}, "the same BOM in XML reads the same"},
+		"cdx13-juice-shop-npm-bare.json":                {reading{[]string{"sbom-license-not-spdx", "sbom-metadata"}, ""}, reading{[]string{"sbom-license-not-spdx", "sbom-metadata"}, "creator=0 filename=0"}, "cyclonedx-npm 1.9.2 wrote no timestamp"},
+		"cdx13-laravel-7.12.0.xml":                      {reading{[]string{"sbom-metadata"}, ""}, reading{[]string{"sbom-metadata"}, "creator=0 filename=0 hash-sha512=0"}, "no timestamp; composer lock hashes are not written"},
+		"cdx14-juice-shop-npm-flat.json":                {reading{[]string{"sbom-license-not-spdx", "sbom-metadata"}, ""}, reading{[]string{"sbom-license-not-spdx", "sbom-metadata"}, "creator=0 filename=0"}, "flat variant: no timestamp either"},
+		"cdx14-laravel-7.12.0.xml":                      {reading{[]string{"sbom-metadata"}, ""}, reading{[]string{"sbom-metadata"}, "creator=0 filename=0 hash-sha512=0"}, "like the 1.3 file"},
+		"cdx14-saasbom-services-only.json":              {reading{[]string{"sbom-metadata", "sbom-no-components"}, ""}, reading{[]string{"sbom-metadata", "sbom-no-components"}, ""}, "services only, no components, no tool named"},
+		"cdx15-openregister-cyclonedx-npm.json":         {reading{nil, ""}, reading{[]string{"sbom-metadata"}, "creator=0 filename=0"}, "a current cyclonedx-npm SBOM meets every rule"},
+		"cdx15-sbomqs-sample.json":                      {reading{[]string{"sbom-license-not-spdx"}, "identifier=5.1"}, reading{[]string{"sbom-license-not-spdx", "sbom-metadata"}, "creator=0 filename=0 license=60.3 hash-sha512=0"}, "Black Duck export: few purls, no hashes"},
+		"cdx16-cyclonedx-go-valid-bom.xml":              {reading{[]string{"sbom-license-not-spdx", "sbom-no-dependencies"}, "dependencies=0"}, reading{[]string{"sbom-license-not-spdx", "sbom-no-dependencies"}, "creator=33.3 filename=0 dependencies=0 license=66.6"}, "spec test vector without a dependency graph"},
+		"cdx16-trivy-fluentd-image.json":                {reading{[]string{"sbom-license-not-spdx"}, "supplier=65.2"}, reading{[]string{"sbom-license-not-spdx", "sbom-metadata"}, "creator=0 filename=0 license=72 hash-sha512=0"}, "trivy image scans carry no package hashes"},
+		"cdx17-trivy-fluentd-image.json":                {reading{[]string{"sbom-license-not-spdx"}, "supplier=65.2"}, reading{[]string{"sbom-license-not-spdx", "sbom-metadata"}, "creator=0 filename=0 license=72 hash-sha512=0"}, "spec 1.7 is read like 1.6"},
+		"edge-cdx16-libspdm-template-placeholders.json": {reading{[]string{"sbom-metadata", "sbom-no-dependencies"}, "version=0 identifier=0 dependencies=0"}, reading{[]string{"sbom-metadata", "sbom-no-dependencies"}, "creator=0 version=0 filename=0 dependencies=0 hash-sha512=0"}, "unexpanded template: @VCS_VERSION@ is no version"},
+		"edge-cdx16-schema-invalid.json":                {reading{nil, "supplier=0"}, reading{[]string{"sbom-metadata"}, "creator=0 filename=0 license=61.9 hash-sha512=0"}, "readable despite failing the JSON schema: its real gaps are SHA-1-only hashes, no supplier"},
+		"spdx22-tern-photon.json":                       {reading{nil, "supplier=0 version=97.3 identifier=0"}, reading{[]string{"sbom-metadata"}, "creator=0 version=97.3 filename=2.6 hash-sha512=0"}, "tern: packages without supplier, purl or checksum"},
+		"spdx23-syft-kong-atc-router.json":              {reading{[]string{"sbom-no-dependencies"}, "supplier=0 dependencies=0"}, reading{[]string{"sbom-metadata", "sbom-no-dependencies"}, "creator=0 filename=0 dependencies=0 license=0 hash-sha512=0"}, "syft 0.83 DESCRIBES the document itself: no primary"},
+		"spdx23-syft-terraform-provider-aci.json":       {reading{nil, "supplier=0 version=96.8"}, reading{[]string{"sbom-metadata"}, "creator=0 version=96.8 filename=0 hash-sha512=0"}, "syft 1.42 Go modules: graph present, suppliers and hashes absent"},
+		"spdx23-trivy-conda.json":                       {reading{nil, "supplier=0 version=66.6 identifier=66.6"}, reading{[]string{"sbom-metadata"}, "creator=0 version=66.6 filename=0 license=66.6 hash-sha512=0"}, "the filesystem root package has no version, licence or purl"},
 	}
 	files, err := os.ReadDir(dir)
 	if err != nil {
@@ -152,23 +179,28 @@ func TestRealSBOMs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res := runRepo(t, baseManifest, map[string]string{"sbom/app.cdx.json": string(data)})
-			var rules, below []string
-			for _, f := range res.Findings {
-				if f.File == "sbom/app.cdx.json" && f.Rule != "sbom-field-coverage" {
-					rules = append(rules, f.Rule)
-				}
-			}
-			for _, s := range res.SBOMs {
-				for _, fc := range s.Fields {
-					if s.File == "sbom/app.cdx.json" && fc.Below(s.Components) {
-						below = append(below, fmt.Sprintf("%s=%v", fc.Field, fc.Percent))
+			for _, p := range []struct {
+				manifest string
+				want     reading
+			}{{baseManifest, tc.ntia}, {baseManifest + "\n[gate]\nsbom_profile = \"bsi-tr-03183-2\"\n", tc.bsi}} {
+				res := runRepo(t, p.manifest, map[string]string{"sbom/app.cdx.json": string(data)})
+				var rules, below []string
+				for _, f := range res.Findings {
+					if f.File == "sbom/app.cdx.json" && f.Rule != "sbom-field-coverage" {
+						rules = append(rules, f.Rule)
 					}
 				}
-			}
-			sortStrings(rules)
-			if strings.Join(rules, ",") != strings.Join(tc.rules, ",") || strings.Join(below, " ") != tc.below {
-				t.Errorf("%s:\n got  %v | %s\n want %v | %s", tc.why, rules, strings.Join(below, " "), tc.rules, tc.below)
+				for _, s := range res.SBOMs {
+					for _, fc := range s.Fields {
+						if s.File == "sbom/app.cdx.json" && fc.Below(s.Components) {
+							below = append(below, fmt.Sprintf("%s=%v", fc.Field, fc.Percent))
+						}
+					}
+				}
+				sortStrings(rules)
+				if strings.Join(rules, ",") != strings.Join(p.want.rules, ",") || strings.Join(below, " ") != p.want.below {
+					t.Errorf("%s:\n got  %v | %s\n want %v | %s", tc.why, rules, strings.Join(below, " "), p.want.rules, p.want.below)
+				}
 			}
 		})
 	}

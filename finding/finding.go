@@ -257,20 +257,27 @@ type SBOMCoverage struct {
 	Timestamp   bool            `json:"timestamp"`
 	Creator     bool            `json:"creator"`
 	Serial      bool            `json:"serial"`
+	// Profile is the definition the fields are judged by ("ntia",
+	// "bsi-tr-03183-2"); Generator the tool that wrote the SBOM, when the gate
+	// knows its options.
+	Profile   string `json:"profile,omitempty"`
+	Generator string `json:"generator,omitempty"`
 }
 
 // FieldCoverage is one field's share of components, against its threshold.
 type FieldCoverage struct {
-	Field     string   `json:"field"`
-	Present   int      `json:"present"`
-	Percent   float64  `json:"percent"`   // rounded down to one decimal
-	Threshold float64  `json:"threshold"` // percent
-	Missing   []string `json:"missing_examples,omitempty"`
+	Field     string  `json:"field"`
+	Present   int     `json:"present"`
+	Percent   float64 `json:"percent"`   // rounded down to one decimal
+	Threshold float64 `json:"threshold"` // percent; 0: shown for information, never below
+	// Definition says what counts as having the field, in the profile's words.
+	Definition string   `json:"definition,omitempty"`
+	Missing    []string `json:"missing_examples,omitempty"`
 }
 
 // Below reports whether the field misses its threshold.
 func (f FieldCoverage) Below(components int) bool {
-	return components > 0 && float64(f.Present)*100 < f.Threshold*float64(components)
+	return components > 0 && f.Threshold > 0 && float64(f.Present)*100 < f.Threshold*float64(components)
 }
 
 // Tool names the program that produced a Result.

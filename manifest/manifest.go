@@ -130,6 +130,9 @@ type Gate struct {
 	// must carry a field, by field name (name, version, supplier, hash, license,
 	// identifier, dependencies).
 	SBOMThresholds map[string]float64 `toml:"sbom_thresholds"`
+	// SBOMProfile names the definition SBOM fields are judged by: "ntia"
+	// (the default: the NTIA minimum elements) or "bsi-tr-03183-2".
+	SBOMProfile string `toml:"sbom_profile"`
 }
 
 // Pos returns where the key at path (see Path) is written, or its nearest written

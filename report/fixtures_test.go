@@ -95,6 +95,14 @@ func failing() *finding.Result {
 			Message:   "disclosure.policy is an https URL: accepted as given, not checked",
 			Reference: "Annex I Part II(5)"},
 	}
+	r.SBOMs = []finding.SBOMCoverage{{File: "sbom/app.cdx.json", Format: "CycloneDX", SpecVersion: "1.6", Components: 143, Profile: "ntia", Generator: "cyclonedx-gomod",
+		Timestamp: true, Creator: true, Fields: []finding.FieldCoverage{
+			{Field: "supplier", Present: 12, Percent: 8.3, Threshold: 80, Missing: []string{"golang.org/x/sys@v0.20.0"}},
+			{Field: "name", Present: 143, Percent: 100, Threshold: 100},
+			{Field: "dependencies", Present: 143, Percent: 100, Threshold: 80},
+			{Field: "hash", Present: 140, Percent: 97.9},
+			{Field: "license", Present: 0, Percent: 0},
+		}}}
 	r.Evaluate(finding.FailOnError, nil)
 	return &r
 }

@@ -520,18 +520,29 @@ func mdCoverage(sboms []finding.SBOMCoverage) string {
 	below := 0
 	var items strings.Builder
 	for _, s := range sboms {
-		fmt.Fprintf(&items, "- %s (%s, %s)", mdCode(s.File), escapeMarkdown(s.Format+" "+s.SpecVersion), plural(s.Components, "component"))
+		fmt.Fprintf(&items, "- %s (%s, %s", mdCode(s.File), escapeMarkdown(s.Format+" "+s.SpecVersion), plural(s.Components, "component"))
+		if s.Profile != "" {
+			items.WriteString(", profile " + escapeMarkdown(s.Profile))
+		}
+		items.WriteString(")")
 		if s.Components > 0 && len(s.Fields) > 0 {
-			var fs []string
+			var required, shown []string
 			for _, f := range s.Fields {
 				v := escapeMarkdown(f.Field) + " " + strconv.FormatFloat(f.Percent, 'f', -1, 64) + "%"
-				if f.Below(s.Components) {
+				switch {
+				case f.Threshold == 0:
+					shown = append(shown, v)
+					continue
+				case f.Below(s.Components):
 					below++
 					v = "⚠️ " + v + " (under " + strconv.FormatFloat(f.Threshold, 'f', -1, 64) + "%)"
 				}
-				fs = append(fs, v)
+				required = append(required, v)
 			}
-			items.WriteString(": " + strings.Join(fs, " · "))
+			items.WriteString(": " + strings.Join(required, " · "))
+			if len(shown) > 0 {
+				items.WriteString("; for information: " + strings.Join(shown, " · "))
+			}
 		}
 		items.WriteString("\n")
 	}

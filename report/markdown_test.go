@@ -330,8 +330,16 @@ func TestMarkdownMaxBytes(t *testing.T) {
 		}
 	}
 
-	// A limit the gaps fit in drops only the notices.
+	// A limit one byte short drops the coverage block first: it comes last,
+	// and it is no finding.
 	out := renderMarkdown(t, big, MarkdownOptions{MaxBytes: len(full) - 1})
+	if strings.Contains(out, "📦 SBOM coverage") || !strings.Contains(out, "<details><summary>ℹ️") {
+		t.Errorf("coverage should go first:\n%s", out[max(0, len(out)-300):])
+	}
+	// Without coverage, a limit the gaps fit in drops only the notices.
+	big.SBOMs = nil
+	full = renderMarkdown(t, big, MarkdownOptions{})
+	out = renderMarkdown(t, big, MarkdownOptions{MaxBytes: len(full) - 1})
 	if strings.Contains(out, "<details><summary>ℹ️") || !strings.Contains(out, fmt.Sprintf("**%d more findings not shown** here", big.Summary.Notices)) {
 		t.Errorf("notices should go first:\n%s", out[max(0, len(out)-300):])
 	}

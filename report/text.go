@@ -77,19 +77,30 @@ func (p textPrinter) coverage(sboms []finding.SBOMCoverage) {
 	}
 	p.printf("\n%s\n", p.paint(sgrBold, "SBOM coverage (share of components with each field)"))
 	for _, s := range sboms {
-		p.printf("  %s  %s %s, %d components\n", sanitize(s.File, ""), sanitize(s.Format, ""), sanitize(s.SpecVersion, ""), s.Components)
+		profile := ""
+		if s.Profile != "" {
+			profile = ", profile " + sanitize(s.Profile, "")
+		}
+		p.printf("  %s  %s %s, %d components%s\n", sanitize(s.File, ""), sanitize(s.Format, ""), sanitize(s.SpecVersion, ""), s.Components, profile)
 		if s.Components == 0 {
 			continue
 		}
-		var parts []string
+		var required, shown []string
 		for _, f := range s.Fields {
 			v := fmt.Sprintf("%s %s", sanitize(f.Field, ""), percent(f.Percent))
-			if f.Below(s.Components) {
+			switch {
+			case f.Threshold == 0:
+				shown = append(shown, v)
+				continue
+			case f.Below(s.Components):
 				v = p.paint(sgrYellow, v+" (below "+percent(f.Threshold)+")")
 			}
-			parts = append(parts, v)
+			required = append(required, v)
 		}
-		p.printf("    %s\n", strings.Join(parts, " · "))
+		p.printf("    %s\n", strings.Join(required, " · "))
+		if len(shown) > 0 {
+			p.printf("    for information: %s\n", strings.Join(shown, " · "))
+		}
 	}
 }
 

@@ -77,6 +77,9 @@ func convertCycloneDX(bom *cdx.BOM, enc Encoding, version string) *Document {
 		doc.Metadata.Tools = toolNames(md.Tools)
 		doc.Metadata.Authors = contactNames(md.Authors)
 		doc.Metadata.Supplier = orgName(md.Supplier)
+		doc.Metadata.Contacts = orgContacts(nil, md.Manufacturer)
+		doc.Metadata.Contacts = orgContacts(doc.Metadata.Contacts, md.Supplier)
+		doc.Metadata.Contacts = personContacts(doc.Metadata.Contacts, md.Authors)
 		if md.Component != nil {
 			p := convertCDXComponent(md.Component)
 			doc.Primary = &p
@@ -206,6 +209,28 @@ func convertCDXComponent(c *cdx.Component) Component {
 		out.Authors = append(out.Authors, a)
 	}
 	out.Authors = append(out.Authors, contactNames(c.Authors)...)
+	out.Contacts = orgContacts(nil, c.Supplier)
+	out.Contacts = orgContacts(out.Contacts, c.Manufacturer)
+	out.Contacts = personContacts(out.Contacts, c.Authors)
+	if c.Properties != nil {
+		for _, p := range *c.Properties {
+			if p.Name == "bsi:component:filename" {
+				out.Filename = strings.TrimSpace(p.Value)
+			}
+		}
+	}
+	if out.Filename == "" && c.Type == cdx.ComponentTypeFile {
+		out.Filename = out.Name
+	}
+	if c.Evidence != nil && c.Evidence.Licenses != nil {
+		for _, l := range *c.Evidence.Licenses {
+			if l.License != nil {
+				out.LicenseEvidence = appendNonEmpty(out.LicenseEvidence, licenseText(l.License))
+			} else {
+				out.LicenseEvidence = appendNonEmpty(out.LicenseEvidence, l.Expression)
+			}
+		}
+	}
 
 	nh := lenOf(c.Hashes)
 	if c.ExternalReferences != nil {
@@ -286,6 +311,30 @@ func orgName(o *cdx.OrganizationalEntity) string {
 }
 
 // contactNames lists each contact's name, else its e-mail address.
+// orgContacts appends the URLs and contact emails of an organisation.
+func orgContacts(dst []string, o *cdx.OrganizationalEntity) []string {
+	if o == nil {
+		return dst
+	}
+	if o.URL != nil {
+		for _, u := range *o.URL {
+			dst = appendNonEmpty(dst, u)
+		}
+	}
+	return personContacts(dst, o.Contact)
+}
+
+// personContacts appends the emails of contacts.
+func personContacts(dst []string, cs *[]cdx.OrganizationalContact) []string {
+	if cs == nil {
+		return dst
+	}
+	for _, c := range *cs {
+		dst = appendNonEmpty(dst, c.Email)
+	}
+	return dst
+}
+
 func contactNames(cs *[]cdx.OrganizationalContact) []string {
 	if cs == nil {
 		return nil

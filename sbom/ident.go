@@ -136,6 +136,19 @@ var strongHashLen = map[string]int{
 // hex of the algorithm's length and not all zeros (a placeholder). Algorithm
 // names match in either notation ("SHA-256", "SHA256", "sha3-512").
 func (h Hash) Strong() bool {
+	_, ok := h.strong()
+	return ok
+}
+
+// SHA512 reports a Strong SHA-512 (BSI TR-03183-2 asks for the deployable
+// component's SHA-512).
+func (h Hash) SHA512() bool {
+	alg, ok := h.strong()
+	return ok && alg == "SHA512"
+}
+
+// strong returns the normalized algorithm name of a Strong hash.
+func (h Hash) strong() (string, bool) {
 	var buf [16]byte
 	n := 0
 	for i := 0; i < len(h.Algorithm); i++ {
@@ -144,7 +157,7 @@ func (h Hash) Strong() bool {
 			continue
 		}
 		if n == len(buf) {
-			return false
+			return "", false
 		}
 		if 'a' <= c && c <= 'z' {
 			c -= 'a' - 'A'
@@ -152,17 +165,18 @@ func (h Hash) Strong() bool {
 		buf[n] = c
 		n++
 	}
-	want, ok := strongHashLen[string(buf[:n])]
+	alg := string(buf[:n])
+	want, ok := strongHashLen[alg]
 	if !ok || len(h.Value) != want {
-		return false
+		return "", false
 	}
 	zero := true
 	for i := 0; i < len(h.Value); i++ {
 		c := h.Value[i]
 		if !isHex(c) {
-			return false
+			return "", false
 		}
 		zero = zero && c == '0'
 	}
-	return !zero
+	return alg, !zero
 }

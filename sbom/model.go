@@ -72,13 +72,17 @@ type Document struct {
 
 // Metadata describes the document itself rather than a component.
 type Metadata struct {
-	Timestamp    string   // as written; CycloneDX metadata.timestamp, SPDX creationInfo.created
-	Tools        []string // generating tools, "name version" (SPDX "Tool:" creators)
-	Authors      []string // document authors (CycloneDX metadata.authors, SPDX "Person:"/"Organization:" creators)
-	Supplier     string   // CycloneDX metadata.supplier name
-	SerialNumber string   // CycloneDX serialNumber
-	Namespace    string   // SPDX documentNamespace
-	Name         string   // SPDX document name
+	Timestamp string   // as written; CycloneDX metadata.timestamp, SPDX creationInfo.created
+	Tools     []string // generating tools, "name version" (SPDX "Tool:" creators)
+	Authors   []string // document authors (CycloneDX metadata.authors, SPDX "Person:"/"Organization:" creators)
+	Supplier  string   // CycloneDX metadata.supplier name
+	// Contacts are the email addresses and URLs of the SBOM's creator:
+	// CycloneDX metadata.manufacturer, supplier and authors; the "(email)" of
+	// SPDX Person and Organization creators.
+	Contacts     []string
+	SerialNumber string // CycloneDX serialNumber
+	Namespace    string // SPDX documentNamespace
+	Name         string // SPDX document name
 }
 
 // Component is one package, library, application, container, file, etc.
@@ -96,6 +100,17 @@ type Component struct {
 	Publisher    string
 	Hashes       []Hash
 	Licenses     []string // ids, expressions or names as written; SPDX concluded and declared
+	// LicenseEvidence holds licences a tool found (CycloneDX
+	// evidence.licenses), which are not declared licences.
+	LicenseEvidence []string
+	// Contacts are the email addresses and URLs of the component's creator:
+	// CycloneDX supplier and manufacturer URLs and contact emails, authors'
+	// emails; the "(email)" of SPDX supplier and originator.
+	Contacts []string
+	// Filename is the component's file name: CycloneDX property
+	// bsi:component:filename (or the name of a component of type file),
+	// SPDX PackageFileName.
+	Filename string
 	// Line is where the component's bom-ref (CycloneDX) or SPDXID (SPDX) is
 	// written, 1-based; 0 when the component has none or it is not unique.
 	Line int

@@ -6,22 +6,27 @@ import (
 	"time"
 )
 
-// Field is a component field that BSI TR-03183-2 requires.
+// Field is a component field an SBOM profile asks for (see Profile).
 type Field string
 
 // Fields measured by Coverage.
 const (
-	FieldName         Field = "name"
-	FieldVersion      Field = "version"
-	FieldSupplier     Field = "supplier"
-	FieldHash         Field = "hash"
-	FieldLicense      Field = "license"
-	FieldIdentifier   Field = "identifier"
-	FieldDependencies Field = "dependencies"
+	FieldName            Field = "name"
+	FieldVersion         Field = "version"
+	FieldSupplier        Field = "supplier"
+	FieldHash            Field = "hash"
+	FieldLicense         Field = "license"
+	FieldIdentifier      Field = "identifier"
+	FieldDependencies    Field = "dependencies"
+	FieldCreator         Field = "creator"
+	FieldHashSHA512      Field = "hash-sha512"
+	FieldFilename        Field = "filename"
+	FieldLicenseEvidence Field = "license-evidence"
 )
 
 // Fields lists the measured fields in report order.
-var Fields = []Field{FieldName, FieldVersion, FieldSupplier, FieldHash, FieldLicense, FieldIdentifier, FieldDependencies}
+var Fields = []Field{FieldName, FieldVersion, FieldSupplier, FieldHash, FieldLicense, FieldIdentifier, FieldDependencies,
+	FieldCreator, FieldHashSHA512, FieldFilename, FieldLicenseEvidence}
 
 // MaxExamples bounds FieldCoverage.Missing.
 const MaxExamples = 5
@@ -31,6 +36,10 @@ type Quality struct {
 	Components int             // len(Document.Components)
 	Fields     []FieldCoverage // one per entry of Fields, in that order
 	Document   DocumentQuality
+	// NonSPDXLicenses holds up to MaxExamples licences named that are not
+	// SPDX expressions; NonSPDXComponents counts such licence entries.
+	NonSPDXLicenses   []string
+	NonSPDXComponents int
 }
 
 // FieldCoverage counts the components that have one field.
@@ -44,6 +53,7 @@ type FieldCoverage struct {
 type DocumentQuality struct {
 	SpecVersion         string
 	Creator             bool // a tool or author is named (placeholders do not count)
+	CreatorContact      bool // the SBOM's creator has an email address or URL
 	TimestampPresent    bool
 	Timestamp           bool // present and RFC 3339
 	SerialNumber        bool // CycloneDX serialNumber urn:uuid:…, or SPDX documentNamespace an absolute URI
@@ -82,31 +92,52 @@ func Coverage(d *Document) Quality {
 	var targets map[string]struct{}    // built on first need: most components have their own entry
 	licenseOK := make(map[string]bool) // few distinct strings, many components
 
-	var have [7]bool
+	valid := func(l string) bool {
+		ok, seen := licenseOK[l]
+		if !seen {
+			ok = ValidLicenseExpression(l)
+			licenseOK[l] = ok
+		}
+		return ok
+	}
+	var have [11]bool
 	for i := range d.Components {
 		c := &d.Components[i]
 		have[0] = !IsPlaceholder(c.Name)
 		have[1] = !IsPlaceholder(c.Version)
 		have[2] = hasSupplier(c)
-		have[3] = false
+		have[3], have[8] = false, false
 		for _, h := range c.Hashes {
-			if h.Strong() {
-				have[3] = true
-				break
-			}
+			have[3] = have[3] || h.Strong()
+			have[8] = have[8] || h.SHA512()
 		}
+		// Every licence the component names must be an SPDX expression: one
+		// valid id beside names that are not would hide the others.
 		have[4] = false
 		for _, l := range c.Licenses {
-			ok, seen := licenseOK[l]
-			if !seen {
-				ok = ValidLicenseExpression(l)
-				licenseOK[l] = ok
+			if IsPlaceholder(l) {
+				continue // NOASSERTION, NONE: no statement either way
 			}
-			if ok {
-				have[4] = true
-				break
+			have[4] = true
+			if !valid(l) {
+				have[4] = false
+				if len(q.NonSPDXLicenses) < MaxExamples && !slicesContains(q.NonSPDXLicenses, l) {
+					q.NonSPDXLicenses = append(q.NonSPDXLicenses, l)
+				}
+				q.NonSPDXComponents++
 			}
 		}
+		if have[4] {
+			for _, l := range c.Licenses {
+				if !IsPlaceholder(l) && !valid(l) {
+					have[4] = false
+					break
+				}
+			}
+		}
+		have[7] = hasContact(c.Contacts)
+		have[9] = !IsPlaceholder(c.Filename)
+		have[10] = len(c.LicenseEvidence) > 0
 		have[5] = ValidPurl(c.Purl) && !hasTemplateToken(c.Purl) || ValidCPE(c.CPE) && !hasTemplateToken(c.CPE)
 		have[6] = false
 		if c.Ref != "" {
@@ -131,6 +162,7 @@ func Coverage(d *Document) Quality {
 	dq := &q.Document
 	dq.SpecVersion = d.SpecVersion
 	dq.Creator = anyReal(d.Metadata.Tools) || anyReal(d.Metadata.Authors)
+	dq.CreatorContact = hasContact(d.Metadata.Contacts)
 	ts := d.Metadata.Timestamp
 	dq.TimestampPresent = !IsPlaceholder(ts)
 	if dq.TimestampPresent {
@@ -161,6 +193,31 @@ func dependencyTargets(graph map[string][]string) map[string]struct{} {
 		}
 	}
 	return targets
+}
+
+// hasContact reports an email address or an http(s) URL among vs.
+func hasContact(vs []string) bool {
+	for _, v := range vs {
+		if IsPlaceholder(v) {
+			continue
+		}
+		if strings.Contains(v, "@") && !strings.ContainsAny(v, " \t") {
+			return true
+		}
+		if u, err := url.Parse(v); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func slicesContains(vs []string, s string) bool {
+	for _, v := range vs {
+		if v == s {
+			return true
+		}
+	}
+	return false
 }
 
 func hasSupplier(c *Component) bool {

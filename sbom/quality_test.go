@@ -210,13 +210,21 @@ func TestCoverage(t *testing.T) {
 		present int
 		missing []string
 	}{
-		FieldName:         {6, []string{"ref-only@3", "@NAME@@4"}},
-		FieldVersion:      {6, []string{"authored@NOASSERTION", "published@${v}"}},
-		FieldSupplier:     {4, []string{"ref-only@3", "@NAME@@4", "n6@5", "n7@6"}},
-		FieldHash:         {1, []string{"authored@NOASSERTION", "published@${v}", "g/made@2", "ref-only@3", "@NAME@@4"}},
-		FieldLicense:      {2, []string{"published@${v}", "g/made@2", "ref-only@3", "@NAME@@4", "n6@5"}},
+		FieldName:     {6, []string{"ref-only@3", "@NAME@@4"}},
+		FieldVersion:  {6, []string{"authored@NOASSERTION", "published@${v}"}},
+		FieldSupplier: {4, []string{"ref-only@3", "@NAME@@4", "n6@5", "n7@6"}},
+		FieldHash:     {1, []string{"authored@NOASSERTION", "published@${v}", "g/made@2", "ref-only@3", "@NAME@@4"}},
+		// "good" names "Custom Licence" beside MIT: not every licence is SPDX.
+		FieldLicense:      {1, []string{"good@1", "published@${v}", "g/made@2", "ref-only@3", "@NAME@@4"}},
 		FieldIdentifier:   {2, []string{"published@${v}", "g/made@2", "ref-only@3", "@NAME@@4", "n6@5"}},
 		FieldDependencies: {4, []string{"ref-only@3", "@NAME@@4", "n6@5", "n7@6"}},
+	}
+	none := []string{"good@1", "authored@NOASSERTION", "published@${v}", "g/made@2", "ref-only@3"}
+	for _, f := range []Field{FieldCreator, FieldHashSHA512, FieldFilename, FieldLicenseEvidence} {
+		want[f] = struct {
+			present int
+			missing []string
+		}{0, none}
 	}
 	for i, fc := range q.Fields {
 		if fc.Field != Fields[i] {

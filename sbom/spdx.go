@@ -40,6 +40,20 @@ func parseSPDXTagValue(data []byte, version string) (*Document, error) {
 	return convertSPDX(in, TagValue, version), nil
 }
 
+// spdxEmail returns the email SPDX writes in parentheses after a creator,
+// supplier or originator name ("Organization: Acme (security@acme.eu)"), or "".
+func spdxEmail(who string) string {
+	i, j := strings.LastIndexByte(who, '('), strings.LastIndexByte(who, ')')
+	if i < 0 || j < i {
+		return ""
+	}
+	e := strings.TrimSpace(who[i+1 : j])
+	if !strings.Contains(e, "@") {
+		return ""
+	}
+	return e
+}
+
 // withoutSnippets removes the snippet sections of a tag-value document.
 // spdx/tools-golang v0.5.5 refuses a snippet that follows a package ("unknown
 // tag SnippetSPDXID in Package section"), which SPDX 2.3 allows and the
@@ -117,6 +131,7 @@ func convertSPDX(in *spdx.Document, enc Encoding, version string) *Document {
 				doc.Metadata.Tools = append(doc.Metadata.Tools, who)
 			} else {
 				doc.Metadata.Authors = append(doc.Metadata.Authors, who)
+				doc.Metadata.Contacts = appendNonEmpty(doc.Metadata.Contacts, spdxEmail(who))
 			}
 		}
 	}
@@ -226,12 +241,15 @@ func convertSPDXPackage(p *spdx.Package) Component {
 	}
 	if p.PackageSupplier != nil {
 		out.Supplier = strings.TrimSpace(p.PackageSupplier.Supplier)
+		out.Contacts = appendNonEmpty(out.Contacts, spdxEmail(out.Supplier))
 	}
 	if p.PackageOriginator != nil {
 		if who := strings.TrimSpace(p.PackageOriginator.Originator); who != "" {
 			out.Authors = []string{who}
+			out.Contacts = appendNonEmpty(out.Contacts, spdxEmail(who))
 		}
 	}
+	out.Filename = strings.TrimSpace(p.PackageFileName)
 	if len(p.PackageChecksums) > 0 {
 		out.Hashes = make([]Hash, len(p.PackageChecksums))
 		for i, c := range p.PackageChecksums {
