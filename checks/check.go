@@ -1,4 +1,4 @@
-// Package checks runs the gate's five checks over a loaded cra.toml and the
+// Package checks runs the gate's checks over a loaded cra.toml and the
 // repository, and produces positioned findings. Each check lives in its own file
 // with its rules declared beside the code that applies them; every rule has a
 // stable id, a default severity, the CRA provision behind it, and its docs.
@@ -82,7 +82,8 @@ const DefaultMaxSBOMSize = 128 << 20
 // security.txt a few hundred bytes); the limits leave room for any real
 // document and bound the time the text analysis takes on a hostile one.
 const (
-	// maxDocument bounds the published support document.
+	// maxDocument bounds the published support document and the user
+	// information document.
 	maxDocument = 128 << 10
 	// maxPolicy bounds the disclosure policy: what its analysis reads at most
 	// (cvd.MaxText), so that no part of a policy the gate accepts goes unread.
@@ -107,6 +108,9 @@ type run struct {
 	suggestions int
 	// depsBudget bounds the dependency manifests read, over all source folders.
 	depsBudget *deps.Budget
+	// emailOffered is set when the policy or security.txt offers an email
+	// address for reports (see checkContactForm).
+	emailOffered bool
 }
 
 // maxSuggestions bounds the "did you mean" searches of one run: each is cheap

@@ -14,7 +14,7 @@ func TestRulesDocumented(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	idShape := regexp.MustCompile(`^(manifest|scope|sbom|disclosure|support)-[a-z0-9-]+$`)
+	idShape := regexp.MustCompile(`^(manifest|scope|sbom|disclosure|support|documentation)-[a-z0-9-]+$`)
 	for _, r := range Rules() {
 		if !idShape.MatchString(r.ID) || !strings.HasPrefix(r.ID, r.Check+"-") {
 			t.Errorf("rule id %q does not start with its check %q", r.ID, r.Check)

@@ -43,7 +43,13 @@ func Run(r *repo.Repo, config string, opt Options) (*finding.Result, error) {
 		c.checkScope()
 		c.checkSBOM()
 		c.checkDisclosure()
-		c.checkSupport()
+		if c.m.Product.Steward() {
+			why := "product.role = \"steward\": an open-source software steward has no support period or technical documentation to declare (Article 24)"
+			skipped[finding.CheckSupport], skipped[finding.CheckDocumentation] = why, why
+		} else {
+			c.checkSupport()
+			c.checkDocumentation()
+		}
 	}
 	res.Findings = c.findings
 	if res.Findings == nil {

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cra-gate/cra-gate/finding"
 )
 
 // runMain runs the command line with env as the whole environment.
@@ -86,7 +88,7 @@ func TestCheckJSONContract(t *testing.T) {
 		}
 	}
 	checks := doc["checks"].([]any)
-	if len(checks) != 5 {
+	if len(checks) != len(finding.Checks) {
 		t.Fatalf("%d checks", len(checks))
 	}
 	for _, f := range doc["findings"].([]any) {
@@ -111,7 +113,7 @@ func TestCheckColourOnlyOnATerminal(t *testing.T) {
 	if !strings.Contains(tty, "\x1b[") {
 		t.Error("no colour on a terminal")
 	}
-	if !strings.Contains(plain, "cra.toml:28:1: error: ") || !strings.Contains(plain, "FAIL: 14 errors") {
+	if !strings.Contains(plain, "cra.toml:28:1: error: ") || !strings.Contains(plain, "FAIL: 15 errors") {
 		t.Errorf("text output:\n%s", plain)
 	}
 }
@@ -125,7 +127,7 @@ func TestCheckSARIFAndMarkdown(t *testing.T) {
 			Results []any `json:"results"`
 		} `json:"runs"`
 	}
-	if err := json.Unmarshal([]byte(out), &sarif); err != nil || sarif.Version != "2.1.0" || len(sarif.Runs) != 1 || len(sarif.Runs[0].Results) != 27 {
+	if err := json.Unmarshal([]byte(out), &sarif); err != nil || sarif.Version != "2.1.0" || len(sarif.Runs) != 1 || len(sarif.Runs[0].Results) != 37 {
 		t.Errorf("SARIF: %v %+v", err, sarif)
 	}
 	md, _, _ := runMain(env, false, "check", "--format", "markdown", "../examples/camera-gaps")

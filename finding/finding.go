@@ -60,29 +60,30 @@ func (s *Severity) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// The five checks, in report order.
+// The checks, in report order.
 const (
-	CheckManifest   = "manifest"
-	CheckScope      = "scope"
-	CheckSBOM       = "sbom"
-	CheckDisclosure = "disclosure"
-	CheckSupport    = "support"
+	CheckManifest      = "manifest"
+	CheckScope         = "scope"
+	CheckSBOM          = "sbom"
+	CheckDisclosure    = "disclosure"
+	CheckSupport       = "support"
+	CheckDocumentation = "documentation"
 )
 
 // Checks lists the check ids in the order reports show them.
-var Checks = []string{CheckManifest, CheckScope, CheckSBOM, CheckDisclosure, CheckSupport}
+var Checks = []string{CheckManifest, CheckScope, CheckSBOM, CheckDisclosure, CheckSupport, CheckDocumentation}
 
 // Rule documents one thing the gate checks. Its ID is stable: SARIF output and
 // user suppressions refer to it.
 type Rule struct {
 	ID        string   `json:"id"`
 	Check     string   `json:"check"`
-	Severity  Severity `json:"severity"`          // default severity; a finding may differ where the rule says so
-	Reference string   `json:"reference"`         // the CRA provision behind the rule
-	Summary   string   `json:"summary"`           // one line: what is checked
-	Why       string   `json:"why"`               // why the CRA asks for it
-	Fix       string   `json:"fix"`               // how to fix it
-	Example   string   `json:"example,omitempty"` // a cra.toml snippet that passes
+	Severity  Severity `json:"severity"`  // default severity; a finding may differ where the rule says so
+	Reference string   `json:"reference"` // the CRA provision behind the rule, or "cra-gate convention (no CRA provision)"
+	Summary   string   `json:"summary"`   // one line: what is checked
+	Why       string   `json:"why"`       // why the CRA asks for it, quoting the provision
+	Fix       string   `json:"fix"`       // how to fix it
+	Example   string   `json:"example"`   // a cra.toml snippet that passes
 }
 
 // Finding is one gap (or notice) a check found, positioned at the file and line
@@ -137,7 +138,7 @@ const (
 	StatusPass Status = "pass" // no error or warning
 	StatusWarn Status = "warn" // warnings, no error
 	StatusFail Status = "fail" // at least one error
-	StatusSkip Status = "skip" // could not run (the manifest did not load)
+	StatusSkip Status = "skip" // did not run: the manifest did not load, or the check does not apply (a steward)
 )
 
 // CheckResult summarises one check.
