@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cra-gate/cra-gate/checks"
 	"github.com/cra-gate/cra-gate/finding"
 )
 
@@ -192,6 +193,34 @@ func TestParseSize(t *testing.T) {
 	for _, bad := range []string{"", "-1", "0", "12XB", "9999999999GiB"} {
 		if _, err := parseSize(bad); err == nil {
 			t.Errorf("parseSize(%q) accepted", bad)
+		}
+	}
+}
+
+func TestRulesJSON(t *testing.T) {
+	out, _, status := runMain(nil, false, "rules", "--format", "json")
+	var rules []map[string]any
+	if err := json.Unmarshal([]byte(out), &rules); err != nil || status != ExitPass {
+		t.Fatalf("status %d, %v:\n%s", status, err, out)
+	}
+	if len(rules) != len(checks.Rules()) {
+		t.Errorf("%d rules in JSON, %d registered", len(rules), len(checks.Rules()))
+	}
+	for _, r := range rules {
+		for _, k := range []string{"id", "check", "severity", "reference", "summary", "why", "fix", "example"} {
+			if s, _ := r[k].(string); s == "" {
+				t.Errorf("rule %v: %q missing or empty", r["id"], k)
+			}
+		}
+	}
+	out, _, status = runMain(nil, false, "rules", "support-later-units", "--format", "json")
+	var one map[string]any
+	if err := json.Unmarshal([]byte(out), &one); err != nil || status != ExitPass || one["id"] != "support-later-units" || one["reference"] != "Article 13(8); Commission FAQ 4.5.3" {
+		t.Errorf("one rule: %d %v %v", status, err, one)
+	}
+	for _, args := range [][]string{{"rules", "--format", "yaml"}, {"rules", "a", "b"}, {"rules", "--format", "json", "support-to-short"}} {
+		if _, stderr, status := runMain(nil, false, args...); status != ExitError || !strings.HasPrefix(stderr, "cra-gate: ") {
+			t.Errorf("%v: status %d, %q", args, status, stderr)
 		}
 	}
 }
