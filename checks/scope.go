@@ -87,8 +87,8 @@ var (
 	})
 	ruleScopeExcludedNeeded = rule(finding.Rule{
 		ID: "scope-excluded-needed", Check: finding.CheckScope, Severity: finding.Error, Reference: refScope,
-		Summary: "A service excluded from scope is not needed by any product function.",
-		Why:     "If the product cannot perform a function without the service, it is RDPS (when the manufacturer designed or commissioned it) or a third-party component — never out of scope as analytics, internal or information-only. A manual or local alternative does not change that.",
+		Summary: "A service excluded from scope (other than a network or a segregated back-end) is not needed by any product function.",
+		Why:     quoteArt32 + " If the product cannot perform a function without the service, it is RDPS (when the manufacturer designed or commissioned it) or a third-party component, never out of scope as analytics, internal or information-only; a manual or local alternative does not change that. A network that only carries the traffic (reason connectivity) and a segregated back-end behind the product's RDPS (reason backend) are the exceptions, recorded as notices (scope-excluded-connectivity, scope-excluded-backend).",
 		Fix:     "Move the entry to [[rdps]] or [[third_party]], or remove the functions if none really depends on it.",
 		Example: "[[excluded]]\nname = \"usage-telemetry\"\nreason = \"analytics\"\nrationale = \"Usage statistics for product planning; every product function works without it.\"\n# no functions: nothing depends on it",
 	})

@@ -86,7 +86,7 @@ var (
 	})
 	ruleSupportLaterUnits = rule(finding.Rule{
 		ID: "support-later-units", Check: finding.CheckSupport, Severity: finding.Warning, Reference: "Article 13(8); Commission FAQ 4.5.3",
-		Summary: "Units placed on the market from today (from 11 December 2027 before that date) still get the minimum support period before support.end.",
+		Summary: "Units placed on the market now (or, while that date is ahead, from 11 December 2027) still get the minimum support period before support.end.",
 		Why:     quoteArt13_8 + " The obligation attaches to each unit placed on the market, not to the first: the Commission's FAQ 4.5.3 says that \"for units of that product that are newly placed on the market, manufacturers are required to set the support period\", with the example of 5 000 identical units placed in 2030, two years after the first, for which the manufacturer \"is required to set a support period for those units, in accordance with Article 13(8)\". Article 13(8) applies to units placed from 11 December 2027 (Article 69(2), 71(2)).",
 		Fix:     "Move support.end so that units placed on the market now get at least five years (or the justified expected use time), and state the new end date to users; or stop placing new units on the market.",
 		Example: "[product]\nplaced_on_market = 2026-03-01\n\n[support]\nend = 2033-03-01   # units placed up to March 2028 still get five years",
