@@ -85,7 +85,8 @@ const DefaultMaxSBOMSize = 128 << 20
 // security.txt a few hundred bytes); the limits leave room for any real
 // document and bound the time the text analysis takes on a hostile one.
 const (
-	// maxDocument bounds the published support document.
+	// maxDocument bounds the published support document and the user
+	// information document.
 	maxDocument = 128 << 10
 	// maxPolicy bounds the disclosure policy: what its analysis reads at most
 	// (cvd.MaxText), so that no part of a policy the gate accepts goes unread.
@@ -123,6 +124,9 @@ type run struct {
 	// offline database being read (see startSources).
 	kev    chan kevResult
 	dbScan *osv.Scan
+	// emailOffered is set when the policy or security.txt offers an email
+	// address for reports (see checkContactForm).
+	emailOffered bool
 }
 
 // maxSuggestions bounds the "did you mean" searches of one run: each is cheap

@@ -113,6 +113,9 @@ func (c *run) checkPolicy() {
 		return
 	}
 	p := cvd.AnalyzePolicy(text)
+	for _, ch := range p.Channels {
+		c.emailOffered = c.emailOffered || ch.Kind == cvd.KindEmail
+	}
 	if !p.HasChannel() {
 		loc, why := at(r.path, 1), "it names no email address, report form or GitHub private vulnerability reporting"
 		switch {
@@ -193,6 +196,11 @@ func (c *run) checkSecurityTxt() {
 			c.report(ruleSecurityTxtExpired, at(r.path, f.ExpiresLine), "%s expired on %s (today is %s): its contacts must be treated as stale", r.path, date(exp), date(now))
 		case exp.After(now.AddDate(1, 0, 0)):
 			c.report(ruleSecurityTxtExpiresFar, at(r.path, f.ExpiresLine), "%s expires on %s, more than a year after today (%s): RFC 9116 recommends less than a year", r.path, date(exp), date(now))
+		}
+	}
+	if f != nil {
+		for _, ct := range f.Contacts {
+			c.emailOffered = c.emailOffered || strings.HasPrefix(strings.ToLower(ct.Value), "mailto:")
 		}
 	}
 	if validContact(d.Contact) && f != nil && len(f.Contacts) > 0 && !securityTxtNames(f, d.Contact) {

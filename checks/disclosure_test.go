@@ -3,6 +3,7 @@ package checks
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/cra-gate/cra-gate/internal/realdata"
@@ -18,6 +19,7 @@ func TestPolicyRules(t *testing.T) {
 	urlPolicy := replace(t, b, `policy = "SECURITY.md"`, `policy = "https://testlock.eu/security"`)
 	ghContact := replace(t, b, `contact = "mailto:security@testlock.eu"`, `contact = "https://github.com/testlock/lock/security/advisories/new"`)
 	ghPolicy := "# Security\n\nPlease use GitHub's private vulnerability reporting (the \"Report a vulnerability\" button on the Security tab).\nWe respond within 7 days.\n"
+	ghUserInfo := strings.Replace(testUserInfo, "security@testlock.eu", "https://github.com/testlock/lock/security/advisories/new", 1)
 	runCases(t, []ruleCase{
 		{name: "GitHub template", manifest: b, files: map[string]string{"SECURITY.md": template}, want: []string{"disclosure-policy-no-channel@SECURITY.md:5", "disclosure-policy-no-process@SECURITY.md:1"}},
 		{name: "public issue only", manifest: b, files: map[string]string{"SECURITY.md": publicIssue}, want: []string{"disclosure-policy-no-channel@SECURITY.md:3", "disclosure-policy-no-process@SECURITY.md:1"}},
@@ -26,7 +28,9 @@ func TestPolicyRules(t *testing.T) {
 		{name: "points to an external policy", manifest: b, files: map[string]string{"SECURITY.md": external}, notices: true, want: []string{"disclosure-policy-external@SECURITY.md:4", hit(t, "disclosure-reporting-deadlines", b, "[reporting]")}},
 		{name: "policy is a URL", manifest: urlPolicy, notices: true, want: []string{hit(t, "disclosure-policy-external", urlPolicy, "policy ="), hit(t, "disclosure-reporting-deadlines", b, "[reporting]")}},
 		{name: "policy missing", manifest: b, files: map[string]string{"SECURITY.md": ""}, want: []string{hit(t, "disclosure-policy-not-found", b, "policy =")}},
-		{name: "GitHub private reporting in words matches its URL", manifest: ghContact, files: map[string]string{"SECURITY.md": ghPolicy}},
+		// Article 13(17): "shall not limit such means to automated tools": a form alone is a warning.
+		{name: "GitHub private reporting in words matches its URL", manifest: ghContact, files: map[string]string{"SECURITY.md": ghPolicy, "docs/user/security.md": ghUserInfo}, want: []string{hit(t, "disclosure-contact-form-only", ghContact, "contact =")}},
+		{name: "a form and an email address", manifest: ghContact, files: map[string]string{"SECURITY.md": ghPolicy + "Or email security@testlock.eu.\n", "docs/user/security.md": ghUserInfo}},
 	})
 }
 
@@ -99,8 +103,8 @@ func TestContactPlaceholders(t *testing.T) {
 		return map[string]string{"SECURITY.md": "# Security\n\nReport vulnerabilities privately to " + addr + ".\nWe acknowledge reports within 3 days.\n"}
 	}
 	runCases(t, []ruleCase{
-		{name: "disclosure.contact", manifest: disc, files: policyWith("security@testlock.eu"), want: []string{hit(t, "disclosure-contact-placeholder", disc, "security@acme.example"), "disclosure-contact-mismatch@SECURITY.md:3"}},
-		{name: "an https form on a placeholder host", manifest: form, want: []string{hit(t, "disclosure-contact-placeholder", form, "yourdomain.com"), "disclosure-contact-mismatch@SECURITY.md:3"}},
+		{name: "disclosure.contact", manifest: disc, files: policyWith("security@testlock.eu"), want: []string{hit(t, "disclosure-contact-placeholder", disc, "security@acme.example"), "disclosure-contact-mismatch@SECURITY.md:3", "documentation-user-information@docs/user/security.md:1"}},
+		{name: "an https form on a placeholder host", manifest: form, want: []string{hit(t, "disclosure-contact-placeholder", form, "yourdomain.com"), "disclosure-contact-mismatch@SECURITY.md:3", "documentation-user-information@docs/user/security.md:1"}},
 		{name: "reporting.contact", manifest: rep, want: []string{hit(t, "disclosure-contact-placeholder", rep, "psirt@lock.test")}},
 		{name: "security.txt Contact", manifest: txt, files: map[string]string{"security.txt": "Contact: mailto:security@testlock.eu\nContact: https://example.com/report\nExpires: 2027-06-30T00:00:00Z\n"}, want: []string{"disclosure-contact-placeholder@security.txt:2"}},
 		// The same address in the policy is no channel.

@@ -14,7 +14,7 @@ func TestRulesDocumented(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	idShape := regexp.MustCompile(`^(manifest|scope|sbom|disclosure|support|vulns|waiver)-[a-z0-9-]+$`)
+	idShape := regexp.MustCompile(`^(manifest|scope|sbom|disclosure|support|vulns|documentation|waiver)-[a-z0-9-]+$`)
 	for _, r := range Rules() {
 		// The waiver rules are the manifest check's ([[waiver]] is cra.toml's),
 		// named as the contract names them.

@@ -25,12 +25,12 @@ name = "Test Lock"
 manufacturer = "Test GmbH"
 class = "default"
 conformity = "module-a"
-placed_on_market = 2026-03-01
+placed_on_market = 2028-03-01
 functions = ["unlock", "remote-unlock", "onboarding"]
 sbom = ["sbom/app.cdx.json"]
 
 [support]
-end = 2031-03-01
+end = 2033-03-01
 published = "docs/support.md"
 
 [disclosure]
@@ -48,6 +48,17 @@ hosting = "iaas"
 functions = ["remote-unlock"]
 rationale = "Remote unlock cannot work without this API, which we design and develop."
 sbom = ["sbom/cloud.cdx.json"]
+
+[documentation]
+description = "docs/tech/description.md"
+design = "docs/tech/architecture.md"
+vulnerability_handling = "docs/tech/vuln-handling.md"
+risk_assessment = "docs/tech/risk-assessment.md"
+support_period_basis = "docs/tech/support-period.md"
+standards = "n/a: no harmonised standard for smart locks is cited in the Official Journal yet"
+test_reports = "docs/tech/tests/"
+declaration_of_conformity = "https://testlock.eu/eu-doc"
+user_information = "docs/user/security.md"
 `
 
 // cdx is a small, complete CycloneDX SBOM.
@@ -69,10 +80,22 @@ func baseFiles() map[string]string {
 	return map[string]string{
 		"sbom/app.cdx.json":   cdx("test-lock", "a", "b"),
 		"sbom/cloud.cdx.json": cdx("test-cloud", "c"),
-		"docs/support.md":     "Security updates until March 2031.\n",
-		"SECURITY.md":         "# Security\n\nReport vulnerabilities privately to security@testlock.eu.\nWe acknowledge reports within 3 days and coordinate disclosure with you.\n",
+		"docs/support.md":     "Security updates until March 2033.\n",
+		// [documentation]
+		"docs/tech/description.md":        "# Test Lock\n",
+		"docs/tech/architecture.md":       "# Architecture\n",
+		"docs/tech/vuln-handling.md":      "# Vulnerability handling\n",
+		"docs/tech/risk-assessment.md":    "# Risk assessment\n",
+		"docs/tech/support-period.md":     "# Support period\n",
+		"docs/tech/tests/pentest-2028.md": "# Penetration test\n",
+		"docs/user/security.md":           testUserInfo,
+		"SECURITY.md":                     "# Security\n\nReport vulnerabilities privately to security@testlock.eu.\nWe acknowledge reports within 3 days and coordinate disclosure with you.\n",
 	}
 }
+
+// testUserInfo is a user-information document that names everything Annex II
+// asks the documentation check to look for.
+const testUserInfo = "# Security information\n\nTest GmbH supports the Test Lock with security updates until March 2033.\nReport vulnerabilities to security@testlock.eu.\nThe EU declaration of conformity is at https://testlock.eu/eu-doc.\n"
 
 // writeRepo creates a repository from a map of slash paths to contents.
 func writeRepo(t *testing.T, files map[string]string) *repo.Repo { return writeRepoB(t, files) }
@@ -160,4 +183,14 @@ func TestBaseManifestPasses(t *testing.T) {
 	if got := hits(res.Findings, false); len(got) != 0 || !res.Passed {
 		t.Fatalf("base repository should pass cleanly, got %v", got)
 	}
+}
+
+// checkStatus returns the result of check id in res.
+func checkStatus(res *finding.Result, id string) finding.CheckResult {
+	for _, c := range res.Checks {
+		if c.ID == id {
+			return c
+		}
+	}
+	return finding.CheckResult{}
 }

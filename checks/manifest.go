@@ -8,13 +8,20 @@ import (
 	"github.com/cra-gate/cra-gate/manifest"
 )
 
-const refManifest = "Annex VII (technical documentation)"
+// refConvention is the Reference of a rule that is the gate's own convention:
+// how cra.toml is written, limits, thresholds. No CRA provision sets it; the
+// rule's Why says which provision the fact it protects serves, if any.
+const refConvention = "cra-gate convention (no CRA provision)"
+
+// refManifest is the Reference of the manifest check's rules: cra.toml is the
+// gate's own format.
+const refManifest = refConvention
 
 var (
 	ruleManifestMissing = rule(finding.Rule{
 		ID: "manifest-missing", Check: finding.CheckManifest, Severity: finding.Error, Reference: refManifest,
 		Summary: "The repository has a cra.toml (or the file --config names).",
-		Why:     "cra.toml is where the repository records its CRA facts; without it the gate cannot check anything, and a release would ship with no recorded decisions.",
+		Why:     "cra.toml is this gate's own record of the repository's CRA facts (no CRA provision asks for it; the technical documentation of Article 31 and Annex VII is what it points to). Without it the gate cannot check anything, and a release would ship with no recorded decisions.",
 		Fix:     "Create cra.toml at the repository root (copy one from the examples/ folder), or point --config at it.",
 		Example: "schema = 1\n\n[product]\nname = \"Acme Smart Lock\"\nmanufacturer = \"Acme GmbH\"\nfunctions = [\"unlock\"]\nsbom = [\"sbom/firmware.cdx.json\"]",
 	})
@@ -26,7 +33,7 @@ var (
 		Example: "[product]\nname = \"Acme Smart Lock\"          # strings in quotes, closed on the same line\nfunctions = [\"unlock\", \"updates\"] # lists in brackets",
 	})
 	ruleManifestLimit = rule(finding.Rule{
-		ID: "manifest-limit", Check: finding.CheckManifest, Severity: finding.Error, Reference: "cra-gate's own limits (README, Limits)", Unwaivable: true,
+		ID: "manifest-limit", Check: finding.CheckManifest, Severity: finding.Error, Reference: refManifest, Unwaivable: true,
 		Summary: "cra.toml stays within the gate's limits: at most 1 MiB, 10,000 keys, keys nested 8 deep, 1,000 items in a list, names of 256 bytes and texts of 16 KiB.",
 		Why:     "Every byte the gate reads on a pull request is written by whoever opened it; limits far above any real cra.toml keep a hostile or broken file from slowing or stopping CI. A file beyond a structural limit is not decoded, so nothing else is checked and the gate fails.",
 		Fix:     "Shorten what the message names: a cra.toml records decisions in a few dozen keys; long texts belong in a document it points to (a rationale of a paragraph is fine).",
@@ -61,25 +68,25 @@ var (
 		Example: "schema = 1",
 	})
 	ruleManifestRequired = rule(finding.Rule{
-		ID: "manifest-required", Check: finding.CheckManifest, Severity: finding.Error, Reference: "Article 13, Annex II, Annex VII",
-		Summary: "The required keys are present: product.name, product.manufacturer, product.functions, support.end, disclosure.policy, disclosure.contact, and a name for every [[rdps]], [[third_party]] and [[excluded]] entry.",
-		Why:     "These are the facts every other check builds on: what the product is and does, who makes it, until when it is supported and how vulnerabilities reach the manufacturer.",
+		ID: "manifest-required", Check: finding.CheckManifest, Severity: finding.Error, Reference: refManifest,
+		Summary: "The required keys are present: product.name, product.manufacturer, product.functions, support.end (not for a steward), disclosure.policy, disclosure.contact, and a name for every [[rdps]], [[third_party]] and [[excluded]] entry.",
+		Why:     "Which keys cra.toml must hold is the gate's convention; they are the facts every other check builds on, each one the CRA asks for: who the manufacturer is (Annex II(1)), until when the product is supported (Article 13(8), 13(19)), the coordinated vulnerability disclosure policy and contact (Annex I Part II(5)-(6)), and what the product does (the Article 3(2) test). An open-source software steward has no support period to declare (Article 24).",
 		Fix:     "Add the missing key to the table named in the message.",
 		Example: "[product]\nname = \"Acme Smart Lock\"\nmanufacturer = \"Acme GmbH\"\nfunctions = [\"unlock\", \"updates\"]\n\n[support]\nend = 2031-03-01\n\n[disclosure]\npolicy = \"SECURITY.md\"\ncontact = \"mailto:security@acme-locks.eu\"",
 	})
 	ruleManifestDuplicateName = rule(finding.Rule{
-		ID: "manifest-duplicate-name", Check: finding.CheckManifest, Severity: finding.Error, Reference: "Article 3(2), Annex VII(2)",
+		ID: "manifest-duplicate-name", Check: finding.CheckManifest, Severity: finding.Error, Reference: refManifest,
 		Summary: "Names of [[rdps]], [[third_party]] and [[excluded]] entries are unique across all three sections.",
-		Why:     "A service decided twice (say as RDPS and as excluded) is an inconsistent scope decision; findings and SBOM coverage are matched by name.",
+		Why:     "Unique names are the gate's convention: findings and SBOM coverage are matched by name, and a service decided twice (say as RDPS and as excluded) is an inconsistent Article 3(2) scope decision.",
 		Fix:     "Give each entry its own name, or merge the two entries into one decision.",
 		Example: "[[rdps]]\nname = \"acme-cloud-api\"\n\n[[excluded]]\nname = \"usage-telemetry\"   # another service, another name",
 	})
 	ruleManifestInvalidValue = rule(finding.Rule{
-		ID: "manifest-invalid-value", Check: finding.CheckManifest, Severity: finding.Error, Reference: "Article 3(2), Article 32",
-		Summary: "Keys with a fixed set of values use one of them (class, conformity, developed_by, hosting, kind, reason, due_diligence, gate settings).",
-		Why:     "The scope and conformity rules depend on these values; an unknown value would be silently ignored.",
+		ID: "manifest-invalid-value", Check: finding.CheckManifest, Severity: finding.Error, Reference: refManifest,
+		Summary: "Keys with a fixed set of values use one of them (class, conformity, role, developed_by, hosting, kind, reason, due_diligence, the references of harmonised_standards, gate settings).",
+		Why:     "The value sets are the gate's convention for the CRA's categories (the classes of Article 7 and 8, the routes of Article 32, the roles of Article 3(13)-(14), the Article 3(2) test); an unknown value would be silently ignored by the rules that depend on it.",
 		Fix:     "Use one of the values listed in the message.",
-		Example: "[product]\nclass = \"important-1\"       # default | important-1 | important-2 | critical\nconformity = \"module-b-c\"   # module-a | module-b-c | module-h | eucc",
+		Example: "[product]\nclass = \"important-1\"       # default | important-1 | important-2 | critical\nconformity = \"module-b-c\"   # module-a | module-b-c | module-h | eu-certification (eucc)",
 	})
 	ruleManifestPath = rule(finding.Rule{
 		ID: "manifest-path", Check: finding.CheckManifest, Severity: finding.Error, Reference: refManifest,
@@ -118,7 +125,7 @@ func (c *run) checkRequired() {
 	need(strings.TrimSpace(m.Product.Name) == "", "product.name (the product's name)", "product", "name")
 	need(strings.TrimSpace(m.Product.Manufacturer) == "", "product.manufacturer (who places the product on the market)", "product", "manufacturer")
 	need(len(nonEmpty(m.Product.Functions)) == 0, "product.functions (a non-empty list of what the product does)", "product", "functions")
-	need(m.Support.End == nil, "support.end (the date security updates end)", "support", "end")
+	need(m.Support.End == nil && !m.Product.Steward(), "support.end (the date security updates end)", "support", "end")
 	need(strings.TrimSpace(m.Disclosure.Policy) == "", "disclosure.policy (the vulnerability disclosure policy: a repository path or https URL)", "disclosure", "policy")
 	need(strings.TrimSpace(m.Disclosure.Contact) == "", "disclosure.contact (a mailto: or https: contact for reporting vulnerabilities)", "disclosure", "contact")
 	for _, e := range m.Entries() {
@@ -158,6 +165,12 @@ func (c *run) checkValues() {
 	m := c.m
 	c.oneOf(m.Product.Class, manifest.Classes, "product", "class")
 	c.oneOf(m.Product.Conformity, manifest.Conformities, "product", "conformity")
+	c.oneOf(m.Product.Role, manifest.Roles, "product", "role")
+	for i, ref := range m.Product.HarmonisedStandards.List {
+		if strings.TrimSpace(ref) == "" {
+			c.report(ruleManifestInvalidValue, c.key("product", "harmonised_standards"), "product.harmonised_standards item %d is empty: write the reference of the standard applied, such as \"EN 18031-1:2024\"", i+1)
+		}
+	}
 	for i, r := range m.RDPS {
 		c.oneOf(r.DevelopedBy, manifest.DevelopedBy, "rdps", i, "developed_by")
 		c.oneOf(r.Hosting, manifest.Hostings, "rdps", i, "hosting")
@@ -176,6 +189,9 @@ func (c *run) checkValues() {
 		c.report(ruleManifestInvalidValue, c.key("gate", "support_warning_months"), "gate.support_warning_months = %d: use a number of months from 0 to 120", *n)
 	}
 	c.oneOf(m.Gate.SBOMProfile, manifest.SBOMProfiles, "gate", "sbom_profile")
+	if n := m.Gate.AcknowledgeMaxDays; n != nil && (*n < 1 || *n > maxAcknowledgeMaxDays) {
+		c.report(ruleManifestInvalidValue, c.key("gate", "acknowledge_max_days"), "gate.acknowledge_max_days = %d: use a number of days from 1 to %d", *n, maxAcknowledgeMaxDays)
+	}
 	for _, field := range sortedMapKeys(m.Gate.SBOMThresholds) {
 		v := m.Gate.SBOMThresholds[field]
 		loc := c.key("gate", "sbom_thresholds", field)
@@ -246,5 +262,10 @@ func (c *run) checkPaths() {
 	}
 	for _, p := range m.Vulnerabilities.VEX {
 		check(p, false, "vulnerabilities", "vex")
+	}
+	for _, item := range manifest.DocumentationItems {
+		if v := m.Documentation.Value(item.Key); !isNA(v) {
+			check(v, true, "documentation", item.Key)
+		}
 	}
 }

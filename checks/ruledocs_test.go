@@ -24,6 +24,17 @@ func TestRuleDocsCurrent(t *testing.T) {
 		t.Errorf("docs/rules is out of step with the rule registry; run `%s` and commit the result:\n  %s",
 			ruledocs.Regenerate, strings.Join(problems, "\n  "))
 	}
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := ruledocs.WithREADMETables(readme, Rules(), "docs/rules")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(want) != string(readme) {
+		t.Errorf("the rules tables in README.md are out of step with the rule registry; run `%s` and commit the result", ruledocs.Regenerate)
+	}
 }
 
 // TestRuleDocURLs checks that every rule's documentation URL names the page

@@ -60,7 +60,7 @@ func TestManifestRules(t *testing.T) {
 	schema2 := replace(t, b, "schema = 1", "schema = 2")
 	typo := replace(t, b, `rationale = "Remote`, `rationle = "Remote`)
 	unknownTable := replace(t, b, "[support]", "[suport]\nx = 1\n[support]")
-	wrongDate := replace(t, b, "end = 2031-03-01", `end = "2031-03-01"`)
+	wrongDate := replace(t, b, "end = 2033-03-01", `end = "2031-03-01"`)
 	wrongList := replace(t, b, `functions = ["unlock", "remote-unlock", "onboarding"]`, `functions = "unlock"`)
 	manyTypes := replace(t, wrongDate, "csirt = \"DE\"", "csirt = 49")
 	syntax := replace(t, b, `manufacturer = "Test GmbH"`, `manufacturer = "Test GmbH`)
@@ -118,7 +118,7 @@ func TestManifestMessages(t *testing.T) {
 	if !strings.Contains(msg, `did you mean "rationale"`) {
 		t.Errorf("no suggestion: %q", msg)
 	}
-	wrongDate := replace(t, baseManifest, "end = 2031-03-01", `end = "2031-03-01"`)
+	wrongDate := replace(t, baseManifest, "end = 2033-03-01", `end = "2031-03-01"`)
 	res = runRepo(t, wrongDate, nil)
 	if len(res.Findings) != 1 || !strings.Contains(res.Findings[0].Message, "without quotes") {
 		t.Errorf("type message: %+v", res.Findings)

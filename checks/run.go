@@ -44,9 +44,18 @@ func Run(r *repo.Repo, config string, opt Options) (*finding.Result, error) {
 		c.checkScope()
 		c.checkSBOM()
 		c.checkDisclosure()
-		c.checkSupport()
+		steward := c.m.Product.Steward()
+		if steward {
+			why := "product.role = \"steward\": an open-source software steward has no support period or technical documentation to declare (Article 24)"
+			skipped[finding.CheckSupport], skipped[finding.CheckDocumentation] = why, why
+		} else {
+			c.checkSupport()
+		}
 		if why := c.checkVulns(); why != "" {
 			skipped[finding.CheckVulns] = why
+		}
+		if !steward {
+			c.checkDocumentation()
 		}
 		c.flushCapped()
 		c.applyWaivers()

@@ -30,11 +30,13 @@ func TestScopeRules(t *testing.T) {
 	tpNoDD := replace(t, replace(t, withTP, `due_diligence = ["iso27001"]`+"\n", ""), `evidence = ["docs/vendors/sms.md", "https://vendor.example/iso27001.pdf"]`, `evidence = ["docs/vendors/missing.md"]`)
 	tpNoEvidence := replace(t, withTP, `evidence = ["docs/vendors/sms.md", "https://vendor.example/iso27001.pdf"]`+"\n", "")
 	excluded := b + "\n[[excluded]]\nname = \"metrics\"\nreason = \"analytics\"\nfunctions = [\"onboarding\"]\nrationale = \"Collects usage metrics for planning the next version.\"\n"
-	noRDPS := b[:strings.Index(b, "[[rdps]]")]
+	noRDPS := b[:strings.Index(b, "[[rdps]]")] + b[strings.Index(b, "[documentation]"):]
 	imp2A := replace(t, b, `class = "default"`, `class = "important-2"`)
 	imp2AFoss := replace(t, imp2A, `conformity = "module-a"`, "conformity = \"module-a\"\nfoss = true")
 	imp1A := replace(t, b, `class = "default"`, `class = "important-1"`)
 	imp1AHarm := replace(t, imp1A, `conformity = "module-a"`, "conformity = \"module-a\"\nharmonised_standards = true")
+	imp1AList := replace(t, imp1A, `conformity = "module-a"`, "conformity = \"module-a\"\nharmonised_standards = [\"EN 18031-1:2024\"]")
+	imp1AEmpty := replace(t, imp1A, `conformity = "module-a"`, "conformity = \"module-a\"\nharmonised_standards = []")
 	critBC := replace(t, replace(t, b, `class = "default"`, `class = "critical"`), `conformity = "module-a"`, `conformity = "module-b-c"`)
 	critEUCC := replace(t, replace(t, b, `class = "default"`, `class = "critical"`), `conformity = "module-a"`, `conformity = "eucc"`)
 	noConformity := replace(t, imp1A, `conformity = "module-a"`+"\n", "")
@@ -58,7 +60,10 @@ func TestScopeRules(t *testing.T) {
 		{name: "important-2 with module-a", manifest: imp2A, want: []string{hit(t, "scope-conformity-route", imp2A, "conformity")}},
 		{name: "important-2 foss with module-a", manifest: imp2AFoss},
 		{name: "important-1 with module-a asks to confirm", manifest: imp1A, want: []string{hit(t, "scope-conformity-confirm", imp1A, "conformity")}},
-		{name: "important-1 with harmonised standards", manifest: imp1AHarm},
+		// Article 32(2) and Annex VII(5): true still confirms, but asks for the references.
+		{name: "important-1 with harmonised_standards = true", manifest: imp1AHarm, want: []string{hit(t, "scope-standards-unnamed", imp1AHarm, "harmonised_standards")}},
+		{name: "important-1 with a list of harmonised standards", manifest: imp1AList},
+		{name: "important-1 with an empty list is unconfirmed", manifest: imp1AEmpty, want: []string{hit(t, "scope-conformity-confirm", imp1AEmpty, "conformity")}},
 		{name: "critical without eucc asks to confirm", manifest: critBC, want: []string{hit(t, "scope-conformity-confirm", critBC, "conformity")}},
 		{name: "critical with eucc", manifest: critEUCC},
 		{name: "classed product without route", manifest: noConformity, want: []string{hit(t, "scope-conformity-confirm", noConformity, "class")}},
@@ -68,36 +73,45 @@ func TestScopeRules(t *testing.T) {
 
 func TestSupportRules(t *testing.T) {
 	b := baseManifest
-	expired := replace(t, replace(t, b, "end = 2031-03-01", "end = 2026-10-01"), "placed_on_market = 2026-03-01", "placed_on_market = 2021-03-01")
-	soon := replace(t, replace(t, b, "end = 2031-03-01", "end = 2027-06-01"), "placed_on_market = 2026-03-01", "placed_on_market = 2022-03-01")
+	expired := replace(t, replace(t, b, "end = 2033-03-01", "end = 2026-10-01"), "placed_on_market = 2028-03-01", "placed_on_market = 2021-03-01")
+	soon := replace(t, replace(t, b, "end = 2033-03-01", "end = 2027-06-01"), "placed_on_market = 2028-03-01", "placed_on_market = 2022-03-01")
 	soonCustom := replace(t, soon, "[reporting]", "[gate]\nsupport_warning_months = 3\n\n[reporting]")
-	short := replace(t, b, "end = 2031-03-01", "end = 2029-03-01")
-	shortJustified := replace(t, short, "end = 2029-03-01", "end = 2029-03-01\nexpected_use_years = 3\nrationale = \"Event badge: replaced after three seasons at most, per five years of sales data.\"")
-	shortUnexplained := replace(t, short, "end = 2029-03-01", "end = 2029-03-01\nexpected_use_years = 3")
-	shorterThanUse := replace(t, short, "end = 2029-03-01", "end = 2028-03-01\nexpected_use_years = 3\nrationale = \"Event badge: replaced after three seasons at most, per five years of sales data.\"")
-	useFive := replace(t, short, "end = 2029-03-01", "end = 2029-03-01\nexpected_use_years = 6")
-	noStart := replace(t, b, "placed_on_market = 2026-03-01\n", "")
-	withStart := replace(t, noStart, "end = 2031-03-01", "start = 2026-04-01\nend = 2031-04-01")
-	backwards := replace(t, b, "end = 2031-03-01", "end = 2026-01-01\nstart = 2026-12-01")
+	short := replace(t, b, "end = 2033-03-01", "end = 2031-03-01")
+	shortJustified := replace(t, short, "end = 2031-03-01", "end = 2031-03-01\nexpected_use_years = 3\nrationale = \"Event badge: replaced after three seasons at most, per five years of sales data.\"")
+	shortUnexplained := replace(t, short, "end = 2031-03-01", "end = 2031-03-01\nexpected_use_years = 3")
+	shorterThanUse := replace(t, short, "end = 2031-03-01", "end = 2030-03-01\nexpected_use_years = 3\nrationale = \"Event badge: replaced after three seasons at most, per five years of sales data.\"")
+	useFive := replace(t, short, "end = 2031-03-01", "end = 2031-03-01\nexpected_use_years = 6")
+	noStart := replace(t, b, "placed_on_market = 2028-03-01\n", "")
+	withStart := replace(t, noStart, "end = 2033-03-01", "start = 2026-04-01\nend = 2033-04-01")
+	backwards := replace(t, b, "end = 2033-03-01", "end = 2026-01-01\nstart = 2026-12-01")
 	notPublished := replace(t, b, `published = "docs/support.md"`+"\n", "")
 	publishedURL := replace(t, b, `published = "docs/support.md"`, `published = "https://testlock.eu/support"`)
-	runCases(t, []ruleCase{
+	cases := []ruleCase{
 		{name: "expired", manifest: expired, files: map[string]string{"docs/support.md": "Updates until 2026-10."}, want: []string{hit(t, "support-expired", expired, "end =")}},
 		{name: "ending soon", manifest: soon, files: map[string]string{"docs/support.md": "Updates until June 2027."}, want: []string{hit(t, "support-ending-soon", soon, "end =")}},
 		{name: "ending soon, custom window", manifest: soonCustom, files: map[string]string{"docs/support.md": "Updates until June 2027."}},
-		{name: "under five years", manifest: short, files: map[string]string{"docs/support.md": "until 03/2029"}, want: []string{hit(t, "support-too-short", short, "end =")}},
-		{name: "shorter, justified", manifest: shortJustified, files: map[string]string{"docs/support.md": "until 1 March 2029"}},
-		{name: "shorter, no rationale", manifest: shortUnexplained, files: map[string]string{"docs/support.md": "until 2029-03"}, want: []string{hit(t, "support-too-short", shortUnexplained, "expected_use_years")}},
-		{name: "shorter than expected use", manifest: shorterThanUse, files: map[string]string{"docs/support.md": "until Mar 2028"}, want: []string{hit(t, "support-too-short", shorterThanUse, "end =")}},
-		{name: "expected use of five years or more", manifest: useFive, files: map[string]string{"docs/support.md": "until 2029-03"}, want: []string{hit(t, "support-too-short", useFive, "expected_use_years")}},
+		{name: "under five years", manifest: short, files: map[string]string{"docs/support.md": "until 03/2031"}, want: []string{hit(t, "support-too-short", short, "end =")}},
+		{name: "shorter, justified", manifest: shortJustified, files: map[string]string{"docs/support.md": "until 1 March 2031"}},
+		{name: "shorter, no rationale", manifest: shortUnexplained, files: map[string]string{"docs/support.md": "until 2031-03"}, want: []string{hit(t, "support-too-short", shortUnexplained, "expected_use_years")}},
+		{name: "shorter than expected use", manifest: shorterThanUse, files: map[string]string{"docs/support.md": "until Mar 2030"}, want: []string{hit(t, "support-too-short", shorterThanUse, "end =")}},
+		{name: "expected use of five years or more", manifest: useFive, files: map[string]string{"docs/support.md": "until 2031-03"}, want: []string{hit(t, "support-too-short", useFive, "expected_use_years")}},
 		{name: "no start", manifest: noStart, want: []string{hit(t, "support-start-missing", noStart, "end =")}},
-		{name: "explicit start", manifest: withStart, files: map[string]string{"docs/support.md": "until April 2031"}},
+		{name: "explicit start", manifest: withStart, files: map[string]string{"docs/support.md": "until April 2033"}},
 		{name: "end before start", manifest: backwards, files: map[string]string{"docs/support.md": "until 2026-01"}, want: []string{hit(t, "support-end-before-start", backwards, "end ="), hit(t, "support-expired", backwards, "end =")}},
 		{name: "not published", manifest: notPublished, want: []string{hit(t, "support-not-published", notPublished, "[support]")}},
 		{name: "published as URL", manifest: publishedURL},
 		{name: "published file missing", manifest: b, files: map[string]string{"docs/support.md": ""}, want: []string{hit(t, "support-published-missing", b, "published")}},
 		{name: "published file silent on the date", manifest: b, files: map[string]string{"docs/support.md": "We support the lock for a long time."}, want: []string{"support-end-not-stated@docs/support.md:1"}},
-	})
+	}
+	// The user information states the end of support too (documentation
+	// check): give it the same words as the published document.
+	for i, tc := range cases {
+		if text := tc.files["docs/support.md"]; text != "" && tc.name != "published file silent on the date" {
+			tc.files["docs/user/security.md"] = strings.Replace(testUserInfo, "until March 2033", text, 1)
+			cases[i] = tc
+		}
+	}
+	runCases(t, cases)
 }
 
 func TestStatesMonthYear(t *testing.T) {

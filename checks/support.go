@@ -13,6 +13,13 @@ import (
 // defaultSupportWarningMonths: warn when support ends within this many months.
 const defaultSupportWarningMonths = 12
 
+const (
+	// quoteArt13_8 is the minimum of Article 13(8), third subparagraph.
+	quoteArt13_8 = "Article 13(8): \"the support period shall be at least five years. Where the product with digital elements is expected to be in use for less than five years, the support period shall correspond to the expected use time.\""
+	// quoteArt13_8Use is its second subparagraph's first sentence.
+	quoteArt13_8Use = "Article 13(8): manufacturers \"shall determine the support period so that it reflects the length of time during which the product is expected to be in use\"."
+)
+
 var (
 	ruleSupportStartMissing = rule(finding.Rule{
 		ID: "support-start-missing", Check: finding.CheckSupport, Severity: finding.Error, Reference: "Article 13(8)",
@@ -31,21 +38,21 @@ var (
 	ruleSupportTooShort = rule(finding.Rule{
 		ID: "support-too-short", Check: finding.CheckSupport, Severity: finding.Error, Reference: "Article 13(8)",
 		Summary: "The support period is at least five years, or matches a shorter expected time of use that the rationale explains.",
-		Why:     "The support period must reflect the time the product is expected to be in use and be at least five years, unless the product is expected to be in use for less than that.",
+		Why:     quoteArt13_8 + " A shorter period is justified only where the product's lifetime is shorter (Recital 60; Commission FAQ 4.5.2), and the reasons belong in the technical documentation (Annex VII(4)).",
 		Fix:     "Extend support.end to five years after the start, or set support.expected_use_years (under 5) with a rationale, and make the period cover it.",
 		Example: "[support]\nend = 2029-03-01\nexpected_use_years = 3\nrationale = \"Single-season event badge; users replace it after three years at most (sales data 2021-2025).\"",
 	})
 	ruleSupportExpired = rule(finding.Rule{
 		ID: "support-expired", Check: finding.CheckSupport, Severity: finding.Error, Reference: "Article 13(8)",
 		Summary: "support.end is not in the past.",
-		Why:     "Past the end of the support period the product gets no security updates; placing further units on the market breaks Article 13(8).",
+		Why:     "Past the end of the support period the product gets no security updates. Units already sold may still be made available, but every unit newly placed on the market needs a support period of its own under Article 13(8) (Commission FAQ 4.5.3): releasing further units with a past end date breaks it.",
 		Fix:     "If support continues, extend support.end (and tell users); if it does not, stop releasing this product.",
 		Example: "[support]\nend = 2031-03-01   # extended, and the published date updated",
 	})
 	ruleSupportEndingSoon = rule(finding.Rule{
-		ID: "support-ending-soon", Check: finding.CheckSupport, Severity: finding.Warning, Reference: "Article 13(8)",
+		ID: "support-ending-soon", Check: finding.CheckSupport, Severity: finding.Warning, Reference: refConvention,
 		Summary: "support.end is more than 12 months away (configurable with gate.support_warning_months).",
-		Why:     "Users must be told when support ends and products placed on the market must still get updates; a release near the end of support needs a decision.",
+		Why:     "The 12 months are the gate's convention: a release near the end of support needs a decision. The CRA asks that the end date be given to users at the time of purchase (Article 13(19)) and that units newly placed on the market get a support period of their own (Article 13(8); Commission FAQ 4.5.3), which support-later-units checks.",
 		Fix:     "Decide whether to extend support.end; update the published end date either way.",
 		Example: "[gate]\nsupport_warning_months = 6",
 	})
@@ -69,6 +76,20 @@ var (
 		Why:     "Users rely on the published date; it must be the one the manufacturer works to.",
 		Fix:     "Write the end date in the published document, for example \"Security updates until March 2031\" or \"2031-03\".",
 		Example: "# in docs/support-period.md:\nSecurity updates until March 2031 (end of support: 2031-03-01).",
+	})
+	ruleSupportShorterThanUse = rule(finding.Rule{
+		ID: "support-shorter-than-use", Check: finding.CheckSupport, Severity: finding.Warning, Reference: "Article 13(8)",
+		Summary: "A support period of five years or more is not shorter than the expected time of use (support.expected_use_years).",
+		Why:     quoteArt13_8Use + " Five years is a floor, not a default: the Commission's FAQ 4.5.2 quotes Recital 60, \"where the time the product with digital elements is reasonably expected to be in use is longer than five years ... manufacturers should accordingly ensure longer support periods\", and its Article 26 guidance says five years is not to be considered the default for all products (as quoted by a secondary source; not read in the guidance itself).",
+		Fix:     "Extend support.end to cover the expected time of use, or correct expected_use_years and explain the period in the technical documentation (Annex VII(4)).",
+		Example: "[product]\nplaced_on_market = 2026-03-01\n\n[support]\nend = 2034-03-01\nexpected_use_years = 8",
+	})
+	ruleSupportLaterUnits = rule(finding.Rule{
+		ID: "support-later-units", Check: finding.CheckSupport, Severity: finding.Warning, Reference: "Article 13(8); Commission FAQ 4.5.3",
+		Summary: "Units placed on the market now (or, while that date is ahead, from 11 December 2027) still get the minimum support period before support.end.",
+		Why:     quoteArt13_8 + " The obligation attaches to each unit placed on the market, not to the first: the Commission's FAQ 4.5.3 says that \"for units of that product that are newly placed on the market, manufacturers are required to set the support period\", with the example of 5 000 identical units placed in 2030, two years after the first, for which the manufacturer \"is required to set a support period for those units, in accordance with Article 13(8)\". Article 13(8) applies to units placed from 11 December 2027 (Article 69(2), 71(2)).",
+		Fix:     "Move support.end so that units placed on the market now get at least five years (or the justified expected use time), and state the new end date to users; or stop placing new units on the market.",
+		Example: "[product]\nplaced_on_market = 2026-03-01\n\n[support]\nend = 2033-03-01   # units placed up to March 2028 still get five years",
 	})
 )
 
@@ -99,11 +120,17 @@ func (c *run) checkSupport() {
 		c.report(ruleSupportEndBeforeStart, c.key("support", "end"), "support.end %s is not after the start %s (%s)", date(end), date(*start), manifest.Path(startKey...))
 		return
 	}
-	if !start.AddDate(5, 0, 0).After(end) {
-		return // five years or more
-	}
 	period := years(*start, end)
 	use := s.ExpectedUseYears
+	if !start.AddDate(5, 0, 0).After(end) { // five years or more
+		if use != nil && *use <= 0 {
+			c.report(ruleSupportShorterThanUse, c.key("support", "expected_use_years"), "support.expected_use_years = %d: give the number of years the product is expected to be in use", *use)
+		} else if use != nil && start.AddDate(*use, 0, 0).After(end) {
+			c.report(ruleSupportShorterThanUse, c.key("support", "expected_use_years"), "the support period is %s (%s to %s), shorter than the expected time of use (%d years): the period should reflect how long the product is expected to be in use; five years is a minimum, not a default", period, date(*start), date(end), *use)
+		}
+		c.checkLaterUnits(*start, end, 5)
+		return
+	}
 	switch {
 	case use == nil:
 		c.report(ruleSupportTooShort, c.key("support", "end"), "the support period is %s (%s to %s), under five years: extend it, or set support.expected_use_years and a rationale if the product is expected to be in use for less", period, date(*start), date(end))
@@ -119,7 +146,24 @@ func (c *run) checkSupport() {
 			loc = c.key("support", "expected_use_years")
 		}
 		c.report(ruleSupportTooShort, loc, "the support period is %s, under five years: support.rationale must explain why the product is expected to be in use for only %d years", period, *use)
+	default:
+		c.checkLaterUnits(*start, end, *use)
 	}
+}
+
+// checkLaterUnits warns when a unit placed on the market now (or on 11
+// December 2027, when Article 13(8) starts to apply to new units, if that is
+// later) would get less than the minimum years of support before end. The
+// first unit, at start, is judged by the rules above.
+func (c *run) checkLaterUnits(start, end time.Time, minYears int) {
+	from, when := c.opt.Now, "from today ("+date(c.opt.Now)+")"
+	if from.Before(generalApplication) {
+		from, when = generalApplication, "from 11 December 2027, when Article 13(8) applies to them,"
+	}
+	if !from.After(start) || !from.Before(end) || !from.AddDate(minYears, 0, 0).After(end) {
+		return
+	}
+	c.report(ruleSupportLaterUnits, c.key("support", "end"), "units placed on the market %s get support only until %s, %s: each unit newly placed needs a support period of its own of at least %d years (Article 13(8); Commission FAQ 4.5.3); move support.end to %s or later, or stop placing new units", when, date(end), years(from, end), minYears, date(from.AddDate(minYears, 0, 0)))
 }
 
 func (c *run) supportWarningMonths() int {

@@ -81,15 +81,6 @@ func vulnFindings(res *finding.Result, rule string) []finding.Finding {
 	return out
 }
 
-func checkStatus(res *finding.Result, id string) finding.CheckResult {
-	for _, c := range res.Checks {
-		if c.ID == id {
-			return c
-		}
-	}
-	return finding.CheckResult{}
-}
-
 func TestVulnsNoSourceSkips(t *testing.T) {
 	res := runVulns(t, "", nil, VulnSources{KEV: "kev.json"})
 	c := checkStatus(res, finding.CheckVulns)

@@ -18,6 +18,7 @@ import (
 	"testing"
 
 	"github.com/cra-gate/cra-gate/ghcomment"
+	"github.com/cra-gate/cra-gate/manifest"
 	"github.com/cra-gate/cra-gate/report"
 )
 
@@ -1019,7 +1020,7 @@ func TestActionMonorepo(t *testing.T) {
 	r.setHead(strings.Repeat("c", 40))
 	product := func(dir, name, extra string) {
 		files := map[string]string{
-			dir + "/cra.toml":      "schema = 1\n" + extra + "[product]\nname = \"" + name + "\"\nmanufacturer = \"Acme GmbH\"\nclass = \"default\"\nconformity = \"module-a\"\nplaced_on_market = 2026-03-01\nfunctions = [\"unlock\"]\nsbom = [\"" + dir + "/sbom.cdx.json\"]\nsource = \"" + dir + "\"\n\n[support]\nend = 2032-03-01\npublished = \"https://acme-locks.eu/support\"\n\n[disclosure]\npolicy = \"SECURITY.md\"\ncontact = \"mailto:security@acme-locks.eu\"\n\n[reporting]\ncsirt = \"DE\"\ncontact = \"mailto:psirt@acme-locks.eu\"\n",
+			dir + "/cra.toml":      "schema = 1\n" + extra + "[product]\nname = \"" + name + "\"\nmanufacturer = \"Acme GmbH\"\nclass = \"default\"\nconformity = \"module-a\"\nplaced_on_market = 2026-03-01\nfunctions = [\"unlock\"]\nsbom = [\"" + dir + "/sbom.cdx.json\"]\nsource = \"" + dir + "\"\n\n[support]\nend = 2033-03-01\npublished = \"https://acme-locks.eu/support\"\n\n[disclosure]\npolicy = \"SECURITY.md\"\ncontact = \"mailto:security@acme-locks.eu\"\n\n[reporting]\ncsirt = \"DE\"\ncontact = \"mailto:psirt@acme-locks.eu\"\n" + documentedAt("https://acme-locks.eu/tech"),
 			dir + "/sbom.cdx.json": `{"bomFormat":"CycloneDX","specVersion":"1.6","serialNumber":"urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79","version":1,"metadata":{"timestamp":"2026-11-01T10:00:00Z","tools":{"components":[{"name":"gen","version":"1"}]},"component":{"bom-ref":"root","name":"` + name + `","version":"1"}},"components":[{"type":"library","bom-ref":"a","name":"a","version":"1.0.0","purl":"pkg:golang/example.com/a@v1.0.0","supplier":{"name":"X"},"hashes":[{"alg":"SHA-256","content":"` + strings.Repeat("ab", 32) + `"}],"licenses":[{"license":{"id":"MIT"}}]}],"dependencies":[{"ref":"root","dependsOn":["a"]}]}`,
 		}
 		for name, content := range files {
@@ -1145,4 +1146,14 @@ func TestActionVulnInputs(t *testing.T) {
 	if !strings.Contains(stdout, "vulns-kev") {
 		t.Errorf("no annotation for the KEV finding:\n%s", stdout)
 	}
+}
+
+// documentedAt is a [documentation] table whose every item is a page under base.
+func documentedAt(base string) string {
+	var b strings.Builder
+	b.WriteString("\n[documentation]\n")
+	for _, it := range manifest.DocumentationItems {
+		fmt.Fprintf(&b, "%s = %q\n", it.Key, base+"/"+it.Key)
+	}
+	return b.String()
 }

@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cra-gate/cra-gate/checks"
+	"github.com/cra-gate/cra-gate/finding"
 )
 
 // runMain runs the command line with env as the whole environment.
@@ -87,7 +90,7 @@ func TestCheckJSONContract(t *testing.T) {
 		}
 	}
 	checks := doc["checks"].([]any)
-	if len(checks) != 6 {
+	if len(checks) != len(finding.Checks) {
 		t.Fatalf("%d checks", len(checks))
 	}
 	for _, f := range doc["findings"].([]any) {
@@ -112,7 +115,7 @@ func TestCheckColourOnlyOnATerminal(t *testing.T) {
 	if !strings.Contains(tty, "\x1b[") {
 		t.Error("no colour on a terminal")
 	}
-	if !strings.Contains(plain, "cra.toml:28:1: error: ") || !strings.Contains(plain, "FAIL: 14 errors") {
+	if !strings.Contains(plain, "cra.toml:28:1: error: ") || !strings.Contains(plain, "FAIL: 15 errors") {
 		t.Errorf("text output:\n%s", plain)
 	}
 }
@@ -126,8 +129,13 @@ func TestCheckSARIFAndMarkdown(t *testing.T) {
 			Results []any `json:"results"`
 		} `json:"runs"`
 	}
-	if err := json.Unmarshal([]byte(out), &sarif); err != nil || sarif.Version != "2.1.0" || len(sarif.Runs) != 1 || len(sarif.Runs[0].Results) != 26 {
-		t.Errorf("SARIF: %v %+v", err, sarif)
+	jsonOut, _, _ := runMain(env, false, "check", "--format", "json", "../examples/camera-gaps")
+	var rep struct{ Findings []any }
+	if err := json.Unmarshal([]byte(jsonOut), &rep); err != nil || len(rep.Findings) < 20 {
+		t.Fatalf("JSON: %v, %d findings", err, len(rep.Findings))
+	}
+	if err := json.Unmarshal([]byte(out), &sarif); err != nil || sarif.Version != "2.1.0" || len(sarif.Runs) != 1 || len(sarif.Runs[0].Results) != len(rep.Findings) {
+		t.Errorf("SARIF: %v, %d results for %d findings", err, len(sarif.Runs[0].Results), len(rep.Findings))
 	}
 	md, _, _ := runMain(env, false, "check", "--format", "markdown", "../examples/camera-gaps")
 	if !strings.HasPrefix(md, "### ❌") || !strings.Contains(md, "manifest ❌") {
@@ -209,6 +217,34 @@ func TestCheckVulnFlags(t *testing.T) {
 	for _, bad := range [][]string{{"--osv-api", "http://api.osv.dev"}, {"--kev", "ftp://x/kev.json"}, {"--osv-api", "api.osv.dev"}} {
 		if _, err := parseCheck(bad, IO{Stderr: io.Discard, Getenv: env(nil)}); err == nil {
 			t.Errorf("%v accepted", bad)
+		}
+	}
+}
+
+func TestRulesJSON(t *testing.T) {
+	out, _, status := runMain(nil, false, "rules", "--format", "json")
+	var rules []map[string]any
+	if err := json.Unmarshal([]byte(out), &rules); err != nil || status != ExitPass {
+		t.Fatalf("status %d, %v:\n%s", status, err, out)
+	}
+	if len(rules) != len(checks.Rules()) {
+		t.Errorf("%d rules in JSON, %d registered", len(rules), len(checks.Rules()))
+	}
+	for _, r := range rules {
+		for _, k := range []string{"id", "check", "severity", "reference", "summary", "why", "fix", "example"} {
+			if s, _ := r[k].(string); s == "" {
+				t.Errorf("rule %v: %q missing or empty", r["id"], k)
+			}
+		}
+	}
+	out, _, status = runMain(nil, false, "rules", "support-later-units", "--format", "json")
+	var one map[string]any
+	if err := json.Unmarshal([]byte(out), &one); err != nil || status != ExitPass || one["id"] != "support-later-units" || one["reference"] != "Article 13(8); Commission FAQ 4.5.3" {
+		t.Errorf("one rule: %d %v %v", status, err, one)
+	}
+	for _, args := range [][]string{{"rules", "--format", "yaml"}, {"rules", "a", "b"}, {"rules", "--format", "json", "support-to-short"}} {
+		if _, stderr, status := runMain(nil, false, args...); status != ExitError || !strings.HasPrefix(stderr, "cra-gate: ") {
+			t.Errorf("%v: status %d, %q", args, status, stderr)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -9,35 +10,68 @@ import (
 	"github.com/cra-gate/cra-gate/checks"
 	"github.com/cra-gate/cra-gate/finding"
 	"github.com/cra-gate/cra-gate/manifest"
+	"github.com/cra-gate/cra-gate/report"
 )
 
-// runRules lists the rules, or documents one.
+const rulesUsage = "cra-gate: usage: cra-gate rules [--format text|json] [ID]"
+
+// runRules lists the rules, or documents one, as text or JSON.
 func runRules(args []string, std IO) int {
-	switch len(args) {
-	case 0:
-		listRules(std.Stdout, checks.Rules())
-		return ExitPass
-	case 1:
-		r, ok := checks.Lookup(args[0])
+	fs := flag.NewFlagSet("rules", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	format := fs.String("format", "text", "text or json")
+	ids, err := parseInterspersed(fs, args)
+	if err != nil || len(ids) > 1 {
+		fmt.Fprintln(std.Stderr, rulesUsage)
+		return ExitError
+	}
+	if *format != "text" && *format != "json" {
+		fmt.Fprintf(std.Stderr, "cra-gate: rules --format %q: want text or json\n", *format)
+		return ExitError
+	}
+	rules := checks.Rules()
+	if len(ids) == 1 {
+		r, ok := lookupRule(ids[0], std)
 		if !ok {
-			ids := make([]string, 0)
-			for _, r := range checks.Rules() {
-				ids = append(ids, r.ID)
-			}
-			msg := fmt.Sprintf("cra-gate: no rule %q", args[0])
-			if s := manifest.Closest(args[0], ids); s != "" {
-				msg += fmt.Sprintf("; did you mean %q?", s)
-			} else {
-				msg += "; 'cra-gate rules' lists them all"
-			}
-			fmt.Fprintln(std.Stderr, msg)
 			return ExitError
 		}
-		describeRule(std.Stdout, r)
-		return ExitPass
+		rules = []finding.Rule{r}
 	}
-	fmt.Fprintln(std.Stderr, "cra-gate: usage: cra-gate rules [ID]")
-	return ExitError
+	switch {
+	case *format == "json" && len(ids) == 1:
+		err = report.RuleJSON(std.Stdout, rules[0])
+	case *format == "json":
+		err = report.RulesJSON(std.Stdout, rules)
+	case len(ids) == 1:
+		describeRule(std.Stdout, rules[0])
+	default:
+		listRules(std.Stdout, rules)
+	}
+	if err != nil {
+		fmt.Fprintf(std.Stderr, "cra-gate: %v\n", err)
+		return ExitError
+	}
+	return ExitPass
+}
+
+// lookupRule finds a rule by id, or says on stderr which one was meant.
+func lookupRule(id string, std IO) (finding.Rule, bool) {
+	r, ok := checks.Lookup(id)
+	if ok {
+		return r, true
+	}
+	ids := make([]string, 0)
+	for _, r := range checks.Rules() {
+		ids = append(ids, r.ID)
+	}
+	msg := fmt.Sprintf("cra-gate: no rule %q", id)
+	if s := manifest.Closest(id, ids); s != "" {
+		msg += fmt.Sprintf("; did you mean %q?", s)
+	} else {
+		msg += "; 'cra-gate rules' lists them all"
+	}
+	fmt.Fprintln(std.Stderr, msg)
+	return finding.Rule{}, false
 }
 
 func listRules(w io.Writer, rules []finding.Rule) {
@@ -47,7 +81,7 @@ func listRules(w io.Writer, rules []finding.Rule) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Check, r.Severity, r.Summary)
 	}
 	tw.Flush()
-	fmt.Fprintln(w, "\n'cra-gate rules ID' explains a rule: why the CRA asks for it and how to fix it.")
+	fmt.Fprintln(w, "\n'cra-gate rules ID' explains a rule: why the CRA asks for it and how to fix it; --format json prints them for tools.")
 }
 
 func describeRule(w io.Writer, r finding.Rule) {

@@ -62,28 +62,29 @@ func (s *Severity) UnmarshalText(b []byte) error {
 
 // The checks, in report order.
 const (
-	CheckManifest   = "manifest"
-	CheckScope      = "scope"
-	CheckSBOM       = "sbom"
-	CheckDisclosure = "disclosure"
-	CheckSupport    = "support"
-	CheckVulns      = "vulns"
+	CheckManifest      = "manifest"
+	CheckScope         = "scope"
+	CheckSBOM          = "sbom"
+	CheckDisclosure    = "disclosure"
+	CheckSupport       = "support"
+	CheckVulns         = "vulns"
+	CheckDocumentation = "documentation"
 )
 
 // Checks lists the check ids in the order reports show them.
-var Checks = []string{CheckManifest, CheckScope, CheckSBOM, CheckDisclosure, CheckSupport, CheckVulns}
+var Checks = []string{CheckManifest, CheckScope, CheckSBOM, CheckDisclosure, CheckSupport, CheckVulns, CheckDocumentation}
 
 // Rule documents one thing the gate checks. Its ID is stable: SARIF output and
 // user suppressions refer to it.
 type Rule struct {
 	ID        string   `json:"id"`
 	Check     string   `json:"check"`
-	Severity  Severity `json:"severity"`          // default severity; a finding may differ where the rule says so
-	Reference string   `json:"reference"`         // the CRA provision behind the rule
-	Summary   string   `json:"summary"`           // one line: what is checked
-	Why       string   `json:"why"`               // why the CRA asks for it
-	Fix       string   `json:"fix"`               // how to fix it
-	Example   string   `json:"example,omitempty"` // a cra.toml snippet that passes
+	Severity  Severity `json:"severity"`  // default severity; a finding may differ where the rule says so
+	Reference string   `json:"reference"` // the CRA provision behind the rule, or "cra-gate convention (no CRA provision)"
+	Summary   string   `json:"summary"`   // one line: what is checked
+	Why       string   `json:"why"`       // why the CRA asks for it, quoting the provision
+	Fix       string   `json:"fix"`       // how to fix it
+	Example   string   `json:"example"`   // a cra.toml snippet that passes
 	// Unwaivable rules cannot be accepted by a [[waiver]]: the manifest's
 	// syntax, type, limit, unknown-key and schema rules (a file the gate cannot
 	// read has nothing to waive with), the waiver rules themselves, and every
@@ -153,7 +154,7 @@ const (
 	StatusPass Status = "pass" // no error or warning
 	StatusWarn Status = "warn" // warnings, no error
 	StatusFail Status = "fail" // at least one error
-	StatusSkip Status = "skip" // could not run (the manifest did not load)
+	StatusSkip Status = "skip" // did not run: the manifest did not load, or the check does not apply (a steward)
 )
 
 // CheckResult summarises one check.

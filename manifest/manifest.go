@@ -4,6 +4,7 @@
 package manifest
 
 import (
+	"strings"
 	"time"
 
 	"github.com/cra-gate/cra-gate/internal/tomlscan"
@@ -32,7 +33,10 @@ type Manifest struct {
 	Excluded   []Excluded   `toml:"excluded"`
 	// Vulnerabilities configures the vulns check.
 	Vulnerabilities Vulnerabilities `toml:"vulnerabilities"`
-	Gate            Gate            `toml:"gate"`
+	// Documentation is the technical documentation (Annex VII) and user
+	// information (Annex II); nil when the table is not written.
+	Documentation *Documentation `toml:"documentation"`
+	Gate          Gate           `toml:"gate"`
 	// Waivers accept known gaps for a while, on the record.
 	Waivers []Waiver `toml:"waiver"`
 
@@ -55,8 +59,39 @@ type Product struct {
 	Functions           []string   `toml:"functions" max:"256"`
 	SBOM                []string   `toml:"sbom"`
 	Source              string     `toml:"source"`
-	HarmonisedStandards bool       `toml:"harmonised_standards"`
-	FOSS                bool       `toml:"foss"`
+	HarmonisedStandards Standards  `toml:"harmonised_standards"`
+	// CertificationScheme names the European cybersecurity certification
+	// scheme of conformity = "eu-certification" (Article 27(9), 32(1)(d)).
+	CertificationScheme string `toml:"certification_scheme" max:"256"`
+	FOSS                bool   `toml:"foss"`
+	// Role is "manufacturer" (the default) or "steward", an open-source
+	// software steward (Article 3(14), Article 24).
+	Role string `toml:"role"`
+}
+
+// Steward reports whether the product is declared by an open-source software
+// steward (Article 24) rather than a manufacturer.
+func (p Product) Steward() bool { return p.Role == "steward" }
+
+// Route is the conformity assessment route with the alias "eucc" read as
+// "eu-certification".
+func (p Product) Route() string {
+	if p.Conformity == "eucc" {
+		return "eu-certification"
+	}
+	return p.Conformity
+}
+
+// Scheme is the certification scheme of an "eu-certification" route:
+// product.certification_scheme, or "EUCC" for the alias conformity = "eucc".
+func (p Product) Scheme() string {
+	if s := strings.TrimSpace(p.CertificationScheme); s != "" {
+		return s
+	}
+	if p.Conformity == "eucc" {
+		return "EUCC"
+	}
+	return ""
 }
 
 // Support is the support period (Article 13(8), 13(19), Annex II(7)).
@@ -121,11 +156,58 @@ type Vulnerabilities struct {
 	VEX []string `toml:"vex"`
 }
 
+// Documentation names where each part of the technical documentation (Annex
+// VII) and the user information (Annex II) is: a repository path, an https
+// URL, or "n/a: reason". Field order is DocumentationItems' order.
+type Documentation struct {
+	Description             string `toml:"description"`
+	Design                  string `toml:"design"`
+	VulnerabilityHandling   string `toml:"vulnerability_handling"`
+	RiskAssessment          string `toml:"risk_assessment"`
+	SupportPeriodBasis      string `toml:"support_period_basis"`
+	Standards               string `toml:"standards"`
+	TestReports             string `toml:"test_reports"`
+	DeclarationOfConformity string `toml:"declaration_of_conformity"`
+	UserInformation         string `toml:"user_information"`
+}
+
+// Value returns the value of the item with the given key ("design"), "" when
+// d is nil or the item is not written.
+func (d *Documentation) Value(key string) string {
+	if d == nil {
+		return ""
+	}
+	switch key {
+	case "description":
+		return d.Description
+	case "design":
+		return d.Design
+	case "vulnerability_handling":
+		return d.VulnerabilityHandling
+	case "risk_assessment":
+		return d.RiskAssessment
+	case "support_period_basis":
+		return d.SupportPeriodBasis
+	case "standards":
+		return d.Standards
+	case "test_reports":
+		return d.TestReports
+	case "declaration_of_conformity":
+		return d.DeclarationOfConformity
+	case "user_information":
+		return d.UserInformation
+	}
+	return ""
+}
+
 // Gate holds settings of the gate itself rather than facts about the product.
 // It is cra-gate's extension of the schema; every key is optional.
 type Gate struct {
 	// SupportWarningMonths: warn when support ends within this many months (default 12).
 	SupportWarningMonths *int `toml:"support_warning_months"`
+	// AcknowledgeMaxDays: warn when disclosure.acknowledge_days is above it
+	// (default 14; the gate's convention, the CRA sets no such time).
+	AcknowledgeMaxDays *int `toml:"acknowledge_max_days"`
 	// SBOMThresholds overrides the minimum share (0-100) of SBOM components that
 	// must carry a field, by field name (name, version, supplier, hash, license,
 	// identifier, dependencies).

@@ -69,3 +69,27 @@ func ReadJSON(rd io.Reader) (*finding.Result, error) {
 	}
 	return &r, nil
 }
+
+// RulesJSON writes the rules as one JSON array, each rule with every field
+// (id, check, severity, reference, summary, why, fix, example), in the
+// order given, command-free like the report.
+func RulesJSON(w io.Writer, rules []finding.Rule) error {
+	if rules == nil {
+		rules = []finding.Rule{}
+	}
+	return writeJSON(w, rules)
+}
+
+// RuleJSON writes one rule as a JSON object, with the fields of RulesJSON.
+func RuleJSON(w io.Writer, r finding.Rule) error { return writeJSON(w, r) }
+
+func writeJSON(w io.Writer, v any) error {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(commandFreeJSON(b.Bytes()))
+	return err
+}

@@ -54,7 +54,7 @@ func TestTextLayout(t *testing.T) {
 		"  fix: Correct the key's spelling.\n",
 		"sbom/app.cdx.json: warning: SBOM has 143",
 		"\nnotice: disclosure.policy is an https URL", // no file: no location
-		"checks: manifest fail · scope fail · sbom warn · disclosure fail · support pass · vulns pass\n",
+		"checks: manifest fail · scope fail · sbom warn · disclosure fail · support pass · vulns pass · documentation pass\n",
 		"FAIL: 3 errors, 3 warnings, 3 notices (fails on error)\n",
 	} {
 		if !strings.Contains(out, want) {

@@ -2,7 +2,10 @@
 // registry. It is run by `go generate ./...` from the //go:generate line in
 // checks/generate.go:
 //
-//	go run ../internal/ruledocs/gen -out ../docs/rules
+//	go run ../internal/ruledocs/gen -out ../docs/rules -readme ../README.md
+//
+// -readme rewrites the rules tables of README.md, between its rules:begin and
+// rules:end markers.
 //
 // It lives outside package checks because it imports it.
 package main
@@ -11,6 +14,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/cra-gate/cra-gate/checks"
 	"github.com/cra-gate/cra-gate/internal/ruledocs"
@@ -18,13 +22,37 @@ import (
 
 func main() {
 	out := flag.String("out", "", "folder to write the pages to (docs/rules)")
+	readme := flag.String("readme", "", "README.md whose rules tables to rewrite (optional)")
 	flag.Parse()
 	if *out == "" || flag.NArg() > 0 {
-		fmt.Fprintln(os.Stderr, "usage: gen -out DIR")
+		fmt.Fprintln(os.Stderr, "usage: gen -out DIR [-readme README.md]")
 		os.Exit(2)
 	}
 	if err := ruledocs.Write(*out, checks.Rules()); err != nil {
-		fmt.Fprintln(os.Stderr, "ruledocs:", err)
-		os.Exit(1)
+		fail(err)
 	}
+	if *readme == "" {
+		return
+	}
+	have, err := os.ReadFile(*readme)
+	if err != nil {
+		fail(err)
+	}
+	// Links in README.md are relative to its folder.
+	rel, err := filepath.Rel(filepath.Dir(*readme), *out)
+	if err != nil {
+		fail(err)
+	}
+	updated, err := ruledocs.WithREADMETables(have, checks.Rules(), filepath.ToSlash(rel))
+	if err != nil {
+		fail(err)
+	}
+	if err := os.WriteFile(*readme, updated, 0o644); err != nil {
+		fail(err)
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "ruledocs:", err)
+	os.Exit(1)
 }
