@@ -172,10 +172,38 @@ func findingKey(path, item string) string {
 }
 
 // key locates the cra.toml key at path (see manifest.Path), or its nearest
-// written ancestor.
+// written ancestor. A key inside an [[rdps]], [[third_party]] or [[excluded]]
+// entry is about that entry: its name is the finding's item (a waiver's
+// item = "acme-cloud-api"), unless on names a finer one (a function).
 func (c *run) key(segs ...any) location {
 	p := c.m.Pos(segs...)
-	return location{file: c.m.File, line: p.Line, col: p.Col, path: manifest.Path(segs...)}
+	return location{file: c.m.File, line: p.Line, col: p.Col, path: manifest.Path(segs...), item: c.entryName(segs)}
+}
+
+// entryName is the name of the entry a key path starts in, or "".
+func (c *run) entryName(segs []any) string {
+	if len(segs) < 2 {
+		return ""
+	}
+	i, ok := segs[1].(int)
+	if !ok || i < 0 {
+		return ""
+	}
+	switch segs[0] {
+	case "rdps":
+		if i < len(c.m.RDPS) {
+			return c.m.RDPS[i].Name
+		}
+	case "third_party":
+		if i < len(c.m.ThirdParty) {
+			return c.m.ThirdParty[i].Name
+		}
+	case "excluded":
+		if i < len(c.m.Excluded) {
+			return c.m.Excluded[i].Name
+		}
+	}
+	return ""
 }
 
 // at locates a line of a repository file.

@@ -124,3 +124,38 @@ func TestWaiverRules(t *testing.T) {
 		}
 	}
 }
+
+// TestWaiverByEntryName waives a finding about an [[rdps]] entry by the
+// entry's name, which is the item of every finding about the entry.
+func TestWaiverByEntryName(t *testing.T) {
+	short := replace(t, baseManifest, `rationale = "Remote unlock cannot work without this API, which we design and develop."`, `rationale = "Our own API."`)
+	res := runRepo(t, short, nil)
+	var got []finding.Finding
+	for _, f := range res.Findings {
+		if f.Rule == "scope-rationale-short" {
+			got = append(got, f)
+		}
+	}
+	if len(got) != 1 || got[0].Item != "test-cloud" || got[0].Key != "rdps[0].rationale#test-cloud" {
+		t.Fatalf("findings about the entry: %+v", got)
+	}
+	waived := short + `
+[[waiver]]
+rule = "scope-rationale-short"
+item = "test-cloud"
+reason = "The full Article 3(2) analysis is in docs/tech/rdps.md, reviewed by legal."
+until = 2027-03-31
+`
+	res = runRepo(t, waived, nil)
+	for _, f := range res.Findings {
+		if f.Rule == "scope-rationale-short" && f.Waived == nil {
+			t.Errorf("not waived: %+v", f)
+		}
+		if f.Rule == "waiver-unused" {
+			t.Errorf("the waiver matched nothing: %s", f.Message)
+		}
+	}
+	if res.Summary.Waived != 1 {
+		t.Errorf("summary %+v", res.Summary)
+	}
+}
