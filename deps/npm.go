@@ -2,11 +2,12 @@ package deps
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
 	"strings"
+
+	json "github.com/go-json-experiment/json/v1"
 )
 
 // npmPkg is a package.json file or a package entry of a v2/v3 lockfile.

@@ -291,7 +291,7 @@ func (r *Repo) ReadFile(p string, limit int64) ([]byte, error) {
 	if !ofi.Mode().IsRegular() || !os.SameFile(fi, ofi) {
 		return nil, &PathError{Path: p, Reason: "changed while the gate was reading it (it is no longer the file that was checked)", Refused: true}
 	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	data, err := readAtMost(f, ofi.Size(), limit)
 	if err != nil {
 		return nil, &PathError{Path: p, Reason: "cannot be read: " + unwrapPathError(err).Error()}
 	}
@@ -299,6 +299,28 @@ func (r *Repo) ReadFile(p string, limit int64) ([]byte, error) {
 		return nil, &TooLargeError{Path: p, Size: int64(len(data)), Limit: limit}
 	}
 	return data, nil
+}
+
+// readAtMost reads r to its end or to limit+1 bytes, into one buffer of the
+// size the file has (plus a byte to see it did not grow): io.ReadAll's
+// doubling would copy a large SBOM several times and hold up to twice its
+// size.
+func readAtMost(r io.Reader, size, limit int64) ([]byte, error) {
+	buf := make([]byte, 0, min(size, limit)+1)
+	for int64(len(buf)) <= limit {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)] // the file grew: let append choose
+		}
+		n, err := r.Read(buf[len(buf):min(int64(cap(buf)), limit+1)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return buf, nil
 }
 
 // beforeOpen runs between the checks and the open; tests swap files there.

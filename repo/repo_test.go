@@ -263,3 +263,24 @@ func TestGlob(t *testing.T) {
 		}
 	}
 }
+
+// TestReadAtMost reads a file whose size was right, one that grew after its
+// size was taken, and one over the limit.
+func TestReadAtMost(t *testing.T) {
+	for _, tc := range []struct {
+		content     string
+		size, limit int64
+		want        int
+	}{
+		{"hello", 5, 10, 5},
+		{"hello, world", 5, 100, 12}, // grew
+		{"hello, world", 12, 5, 6},   // the limit and one byte: too large
+		{"", 0, 10, 0},
+		{"abc", 0, 10, 3}, // no size known
+	} {
+		got, err := readAtMost(strings.NewReader(tc.content), tc.size, tc.limit)
+		if err != nil || len(got) != tc.want || string(got) != tc.content[:tc.want] {
+			t.Errorf("%q size %d limit %d: %q, %v", tc.content, tc.size, tc.limit, got, err)
+		}
+	}
+}

@@ -43,7 +43,16 @@ var licenses = []string{"MIT", "Apache-2.0", "BSD-3-Clause", "ISC", "GPL-3.0-or-
 // shaped like cyclonedx-npm output: purl, SHA-256 hash, licence, supplier,
 // distribution reference with SHA-512, properties and a dependency graph in which
 // every component depends on up to three later ones.
-func CycloneDXJSON(n int) []byte {
+func CycloneDXJSON(n int) []byte { return cycloneDXJSON(n, false) }
+
+// CycloneDXJSONLean is CycloneDXJSON with about 480 bytes per component
+// instead of 1,200: bom-ref, name, group, version, purl, supplier name, one
+// SHA-256 hash and a licence (no description, author, external references or
+// properties), the shape of cyclonedx-gomod or trivy output. 50,000
+// components make 24 MB.
+func CycloneDXJSONLean(n int) []byte { return cycloneDXJSON(n, true) }
+
+func cycloneDXJSON(n int, lean bool) []byte {
 	var b strings.Builder
 	b.Grow(n * 1600)
 	b.WriteString(`{
@@ -74,6 +83,12 @@ func CycloneDXJSON(n int) []byte {
 		licJSON := `{"license": {"id": "` + lic + `"}}`
 		if i%10 == 0 {
 			licJSON = `{"expression": "` + lic + ` OR Apache-2.0"}`
+		}
+		if lean {
+			fmt.Fprintf(&b, `
+    {"type": "library", "bom-ref": "%[1]s", "supplier": {"name": "Example Org %[2]d"}, "group": "@scope%[3]d", "name": "pkg-%[2]d", "version": "%[4]d.%[5]d.%[6]d",
+      "hashes": [{"alg": "SHA-256", "content": "%[7]s"}], "licenses": [%[8]s], "purl": "%[1]s"}`, ref(i), i, i%97, i%7, i%13, i%29, hex.EncodeToString(s256[:]), licJSON)
+			continue
 		}
 		fmt.Fprintf(&b, `
     {
@@ -161,4 +176,35 @@ func OSVZip(n, components int) []byte {
 		panic(err)
 	}
 	return buf.Bytes()
+}
+
+// PackageLock returns a package-lock.json (lockfileVersion 3) whose direct
+// dependencies are the first n components of CycloneDXJSON, at their versions:
+// a lockfile the generated SBOM is current against.
+func PackageLock(n int) []byte {
+	var deps, pkgs strings.Builder
+	for i := 0; i < n; i++ {
+		name := fmt.Sprintf("@scope%d/pkg-%d", i%97, i)
+		version := fmt.Sprintf("%d.%d.%d", i%7, i%13, i%29)
+		if i > 0 {
+			deps.WriteString(",")
+		}
+		fmt.Fprintf(&deps, "\n        %q: %q", name, "^"+version)
+		fmt.Fprintf(&pkgs, ",\n    %q: {\"version\": %q}", "node_modules/"+name, version)
+	}
+	return []byte(fmt.Sprintf(`{
+  "name": "app",
+  "version": "1.0.0",
+  "lockfileVersion": 3,
+  "requires": true,
+  "packages": {
+    "": {
+      "name": "app",
+      "version": "1.0.0",
+      "dependencies": {%s
+      }
+    }%s
+  }
+}
+`, deps.String(), pkgs.String()))
 }

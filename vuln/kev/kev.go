@@ -6,7 +6,6 @@ package kev
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +14,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	json "github.com/go-json-experiment/json/v1"
 )
 
 // FeedURL is CISA's JSON feed of the catalog.

@@ -3,7 +3,6 @@ package osv
 import (
 	"archive/zip"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	json "github.com/go-json-experiment/json/v1"
 )
 
 // Key identifies a package within an OSV ecosystem, as affected[].package

@@ -8,12 +8,13 @@ package vex
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
+
+	json "github.com/go-json-experiment/json/v1"
 
 	ovex "github.com/openvex/go-vex/pkg/vex"
 
