@@ -5,9 +5,12 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // CycloneDX documents are decoded by cyclonedx-go into its BOM type, from JSON
@@ -20,7 +23,7 @@ import (
 // cyclonedx-go then reads and checks it.
 func parseCycloneDXJSON(data []byte, version string) (*Document, error) {
 	var bom cdx.BOM
-	warning, err := decodeJSON(data, &bom)
+	warning, err := decodeCycloneDXJSON(data, &bom)
 	if errors.Is(err, cdx.ErrInvalidSpecVersion) {
 		var v struct {
 			SpecVersion any `json:"specVersion"`
@@ -43,6 +46,76 @@ func parseCycloneDXJSON(data []byte, version string) (*Document, error) {
 	}
 	return doc, nil
 }
+
+// parallelMinComponents is the size from which decodeCycloneDXJSON splits the
+// components array over the CPUs: below it, the goroutines cost more than
+// they save. (A variable for the tests.)
+var parallelMinComponents = 2000
+
+// decodeCycloneDXJSON decodes data into bom. A large components array is
+// decoded in parts on every CPU (GOMAXPROCS) while the rest of the document
+// is decoded, its components skipped, on this goroutine: the components are
+// most of an SBOM's bytes, and each decodes on its own. The result and the
+// errors are those of one decode: the parts' positions are mapped back to
+// data, and a document whose components array the top-level walk cannot
+// delimit exactly (see topArrayElements) is decoded in one piece.
+func decodeCycloneDXJSON(data []byte, bom *cdx.BOM) (string, error) {
+	workers := runtime.GOMAXPROCS(0)
+	if workers < 2 {
+		return decodeJSON(data, bom)
+	}
+	elems, exact := topArrayElements(data, "components")
+	if !exact || len(elems) < parallelMinComponents {
+		return decodeJSON(data, bom)
+	}
+	type part struct {
+		comps []cdx.Component
+		err   error
+	}
+	parts := make([]part, workers)
+	var wg sync.WaitGroup
+	per := (len(elems) + workers - 1) / workers
+	for k := range workers {
+		first, last := k*per, min((k+1)*per, len(elems))-1
+		if first > last {
+			break
+		}
+		wg.Go(func() {
+			// The part as an array of its own: "[" and the bytes from its
+			// first element to its last, which offsets map back to data.
+			start, end := elems[first].start, elems[last].end
+			buf := make([]byte, 0, end-start+2)
+			buf = append(append(append(buf, '['), data[start:end]...), ']')
+			parts[k].comps = make([]cdx.Component, 0, last-first+1)
+			_, parts[k].err = decodeJSONAt(data, jsonPart{bytes: buf, shift: start - 1, array: "components", first: first}, &parts[k].comps)
+		})
+	}
+	var head struct {
+		cdx.BOM
+		Components skipJSON `json:"components"` // shadows BOM.Components
+	}
+	warning, err := decodeJSON(data, &head)
+	wg.Wait()
+	if err != nil {
+		return warning, err
+	}
+	comps := make([]cdx.Component, 0, len(elems))
+	for _, p := range parts {
+		if p.err != nil {
+			return "", p.err
+		}
+		comps = append(comps, p.comps...)
+	}
+	*bom = head.BOM
+	bom.Components = &comps
+	return warning, nil
+}
+
+// skipJSON is a value the decoder validates and skips.
+type skipJSON struct{}
+
+// UnmarshalJSONFrom skips the value.
+func (skipJSON) UnmarshalJSONFrom(dec *jsontext.Decoder) error { return dec.SkipValue() }
 
 // parseCycloneDXXML decodes the <bom> element whose start the caller has read.
 func parseCycloneDXXML(dec *xml.Decoder, data []byte, start xml.StartElement, version string) (*Document, error) {

@@ -126,10 +126,24 @@ func ValidCPE(s string) bool {
 	return false
 }
 
-// strongHashLen maps a normalized algorithm name to its hex digest length.
-var strongHashLen = map[string]int{
-	"SHA256": 64, "SHA384": 96, "SHA512": 128,
-	"SHA3256": 64, "SHA3384": 96, "SHA3512": 128,
+// strongHash returns a normalized algorithm name ("SHA3256") as a constant,
+// with its hex digest length, or 0 for any other algorithm.
+func strongHash(norm []byte) (string, int) {
+	switch string(norm) { // no allocation: the compiler compares in place
+	case "SHA256":
+		return "SHA256", 64
+	case "SHA384":
+		return "SHA384", 96
+	case "SHA512":
+		return "SHA512", 128
+	case "SHA3256":
+		return "SHA3256", 64
+	case "SHA3384":
+		return "SHA3384", 96
+	case "SHA3512":
+		return "SHA3512", 128
+	}
+	return "", 0
 }
 
 // Strong reports a SHA-256/384/512 or SHA3-256/384/512 hash whose value is
@@ -165,9 +179,8 @@ func (h Hash) strong() (string, bool) {
 		buf[n] = c
 		n++
 	}
-	alg := string(buf[:n])
-	want, ok := strongHashLen[alg]
-	if !ok || len(h.Value) != want {
+	alg, want := strongHash(buf[:n])
+	if want == 0 || len(h.Value) != want {
 		return "", false
 	}
 	zero := true

@@ -3,6 +3,7 @@ package sbom
 import (
 	"bytes"
 	"encoding/xml"
+	"strings"
 )
 
 // locate fills in the lines of components (from their bom-ref or SPDXID) and of
@@ -162,33 +163,67 @@ func tagValues(data []byte, tag string) []idAt {
 // jsonArrayElements returns the line of each element of the array that is the
 // value of the top-level key, or nil.
 func jsonArrayElements(data []byte, key string) []int {
-	i := skipWS(data, 0)
-	if i >= len(data) || data[i] != '{' {
+	elems, _ := topArrayElements(data, key)
+	if elems == nil {
 		return nil
 	}
+	out := make([]int, len(elems))
+	lc := lineCounter{data: data}
+	for k, e := range elems {
+		out[k] = lc.at(e.start)
+	}
+	return out
+}
+
+// span is the byte range [start, end) of a JSON value.
+type span struct{ start, end int }
+
+// topArrayElements returns the span of each element of the array that is the
+// value of the top-level key. exact is false when the answer may not be what a
+// decoder reads: the key is written twice, or in another case (encoding/json
+// matches names without regard to case), or the top level cannot be walked;
+// elems is then the first array found, if any. It checks bracket balance only:
+// for a document the decoder accepts, the spans are exact.
+func topArrayElements(data []byte, key string) (elems []span, exact bool) {
+	i := skipWS(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return nil, false
+	}
+	found := 0
 	i++
 	for {
 		i = skipWS(data, i)
-		if i >= len(data) || data[i] == '}' {
-			return nil
+		if i >= len(data) {
+			return elems, false
+		}
+		if data[i] == '}' {
+			return elems, found <= 1
 		}
 		k, next, ok := scanString(data, i)
 		if !ok {
-			return nil
+			return elems, false
 		}
 		i = skipWS(data, next)
 		if i >= len(data) || data[i] != ':' {
-			return nil
+			return elems, false
 		}
 		i = skipWS(data, i+1)
 		if i >= len(data) {
-			return nil
+			return elems, false
 		}
-		if k == key && data[i] == '[' {
-			return elementLines(data, i)
+		if strings.EqualFold(k, key) {
+			found++
+			if k != key || data[i] != '[' {
+				return elems, false
+			}
+			if found == 1 {
+				if elems, ok = arrayElements(data, i); !ok {
+					return elems, false
+				}
+			}
 		}
 		if i, ok = skipValue(data, i); !ok {
-			return nil
+			return elems, false
 		}
 		i = skipWS(data, i)
 		if i < len(data) && data[i] == ',' {
@@ -197,21 +232,24 @@ func jsonArrayElements(data []byte, key string) []int {
 	}
 }
 
-// elementLines returns the line of each element of the array at data[i] == '['.
-func elementLines(data []byte, i int) []int {
-	var out []int
-	lc := lineCounter{data: data}
+// arrayElements returns the span of each element of the array at
+// data[i] == '['.
+func arrayElements(data []byte, i int) ([]span, bool) {
+	out := []span{}
 	i++
 	for {
 		i = skipWS(data, i)
-		if i >= len(data) || data[i] == ']' {
-			return out
+		if i >= len(data) {
+			return out, false
 		}
-		out = append(out, lc.at(i))
+		if data[i] == ']' {
+			return out, true
+		}
 		next, ok := skipValue(data, i)
 		if !ok {
-			return out
+			return out, false
 		}
+		out = append(out, span{i, next})
 		i = skipWS(data, next)
 		if i < len(data) && data[i] == ',' {
 			i++

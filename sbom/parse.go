@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -189,7 +190,39 @@ func checkSPDXVersion(v string) (string, error) {
 // SBOMs). A syntax error is returned as a Malformed *Error with its position,
 // as is a value of the wrong type.
 func decodeJSON(data []byte, v any) (warning string, err error) {
-	err = jsonv1.Unmarshal(data, v)
+	return decodeJSONAt(data, jsonPart{bytes: data}, v)
+}
+
+// jsonPart is a part of a document decoded on its own: bytes are the
+// document's from offset shift on (but for a '[' put in front), the elements
+// first to first+n-1 of the array at key array (see decodeCycloneDXJSON).
+type jsonPart struct {
+	bytes []byte
+	shift int
+	array string
+	first int
+}
+
+// field names a field of the part as in the whole document:
+// "1499.name" -> "components.2999.name".
+func (p jsonPart) field(f string) string {
+	if p.array == "" {
+		return f
+	}
+	n, rest, _ := strings.Cut(f, ".")
+	if i, err := strconv.Atoi(n); err == nil {
+		n = strconv.Itoa(p.first + i)
+	}
+	if rest != "" {
+		rest = "." + rest
+	}
+	return p.array + "." + n + rest
+}
+
+// decodeJSONAt decodes part, positioning errors in data.
+func decodeJSONAt(data []byte, part jsonPart, v any) (warning string, err error) {
+	shift := part.shift
+	err = jsonv1.Unmarshal(part.bytes, v)
 	if err == nil {
 		return "", nil
 	}
@@ -197,9 +230,9 @@ func decodeJSON(data []byte, v any) (warning string, err error) {
 	// on one, so what was decoded cannot be trusted to be complete.
 	var te *jsonv1.UnmarshalTypeError
 	if errors.As(err, &te) {
-		line, col := lineCol(data, int(te.Offset))
-		field := te.Field
-		if field == "" {
+		line, col := lineCol(data, shift+int(te.Offset))
+		field := part.field(te.Field)
+		if te.Field == "" {
 			field = "a value"
 		}
 		return "", &Error{Kind: Malformed, Line: line, Column: col, Err: err,
@@ -214,7 +247,7 @@ func decodeJSON(data []byte, v any) (warning string, err error) {
 	}
 	var se *jsonv1.SyntaxError
 	if errors.As(err, &se) {
-		return "", syntaxError(data, int(se.Offset), "JSON: "+se.Error(), err)
+		return "", syntaxError(data, shift+int(se.Offset), "JSON: "+se.Error(), err)
 	}
 	return "", &Error{Kind: Malformed, Msg: "JSON: " + err.Error(), Err: err}
 }

@@ -2,7 +2,9 @@ package sbom
 
 import (
 	"net/url"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -37,7 +39,7 @@ type Quality struct {
 	Fields     []FieldCoverage // one per entry of Fields, in that order
 	Document   DocumentQuality
 	// NonSPDXLicenses holds up to MaxExamples licences named that are not
-	// SPDX expressions; NonSPDXComponents counts such licence entries.
+	// SPDX expressions; NonSPDXComponents counts the components naming one.
 	NonSPDXLicenses   []string
 	NonSPDXComponents int
 }
@@ -88,75 +90,37 @@ func Coverage(d *Document) Quality {
 	for i, f := range Fields {
 		q.Fields[i].Field = f
 	}
-
-	var targets map[string]struct{}    // built on first need: most components have their own entry
-	licenseOK := make(map[string]bool) // few distinct strings, many components
-
-	valid := func(l string) bool {
-		ok, seen := licenseOK[l]
-		if !seen {
-			ok = ValidLicenseExpression(l)
-			licenseOK[l] = ok
-		}
-		return ok
+	// Built on first need: most components have their own entry.
+	targets := sync.OnceValue(func() map[string]struct{} { return dependencyTargets(d.Dependencies) })
+	// Large documents are measured in parts on every CPU, merged in order.
+	parts := 1
+	if len(d.Components) >= parallelMinComponents {
+		parts = runtime.GOMAXPROCS(0)
 	}
-	var have [11]bool
-	for i := range d.Components {
-		c := &d.Components[i]
-		have[0] = !IsPlaceholder(c.Name)
-		have[1] = !IsPlaceholder(c.Version)
-		have[2] = hasSupplier(c)
-		have[3], have[8] = false, false
-		for _, h := range c.Hashes {
-			have[3] = have[3] || h.Strong()
-			have[8] = have[8] || h.SHA512()
-		}
-		// Every licence the component names must be an SPDX expression: one
-		// valid id beside names that are not would hide the others.
-		have[4] = false
-		for _, l := range c.Licenses {
-			if IsPlaceholder(l) {
-				continue // NOASSERTION, NONE: no statement either way
-			}
-			have[4] = true
-			if !valid(l) {
-				have[4] = false
-				if len(q.NonSPDXLicenses) < MaxExamples && !slicesContains(q.NonSPDXLicenses, l) {
-					q.NonSPDXLicenses = append(q.NonSPDXLicenses, l)
-				}
-				q.NonSPDXComponents++
-			}
-		}
-		if have[4] {
-			for _, l := range c.Licenses {
-				if !IsPlaceholder(l) && !valid(l) {
-					have[4] = false
-					break
+	per := (len(d.Components) + parts - 1) / max(parts, 1)
+	results := make([]Quality, parts)
+	var wg sync.WaitGroup
+	for k := range parts {
+		lo, hi := min(k*per, len(d.Components)), min((k+1)*per, len(d.Components))
+		wg.Go(func() { results[k] = coverComponents(d, d.Components[lo:hi], targets) })
+	}
+	wg.Wait()
+	for _, r := range results {
+		for f := range q.Fields {
+			fc, rc := &q.Fields[f], r.Fields[f]
+			fc.Present += rc.Present
+			for _, m := range rc.Missing {
+				if len(fc.Missing) < MaxExamples {
+					fc.Missing = append(fc.Missing, m)
 				}
 			}
 		}
-		have[7] = hasContact(c.Contacts)
-		have[9] = !IsPlaceholder(c.Filename)
-		have[10] = len(c.LicenseEvidence) > 0
-		have[5] = ValidPurl(c.Purl) && !hasTemplateToken(c.Purl) || ValidCPE(c.CPE) && !hasTemplateToken(c.CPE)
-		have[6] = false
-		if c.Ref != "" {
-			_, have[6] = d.Dependencies[c.Ref]
-			if !have[6] {
-				if targets == nil {
-					targets = dependencyTargets(d.Dependencies)
-				}
-				_, have[6] = targets[c.Ref]
+		for _, l := range r.NonSPDXLicenses {
+			if len(q.NonSPDXLicenses) < MaxExamples && !slicesContains(q.NonSPDXLicenses, l) {
+				q.NonSPDXLicenses = append(q.NonSPDXLicenses, l)
 			}
 		}
-		for f := range have {
-			fc := &q.Fields[f]
-			if have[f] {
-				fc.Present++
-			} else if len(fc.Missing) < MaxExamples {
-				fc.Missing = append(fc.Missing, c.Label())
-			}
-		}
+		q.NonSPDXComponents += r.NonSPDXComponents
 	}
 
 	dq := &q.Document
@@ -177,6 +141,76 @@ func Coverage(d *Document) Quality {
 	}
 	dq.Primary = d.Primary != nil
 	dq.PrimaryDependencies = d.HasDependencyFromPrimary()
+	return q
+}
+
+// coverComponents measures comps, components of d, for Coverage: the
+// fields' counts and examples and the non-SPDX licences, in Fields' order.
+func coverComponents(d *Document, comps []Component, targets func() map[string]struct{}) Quality {
+	q := Quality{Fields: make([]FieldCoverage, len(Fields))}
+	licenseOK := make(map[string]bool) // few distinct strings, many components
+
+	valid := func(l string) bool {
+		ok, seen := licenseOK[l]
+		if !seen {
+			ok = ValidLicenseExpression(l)
+			licenseOK[l] = ok
+		}
+		return ok
+	}
+	var have [11]bool
+	for i := range comps {
+		c := &comps[i]
+		have[0] = !IsPlaceholder(c.Name)
+		have[1] = !IsPlaceholder(c.Version)
+		have[2] = hasSupplier(c)
+		have[3], have[8] = false, false
+		for _, h := range c.Hashes {
+			if alg, ok := h.strong(); ok {
+				have[3] = true
+				have[8] = have[8] || alg == "SHA512"
+			}
+		}
+		// Every licence the component names must be an SPDX expression: one
+		// valid id beside names that are not would hide the others.
+		named, nonSPDX := false, false
+		for _, l := range c.Licenses {
+			if IsPlaceholder(l) {
+				continue // NOASSERTION, NONE: no statement either way
+			}
+			named = true
+			if !valid(l) {
+				nonSPDX = true
+				if len(q.NonSPDXLicenses) < MaxExamples && !slicesContains(q.NonSPDXLicenses, l) {
+					q.NonSPDXLicenses = append(q.NonSPDXLicenses, l)
+				}
+			}
+		}
+		have[4] = named && !nonSPDX
+		if nonSPDX {
+			q.NonSPDXComponents++
+		}
+		have[7] = hasContact(c.Contacts)
+		have[9] = !IsPlaceholder(c.Filename)
+		have[10] = len(c.LicenseEvidence) > 0
+		have[5] = ValidPurl(c.Purl) && !hasTemplateToken(c.Purl) || ValidCPE(c.CPE) && !hasTemplateToken(c.CPE)
+		have[6] = false
+		if c.Ref != "" {
+			_, have[6] = d.Dependencies[c.Ref]
+			if !have[6] {
+				_, have[6] = targets()[c.Ref]
+			}
+		}
+		for f := range have {
+			fc := &q.Fields[f]
+			if have[f] {
+				fc.Present++
+			} else if len(fc.Missing) < MaxExamples {
+				fc.Missing = append(fc.Missing, c.Label())
+			}
+		}
+	}
+
 	return q
 }
 

@@ -1,0 +1,128 @@
+package sbom
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/cra-gate/cra-gate/internal/sbomgen"
+)
+
+// parseSerial parses with one CPU, so that the components are decoded in one
+// piece with the rest.
+func parseSerial(t *testing.T, data []byte) (*Document, error) {
+	t.Helper()
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	return Parse(data)
+}
+
+// TestParallelDecodeSameDocument decodes SBOMs in parts on several CPUs and in
+// one piece on one, and measures their coverage both ways: the documents and
+// the coverage are the same. The real SBOMs are small, so
+// the threshold is lowered for them.
+func TestParallelDecodeSameDocument(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	}
+	defer func(n int) { parallelMinComponents = n }(parallelMinComponents)
+	parallelMinComponents = 2
+	inputs := map[string][]byte{
+		"generated 5000":      sbomgen.CycloneDXJSON(5000),
+		"generated lean 4001": sbomgen.CycloneDXJSONLean(4001),
+	}
+	for _, dir := range []string{"sbom", "sbom-corpus"} {
+		files, err := filepath.Glob(filepath.Join("..", "..", "shared", "realdata", dir, "*.json"))
+		if err != nil || len(files) == 0 {
+			t.Fatalf("no real SBOMs in %s: %v", dir, err)
+		}
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			inputs[dir+"/"+filepath.Base(f)] = data
+		}
+	}
+	split := 0
+	for name, data := range inputs {
+		if elems, exact := topArrayElements(data, "components"); exact && len(elems) >= parallelMinComponents {
+			split++
+		}
+		par, perr := Parse(data)
+		ser, serr := parseSerial(t, data)
+		if fmt.Sprint(perr) != fmt.Sprint(serr) {
+			t.Errorf("%s: errors differ:\n  parallel %v\n  serial   %v", name, perr, serr)
+			continue
+		}
+		if !reflect.DeepEqual(par, ser) {
+			t.Errorf("%s: the parallel decode differs", name)
+		}
+		if par == nil {
+			continue
+		}
+		qp := Coverage(par)
+		restore := runtime.GOMAXPROCS(1)
+		qs := Coverage(ser)
+		runtime.GOMAXPROCS(restore)
+		if !reflect.DeepEqual(qp, qs) {
+			t.Errorf("%s: the coverage measured in parts differs:\n%+v\n%+v", name, qp, qs)
+		}
+	}
+	if split < 20 {
+		t.Errorf("only %d of %d documents were decoded in parts", split, len(inputs))
+	}
+}
+
+// TestParallelDecodeErrors puts a wrong type and a syntax error in the last
+// part: the error and its position are those of the decode in one piece.
+func TestParallelDecodeErrors(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	}
+	good := string(sbomgen.CycloneDXJSONLean(3000))
+	last := `"name": "pkg-2999"`
+	for _, bad := range []string{
+		strings.Replace(good, last, `"name": 2999`, 1),                     // wrong type
+		strings.Replace(good, last, `"name": "pkg-2999", "version": }`, 1), // syntax
+	} {
+		_, perr := Parse([]byte(bad))
+		_, serr := parseSerial(t, []byte(bad))
+		pe, ok1 := perr.(*Error)
+		se, ok2 := serr.(*Error)
+		if !ok1 || !ok2 || pe.Kind != Malformed || pe.Line != se.Line || pe.Column != se.Column || pe.Msg != se.Msg {
+			t.Errorf("parallel %v\n  serial %v", perr, serr)
+		}
+		if ok1 && pe.Line < 2900 {
+			t.Errorf("error at line %d, not in the last component", pe.Line)
+		}
+	}
+}
+
+// TestParallelDecodeFallsBack decodes in one piece what the top-level walk
+// cannot delimit as a decoder reads it: "components" twice (the last wins in
+// encoding/json), or as "Components".
+func TestParallelDecodeFallsBack(t *testing.T) {
+	var comps []string
+	for i := range 2500 {
+		comps = append(comps, fmt.Sprintf(`{"type":"library","name":"c%d","version":"1"}`, i))
+	}
+	list := "[" + strings.Join(comps, ",") + "]"
+	for name, doc := range map[string]string{
+		"twice":      `{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"type":"library","name":"first","version":"1"}],"components":` + list + `}`,
+		"other case": `{"bomFormat":"CycloneDX","specVersion":"1.6","Components":` + list + `}`,
+		"both":       `{"bomFormat":"CycloneDX","specVersion":"1.6","components":` + list + `,"COMPONENTS":[]}`,
+	} {
+		par, err := Parse([]byte(doc))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		ser, _ := parseSerial(t, []byte(doc))
+		if !reflect.DeepEqual(par, ser) {
+			t.Errorf("%s: %d components in parts, %d in one piece", name, len(par.Components), len(ser.Components))
+		}
+	}
+}
