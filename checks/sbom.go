@@ -249,7 +249,8 @@ func (c *run) readSBOM(p string) *sbom.Document {
 // judgeSBOM applies the content rules to one parsed SBOM and returns its coverage row.
 func (c *run) judgeSBOM(p string, d *sbom.Document) finding.SBOMCoverage {
 	file := at(p, 0)
-	what := fmt.Sprintf("%s (%s %s)", p, d.Format, d.SpecVersion)
+	// The finding is at the SBOM's path: the message need not repeat it.
+	what := fmt.Sprintf("the SBOM (%s %s)", d.Format, d.SpecVersion)
 	if d.Legacy() {
 		c.report(ruleSBOMLegacy, file, "%s: CycloneDX %s cannot carry metadata or dependency relationships; regenerate it as CycloneDX 1.5 or later", what, d.SpecVersion)
 	}
@@ -309,14 +310,14 @@ func (c *run) judgeSBOM(p string, d *sbom.Document) finding.SBOMCoverage {
 			if len(fc.Missing) > 0 {
 				ex = "; for example " + quoteList(fc.Missing, len(fc.Missing))
 			}
-			c.report(ruleSBOMFieldCoverage, file.on(string(pf.field)), "%s: %s on %d of %d components (%.1f%%), below the %.0f%% the %s profile asks for%s", p, pf.label, fc.Present, q.Components, pct, threshold, prof.title, ex)
+			c.report(ruleSBOMFieldCoverage, file.on(string(pf.field)), "%s on %d of %d components (%.1f%%), below the %.0f%% the %s profile asks for%s", pf.label, fc.Present, q.Components, pct, threshold, prof.title, ex)
 			if fix := generatorFixes[gen][pf.field]; fix != "" {
 				c.findings[len(c.findings)-1].Fix = fix
 			}
 		}
 	}
 	if q.NonSPDXComponents > 0 {
-		c.report(ruleSBOMLicenseNotSPDX, file, "%s: %d %s a licence that is not an SPDX expression, so %s no valid licence; for example %s", p, q.NonSPDXComponents, plural(q.NonSPDXComponents, "component names", "components name"), plural(q.NonSPDXComponents, "it has", "they have"), quoteList(q.NonSPDXLicenses, len(q.NonSPDXLicenses)))
+		c.report(ruleSBOMLicenseNotSPDX, file, "%d %s a licence that is not an SPDX expression, so %s no valid licence; for example %s", q.NonSPDXComponents, plural(q.NonSPDXComponents, "component names", "components name"), plural(q.NonSPDXComponents, "it has", "they have"), quoteList(q.NonSPDXLicenses, len(q.NonSPDXLicenses)))
 	}
 	return row
 }
