@@ -201,7 +201,7 @@ func (c *run) checkValues() {
 				msg = fmt.Sprintf("gate.sbom_thresholds has no field %q; did you mean %q?", field, s)
 			}
 			c.report(ruleManifestInvalidValue, loc, "%s", msg)
-		} else if v < 0 || v > manifest.MaxThreshold {
+		} else if !(v >= 0 && v <= manifest.MaxThreshold) { // nan too
 			c.report(ruleManifestInvalidValue, loc, "gate.sbom_thresholds.%s = %v: a threshold is a percentage from 0 to %d", field, v, manifest.MaxThreshold)
 		}
 	}
