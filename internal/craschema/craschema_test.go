@@ -152,6 +152,15 @@ func TestFilesAgree(t *testing.T) {
 		if (len(gateErrs) > 0) != (schemaErr != nil) {
 			t.Errorf("%s: the gate says %q, the schema %v", f, gateErrs, schemaErr)
 		}
+		// The examples are copied into other repositories: they name the
+		// schema by URL. The project's own cra.toml names the checkout's.
+		want := "#:schema " + craschema.ID
+		if filepath.Dir(f) == root {
+			want = "#:schema ./" + craschema.File
+		}
+		if first, _, _ := strings.Cut(string(src), "\n"); first != want {
+			t.Errorf("%s: the first line is %q, want %q", f, first, want)
+		}
 	}
 	// The README's annotated cra.toml, which writes every table.
 	readme := readmeManifest(t)
