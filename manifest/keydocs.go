@@ -85,7 +85,7 @@ func keyDocs() map[string]KeyDoc {
 		"disclosure.acknowledge_days": {Doc: "The promised first response to a vulnerability report, in days: a positive number; more than gate.acknowledge_max_days (default 14, the gate's convention) is a warning (Annex I Part II(5))."},
 		"disclosure.advisories":       {Doc: "Where security advisories are published (informative; Annex I Part II(4))."},
 
-		"reporting":         {Doc: "The Article 14 reporting set-up: notifications of actively exploited vulnerabilities and severe incidents, from 11 September 2026 (Article 71(2)). Missing: an error from that date, a warning before."},
+		"reporting":         {Doc: "The Article 14 reporting set-up: notifications of actively exploited vulnerabilities and severe incidents, from 11 September 2026 (Article 71(2)); for a steward from 11 December 2027 (Article 24(3)). Missing: an error from that date, a warning before."},
 		"reporting.csirt":   {Doc: "The ISO 3166-1 alpha-2 code of the EU or EEA member state of main establishment, whose CSIRT receives the notifications (Article 14(7)); Greece is GR."},
 		"reporting.contact": {Doc: "A mailto: or https: contact of whoever files the 24-hour early warning and the notifications (Article 14(1)-(4))."},
 
