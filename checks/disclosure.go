@@ -8,6 +8,7 @@ import (
 
 	"github.com/cra-gate/cra-gate/cvd"
 	"github.com/cra-gate/cra-gate/finding"
+	"github.com/cra-gate/cra-gate/manifest"
 )
 
 const (
@@ -20,8 +21,6 @@ const (
 	// defaultAcknowledgeMaxDays: warn when the promised first response is
 	// slower (the gate's convention; gate.acknowledge_max_days).
 	defaultAcknowledgeMaxDays = 14
-	// maxAcknowledgeMaxDays bounds gate.acknowledge_max_days.
-	maxAcknowledgeMaxDays = 365
 
 	// quoteArt14Apply is what Articles 69(3) and 71(2) say of Article 14.
 	quoteArt14Apply = "Article 71(2): \"This Regulation shall apply from 11 December 2027. However, Article 14 shall apply from 11 September 2026\"; Article 69(3): its obligations \"shall apply to all products with digital elements that fall within the scope of this Regulation that have been placed on the market before 11 December 2027\"."
@@ -130,7 +129,7 @@ func (c *run) checkDisclosure() {
 }
 
 func (c *run) acknowledgeMaxDays() int {
-	if n := c.m.Gate.AcknowledgeMaxDays; n != nil && *n >= 1 && *n <= maxAcknowledgeMaxDays {
+	if n := c.m.Gate.AcknowledgeMaxDays; n != nil && *n >= 1 && *n <= manifest.MaxAcknowledgeMaxDays {
 		return *n
 	}
 	return defaultAcknowledgeMaxDays

@@ -12,8 +12,9 @@ import (
 // FuzzRun runs the whole gate over a repository whose cra.toml and SBOM are
 // the fuzzer's bytes (seeded with the base repository and hostile shapes):
 // it never panics or fails to run, every finding names its check, rule and a
-// message, points inside the files it names, and the verdict agrees with the
-// findings.
+// message, points inside the files it names, the verdict agrees with the
+// findings, and a cra.toml the gate reads without a manifest error is one the
+// schema accepts.
 func FuzzRun(f *testing.F) {
 	sbom := cdx("test-lock", "a", "b")
 	f.Add([]byte(baseManifest), []byte(sbom))
@@ -47,6 +48,7 @@ func FuzzRun(f *testing.F) {
 		if err != nil {
 			t.Fatalf("the gate could not run: %v", err)
 		}
+		checkSchema(t, string(manifest), res)
 		lines := map[string]int{"cra.toml": strings.Count(string(manifest), "\n") + 1, "sbom/app.cdx.json": strings.Count(string(sbomData), "\n") + 1}
 		failing := false
 		for _, fd := range res.Findings {

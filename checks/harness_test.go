@@ -2,15 +2,18 @@ package checks
 
 import (
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/cra-gate/cra-gate/finding"
+	"github.com/cra-gate/cra-gate/internal/craschema"
 	"github.com/cra-gate/cra-gate/repo"
 )
 
@@ -137,7 +140,38 @@ func runRepo(t *testing.T, manifest string, files map[string]string) *finding.Re
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkSchema(t, all["cra.toml"], res)
 	return res
+}
+
+// schema is schema/cra.schema.json, compiled once.
+var schema = sync.OnceValues(func() (*craschema.Validator, error) {
+	return craschema.Load(filepath.Join("..", craschema.File))
+})
+
+// checkSchema fails t when the gate read src without an error of the manifest
+// check and the schema rejects it: every cra.toml these tests run that the
+// gate accepts, editors accept too. (internal/craschema tests the other way
+// round, and lists where the two part.)
+func checkSchema(t testing.TB, src string, res *finding.Result) {
+	t.Helper()
+	for _, f := range res.Findings {
+		if f.Check == finding.CheckManifest && f.Severity == finding.Error {
+			return
+		}
+	}
+	v, err := schema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = v.Validate([]byte(src))
+	var inv *craschema.Invalid
+	if errors.As(err, &inv) && inv.DateTimes {
+		return // the gate reads a TOML date-time where a date belongs; the schema asks for a date
+	}
+	if err != nil {
+		t.Errorf("the gate reads this cra.toml without a manifest error, but %s rejects it: %v\n%s", craschema.File, err, src)
+	}
 }
 
 // hits renders findings as "rule@file:line" (line omitted when 0), sorted.

@@ -185,12 +185,12 @@ func (c *run) checkValues() {
 	for i, e := range m.Excluded {
 		c.oneOf(e.Reason, manifest.ExcludedReasons, "excluded", i, "reason")
 	}
-	if n := m.Gate.SupportWarningMonths; n != nil && (*n < 0 || *n > 120) {
-		c.report(ruleManifestInvalidValue, c.key("gate", "support_warning_months"), "gate.support_warning_months = %d: use a number of months from 0 to 120", *n)
+	if n := m.Gate.SupportWarningMonths; n != nil && (*n < 0 || *n > manifest.MaxSupportWarningMonths) {
+		c.report(ruleManifestInvalidValue, c.key("gate", "support_warning_months"), "gate.support_warning_months = %d: use a number of months from 0 to %d", *n, manifest.MaxSupportWarningMonths)
 	}
 	c.oneOf(m.Gate.SBOMProfile, manifest.SBOMProfiles, "gate", "sbom_profile")
-	if n := m.Gate.AcknowledgeMaxDays; n != nil && (*n < 1 || *n > maxAcknowledgeMaxDays) {
-		c.report(ruleManifestInvalidValue, c.key("gate", "acknowledge_max_days"), "gate.acknowledge_max_days = %d: use a number of days from 1 to %d", *n, maxAcknowledgeMaxDays)
+	if n := m.Gate.AcknowledgeMaxDays; n != nil && (*n < 1 || *n > manifest.MaxAcknowledgeMaxDays) {
+		c.report(ruleManifestInvalidValue, c.key("gate", "acknowledge_max_days"), "gate.acknowledge_max_days = %d: use a number of days from 1 to %d", *n, manifest.MaxAcknowledgeMaxDays)
 	}
 	for _, field := range sortedMapKeys(m.Gate.SBOMThresholds) {
 		v := m.Gate.SBOMThresholds[field]
@@ -201,8 +201,8 @@ func (c *run) checkValues() {
 				msg = fmt.Sprintf("gate.sbom_thresholds has no field %q; did you mean %q?", field, s)
 			}
 			c.report(ruleManifestInvalidValue, loc, "%s", msg)
-		} else if v < 0 || v > 100 {
-			c.report(ruleManifestInvalidValue, loc, "gate.sbom_thresholds.%s = %v: a threshold is a percentage from 0 to 100", field, v)
+		} else if !(v >= 0 && v <= manifest.MaxThreshold) { // nan too
+			c.report(ruleManifestInvalidValue, loc, "gate.sbom_thresholds.%s = %v: a threshold is a percentage from 0 to %d", field, v, manifest.MaxThreshold)
 		}
 	}
 }

@@ -70,7 +70,7 @@ func TestManifestRules(t *testing.T) {
 	outside := replace(t, b, `published = "docs/support.md"`, `published = "../../etc/passwd"`)
 	absolute := replace(t, b, `policy = "SECURITY.md"`, `policy = "/etc/passwd"`)
 	httpURL := replace(t, b, `policy = "SECURITY.md"`, `policy = "http://testlock.eu/security"`)
-	gate := b + "\n[gate]\nsupport_warning_months = 200\nsbom_thresholds = { licence = 50, hash = 120 }\n"
+	gate := b + "\n[gate]\nsupport_warning_months = 200\nsbom_thresholds = { licence = 50, hash = 120, supplier = nan }\n"
 	runCases(t, []ruleCase{
 		{name: "schema missing", manifest: noSchema, want: []string{"manifest-schema-missing@cra.toml:1"}},
 		{name: "schema unsupported", manifest: schema2, want: []string{hit(t, "manifest-schema-unsupported", schema2, "schema")}},
@@ -97,6 +97,8 @@ func TestManifestRules(t *testing.T) {
 		{name: "gate settings", manifest: gate, want: []string{
 			hit(t, "manifest-invalid-value", gate, "support_warning_months"),
 			hit(t, "manifest-invalid-value", gate, "sbom_thresholds"),
+			hit(t, "manifest-invalid-value", gate, "sbom_thresholds"),
+			// nan is no percentage: compared with it, every share would pass.
 			hit(t, "manifest-invalid-value", gate, "sbom_thresholds"),
 		}},
 		{name: "no cra.toml", files: map[string]string{"cra.toml": ""}, manifest: "", want: []string{"manifest-missing@cra.toml"}},

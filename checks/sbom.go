@@ -341,7 +341,7 @@ func specBefore(a, b string) bool {
 // threshold is the user's [gate] sbom_thresholds value for the field, else
 // the profile's.
 func (c *run) threshold(pf profileField) float64 {
-	if v, ok := c.m.Gate.SBOMThresholds[string(pf.field)]; ok && v >= 0 && v <= 100 {
+	if v, ok := c.m.Gate.SBOMThresholds[string(pf.field)]; ok && v >= 0 && v <= manifest.MaxThreshold {
 		return v
 	}
 	return pf.threshold

@@ -12,7 +12,7 @@ import (
 
 const (
 	refScope       = "Article 3(2), Recitals 11-12"
-	minRationaleWd = 6 // fewer words than this is "a few words": a warning
+	minRationaleWd = manifest.MinWords // fewer words than this is "a few words": a warning
 
 	// quoteArt32 is the definition every scope rule applies.
 	quoteArt32 = "Article 3(2): remote data processing is \"data processing at a distance for which the software is designed and developed by the manufacturer, or under the responsibility of the manufacturer, and the absence of which would prevent the product with digital elements from performing one of its functions\"."

@@ -167,7 +167,7 @@ func (c *run) checkLaterUnits(start, end time.Time, minYears int) {
 }
 
 func (c *run) supportWarningMonths() int {
-	if n := c.m.Gate.SupportWarningMonths; n != nil && *n >= 0 && *n <= 120 {
+	if n := c.m.Gate.SupportWarningMonths; n != nil && *n >= 0 && *n <= manifest.MaxSupportWarningMonths {
 		return *n
 	}
 	return defaultSupportWarningMonths

@@ -98,6 +98,18 @@ func (c *run) applyWaivers() {
 // unwaivable reports a rule no waiver may accept.
 func unwaivable(r finding.Rule) bool { return r.Unwaivable || r.Check == finding.CheckVulns }
 
+// Waivable lists the ids of the rules a [[waiver]] may name, in the order of
+// Rules: every rule but the unwaivable ones and those of the vulns check.
+func Waivable() []string {
+	var ids []string
+	for _, r := range Rules() {
+		if !unwaivable(r) {
+			ids = append(ids, r.ID)
+		}
+	}
+	return ids
+}
+
 // checkWaiver reports what is wrong with the i-th waiver and returns it when
 // it may be applied.
 func (c *run) checkWaiver(i int, w manifest.Waiver) *activeWaiver {

@@ -666,13 +666,13 @@ func TestActionAnnotations(t *testing.T) {
 	if len(anns) == 0 {
 		t.Fatalf("no annotations on stdout:\n%s", stdout)
 	}
-	want := regexp.MustCompile(`^::error col=1,file=cra\.toml,line=29,title=manifest-unknown-key::unknown key "rationle"`)
+	want := regexp.MustCompile(`^::error col=1,file=cra\.toml,line=30,title=manifest-unknown-key::unknown key "rationle"`)
 	found := false
 	for _, a := range anns {
 		found = found || want.MatchString(a)
 	}
 	if !found {
-		t.Errorf("no annotation for the misspelt key at cra.toml:29:\n%s", strings.Join(anns, "\n"))
+		t.Errorf("no annotation for the misspelt key at cra.toml:30:\n%s", strings.Join(anns, "\n"))
 	}
 
 	// With the repository in a subdirectory, annotations name files from the
@@ -918,8 +918,8 @@ func TestActionBinary(t *testing.T) {
 	checkCommands(t, stdout.String())
 	checkNoToken(t, "stdout", stdout.String())
 	checkNoToken(t, "stderr", stderr.String())
-	if !regexp.MustCompile(`(?m)^::error col=1,file=cra\.toml,line=29,title=manifest-unknown-key::`).MatchString(stdout.String()) {
-		t.Errorf("no annotation for cra.toml:29 on stdout:\n%s", stdout.String())
+	if !regexp.MustCompile(`(?m)^::error col=1,file=cra\.toml,line=30,title=manifest-unknown-key::`).MatchString(stdout.String()) {
+		t.Errorf("no annotation for cra.toml:30 on stdout:\n%s", stdout.String())
 	}
 	out := r.outputs()
 	if out["passed"] != "false" || out["report"] != ".cra-gate/cra-gate-report.json" || out["sarif"] != "cra.sarif" || out["comment-url"] == "" {

@@ -115,7 +115,7 @@ func TestCheckColourOnlyOnATerminal(t *testing.T) {
 	if !strings.Contains(tty, "\x1b[") {
 		t.Error("no colour on a terminal")
 	}
-	if !strings.Contains(plain, "cra.toml:28:1: error: ") || !strings.Contains(plain, "FAIL: 15 errors") {
+	if !strings.Contains(plain, "cra.toml:29:1: error: ") || !strings.Contains(plain, "FAIL: 15 errors") {
 		t.Errorf("text output:\n%s", plain)
 	}
 }

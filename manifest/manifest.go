@@ -71,7 +71,7 @@ type Product struct {
 
 // Steward reports whether the product is declared by an open-source software
 // steward (Article 24) rather than a manufacturer.
-func (p Product) Steward() bool { return p.Role == "steward" }
+func (p Product) Steward() bool { return p.Role == RoleSteward }
 
 // Route is the conformity assessment route with the alias "eucc" read as
 // "eu-certification".

@@ -17,8 +17,8 @@ type Standards struct {
 	List []string
 }
 
-// maxStandardRef bounds one reference: "EN 18031-1:2024" is 15 bytes.
-const maxStandardRef = 256
+// MaxStandardRef bounds one reference, in bytes: "EN 18031-1:2024" is 15.
+const MaxStandardRef = 256
 
 // UnmarshalTOML reads true, false or a list of strings.
 func (s *Standards) UnmarshalTOML(v any) error {
@@ -33,8 +33,8 @@ func (s *Standards) UnmarshalTOML(v any) error {
 			if !ok {
 				return fmt.Errorf("must be a list of the references applied, such as [\"EN 18031-1:2024\"]; item %d is %s", i+1, describe(item))
 			}
-			if len(str) > maxStandardRef {
-				return fmt.Errorf("item %d is %d bytes long; a standard's reference is at most %d bytes (such as \"EN 18031-1:2024\")", i+1, len(str), maxStandardRef)
+			if len(str) > MaxStandardRef {
+				return fmt.Errorf("item %d is %d bytes long; a standard's reference is at most %d bytes (such as \"EN 18031-1:2024\")", i+1, len(str), MaxStandardRef)
 			}
 			s.List = append(s.List, str)
 		}

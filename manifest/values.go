@@ -16,6 +16,26 @@ var (
 	SBOMProfiles    = []string{"ntia", "bsi-tr-03183-2"}
 )
 
+// RoleSteward is the product.role of an open-source software steward
+// (Article 24).
+const RoleSteward = "steward"
+
+// The ranges of the numeric [gate] settings; the manifest check reports a
+// value outside them (manifest-invalid-value).
+const (
+	// MaxSupportWarningMonths bounds gate.support_warning_months (from 0).
+	MaxSupportWarningMonths = 120
+	// MaxAcknowledgeMaxDays bounds gate.acknowledge_max_days (from 1).
+	MaxAcknowledgeMaxDays = 365
+	// MaxThreshold bounds each gate.sbom_thresholds value (from 0): a percentage.
+	MaxThreshold = 100
+)
+
+// MinWords is the gate's convention for texts that explain a decision: a
+// rationale, a waiver's reason or an "n/a: reason" of fewer words is "a few
+// words".
+const MinWords = 6
+
 // DocItem is one item of the [documentation] table.
 type DocItem struct {
 	Key       string // the cra.toml key under [documentation]
