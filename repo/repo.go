@@ -105,12 +105,18 @@ type PathError struct {
 	Refused bool
 	// Missing is true when the path is inside the repository but does not exist.
 	Missing bool
+	// Exists is true when CreateNew finds the path taken.
+	Exists bool
+	// tooMany is set when a folder holds more entries than a walk may list.
+	tooMany bool
 }
 
 func (e *PathError) Error() string { return fmt.Sprintf("%q %s", e.Path, e.Reason) }
 
-// Is makes a missing path match fs.ErrNotExist.
-func (e *PathError) Is(target error) bool { return target == fs.ErrNotExist && e.Missing }
+// Is makes a missing path match fs.ErrNotExist, a taken one fs.ErrExist.
+func (e *PathError) Is(target error) bool {
+	return target == fs.ErrNotExist && e.Missing || target == fs.ErrExist && e.Exists
+}
 
 // IsGitSegment reports whether a path segment names git's metadata folder, as
 // any file system the repository may be checked out on would read it: ".git"
@@ -233,7 +239,10 @@ func (r *Repo) resolve(p string) (string, fs.FileInfo, error) {
 		}
 		todo = append(strings.Split(filepath.ToSlash(target), "/"), todo...)
 	}
-	if len(done) == 0 {
+	if len(done) == 0 { // a link to the repository's root
+		if fi, err = r.root.Stat("."); err != nil {
+			return "", nil, &PathError{Path: p, Reason: "cannot be read: " + unwrapPathError(err).Error()}
+		}
 		return ".", fi, nil
 	}
 	return strings.Join(done, "/"), fi, nil
@@ -268,30 +277,15 @@ func (e *TooLargeError) TooLarge() int64 { return e.Size }
 
 // ReadFile reads a repository file of at most limit bytes.
 func (r *Repo) ReadFile(p string, limit int64) ([]byte, error) {
-	real, fi, err := r.resolve(p)
+	f, fi, err := r.open(p)
 	if err != nil {
 		return nil, err
 	}
-	if err := regular(p, fi); err != nil {
-		return nil, err
-	}
+	defer f.Close()
 	if fi.Size() > limit {
 		return nil, &TooLargeError{Path: p, Size: fi.Size(), Limit: limit}
 	}
-	beforeOpen(real)
-	f, err := r.root.OpenFile(filepath.FromSlash(real), openFlags, 0)
-	if err != nil {
-		return nil, &PathError{Path: p, Reason: "cannot be read: " + unwrapPathError(err).Error()}
-	}
-	defer f.Close()
-	ofi, err := f.Stat()
-	if err != nil {
-		return nil, &PathError{Path: p, Reason: "cannot be read: " + unwrapPathError(err).Error()}
-	}
-	if !ofi.Mode().IsRegular() || !os.SameFile(fi, ofi) {
-		return nil, &PathError{Path: p, Reason: "changed while the gate was reading it (it is no longer the file that was checked)", Refused: true}
-	}
-	data, err := readAtMost(f, ofi.Size(), limit)
+	data, err := readAtMost(f, fi.Size(), limit)
 	if err != nil {
 		return nil, &PathError{Path: p, Reason: "cannot be read: " + unwrapPathError(err).Error()}
 	}
@@ -321,6 +315,108 @@ func readAtMost(r io.Reader, size, limit int64) ([]byte, error) {
 		}
 	}
 	return buf, nil
+}
+
+// ReadEnds reads at most n bytes from the start of a repository file and, when
+// the file is longer than that, at most n bytes from its end (tail is nil
+// otherwise), without reading what lies between: enough to tell what a file
+// is without reading a large one whole. size is the file's size.
+func (r *Repo) ReadEnds(p string, n int) (head, tail []byte, size int64, err error) {
+	f, fi, err := r.open(p)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	defer f.Close()
+	size = fi.Size()
+	head, err = readAt(f, 0, int(min(size, int64(n))))
+	if err != nil {
+		return nil, nil, 0, &PathError{Path: p, Reason: "cannot be read: " + unwrapPathError(err).Error()}
+	}
+	if size > int64(n) {
+		off := max(size-int64(n), int64(n))
+		if tail, err = readAt(f, off, int(size-off)); err != nil {
+			return nil, nil, 0, &PathError{Path: p, Reason: "cannot be read: " + unwrapPathError(err).Error()}
+		}
+	}
+	return head, tail, size, nil
+}
+
+// readAt reads up to n bytes at off; a file that shrank since its stat yields
+// what is left.
+func readAt(f *os.File, off int64, n int) ([]byte, error) {
+	buf := make([]byte, n)
+	got, err := f.ReadAt(buf, off)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	return buf[:got], nil
+}
+
+// open checks p and opens it for reading: a regular file with a single link,
+// and the very file that was checked.
+func (r *Repo) open(p string) (*os.File, fs.FileInfo, error) {
+	real, fi, err := r.resolve(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := regular(p, fi); err != nil {
+		return nil, nil, err
+	}
+	beforeOpen(real)
+	f, err := r.root.OpenFile(filepath.FromSlash(real), openFlags, 0)
+	if err != nil {
+		return nil, nil, &PathError{Path: p, Reason: "cannot be read: " + unwrapPathError(err).Error()}
+	}
+	ofi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, &PathError{Path: p, Reason: "cannot be read: " + unwrapPathError(err).Error()}
+	}
+	if !ofi.Mode().IsRegular() || !os.SameFile(fi, ofi) {
+		f.Close()
+		return nil, nil, &PathError{Path: p, Reason: "changed while the gate was reading it (it is no longer the file that was checked)", Refused: true}
+	}
+	return f, ofi, nil
+}
+
+// CreateNew writes data to p, a file that must not exist yet: it never
+// overwrites (a symbolic link at p, even a dangling one, counts as an
+// existing file, and the create is exclusive, so a file appearing meanwhile is
+// not overwritten either), never writes outside the repository or into .git,
+// and needs the folder holding p to exist. An existing p is an error matching
+// fs.ErrExist.
+func (r *Repo) CreateNew(p string, data []byte, perm fs.FileMode) error {
+	c, err := Clean(p)
+	if err != nil {
+		return err
+	}
+	if c == "." {
+		return &PathError{Path: p, Reason: "is the repository itself, not a file", Refused: true}
+	}
+	dir, fi, err := r.resolve(path.Dir(c))
+	if err != nil {
+		return err
+	}
+	if !fi.IsDir() {
+		return &PathError{Path: p, Reason: "cannot be created: " + path.Dir(c) + " is not a folder"}
+	}
+	target := path.Join(dir, path.Base(c))
+	f, err := r.root.OpenFile(filepath.FromSlash(target), os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	if err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return &PathError{Path: p, Reason: "exists already", Exists: true}
+		}
+		return &PathError{Path: p, Reason: "cannot be created: " + unwrapPathError(err).Error()}
+	}
+	_, werr := f.Write(data)
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		r.root.Remove(filepath.FromSlash(target)) // the file this call created, never another
+		return &PathError{Path: p, Reason: "cannot be written: " + unwrapPathError(werr).Error()}
+	}
+	return nil
 }
 
 // beforeOpen runs between the checks and the open; tests swap files there.
@@ -367,7 +463,7 @@ func (r *Repo) ReadDir(p string, max int) ([]fs.DirEntry, error) {
 		return nil, &PathError{Path: p, Reason: "cannot be read: " + unwrapPathError(err).Error()}
 	}
 	if len(entries) > max {
-		return nil, &PathError{Path: p, Reason: fmt.Sprintf("holds more than %d entries, more than the gate lists", max), Refused: true}
+		return nil, &PathError{Path: p, Reason: fmt.Sprintf("holds more than %d entries, more than the gate lists", max), Refused: true, tooMany: true}
 	}
 	out := entries[:0]
 	for _, e := range entries {
@@ -418,25 +514,80 @@ func (r *Repo) Glob(pattern string) ([]string, error) {
 			depth = strings.Count(pattern, "/") + 1
 		}
 	}
+	var matches []string
+	var tooMany error
+	err := r.walk(base, depth, MaxGlobEntries, nil, func(rel string, _ bool) error {
+		if ok, _ := doublestar.Match(pattern, rel); ok {
+			if len(matches) == MaxGlobMatches {
+				tooMany = &PathError{Path: pattern, Reason: fmt.Sprintf("names more than %d files", MaxGlobMatches), Refused: true}
+				return tooMany
+			}
+			matches = append(matches, rel)
+		}
+		return nil
+	})
+	switch {
+	case tooMany != nil:
+		return nil, tooMany
+	case err != nil:
+		return nil, fmt.Errorf("walking for %q: %w", pattern, err)
+	}
+	sort.Strings(matches)
+	return matches, nil
+}
+
+// Walk returns the files under dir (regular files, and symbolic links that do
+// not lead to a folder: reading them resolves them through this door),
+// sorted. It walks as Glob does: never
+// into .git, node_modules, a symbolic link to a folder, or a folder for which
+// skip (given the folder's repository path and name) returns true; at most 32
+// folders deep and MaxGlobEntries entries in all. Past that bound it stops
+// and returns the files found so far with truncated set: a folder too large
+// to list is left out, not an error.
+func (r *Repo) Walk(dir string, skip func(path, name string) bool) (files []string, truncated bool, err error) {
+	return r.walkFiles(dir, skip, MaxGlobEntries)
+}
+
+// walkFiles is Walk with a bound of maxEntries entries.
+func (r *Repo) walkFiles(dir string, skip func(path, name string) bool, maxEntries int) (files []string, truncated bool, err error) {
+	err = r.walk(dir, maxGlobDepth, maxEntries, skip, func(rel string, link bool) error {
+		if !link || !r.IsDir(rel) {
+			files = append(files, rel)
+		}
+		return nil
+	})
+	var pe *PathError
+	if errors.As(err, &pe) && pe.tooMany {
+		truncated, err = true, nil
+	}
+	sort.Strings(files)
+	return files, truncated, err
+}
+
+// walk visits the files under base, breadth first, each folder's entries in
+// name order, descending depth folders at most. A missing base visits nothing.
+// It stops at the first error visit returns, or when the entries seen would
+// pass maxEntries (a *PathError with tooMany set).
+func (r *Repo) walk(base string, depth, maxEntries int, skip func(path, name string) bool, visit func(rel string, link bool) error) error {
 	type dir struct {
 		path  string
 		depth int
 	}
 	queue := []dir{{base, 0}}
-	var matches []string
 	seen := 0
 	for len(queue) > 0 {
 		d := queue[0]
 		queue = queue[1:]
-		entries, err := r.ReadDir(d.path, MaxGlobEntries-seen)
+		entries, err := r.ReadDir(d.path, maxEntries-seen)
 		if err != nil {
 			var pe *PathError
 			if errors.As(err, &pe) && pe.Missing && d.path == base {
-				break // nothing under a literal prefix that does not exist
+				return nil // nothing under a folder that does not exist
 			}
-			return nil, fmt.Errorf("walking for %q: %w", pattern, err)
+			return err
 		}
 		seen += len(entries)
+		sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
 		for _, e := range entries {
 			rel := e.Name()
 			if d.path != "." {
@@ -444,19 +595,15 @@ func (r *Repo) Glob(pattern string) ([]string, error) {
 			}
 			switch {
 			case e.IsDir():
-				if d.depth+1 < depth && e.Name() != "node_modules" {
+				if d.depth+1 < depth && e.Name() != "node_modules" && (skip == nil || !skip(rel, e.Name())) {
 					queue = append(queue, dir{rel, d.depth + 1})
 				}
 			case e.Type().IsRegular() || e.Type()&fs.ModeSymlink != 0:
-				if ok, _ := doublestar.Match(pattern, rel); ok {
-					if len(matches) == MaxGlobMatches {
-						return nil, &PathError{Path: pattern, Reason: fmt.Sprintf("names more than %d files", MaxGlobMatches), Refused: true}
-					}
-					matches = append(matches, rel)
+				if err := visit(rel, e.Type()&fs.ModeSymlink != 0); err != nil {
+					return err
 				}
 			}
 		}
 	}
-	sort.Strings(matches)
-	return matches, nil
+	return nil
 }
