@@ -469,38 +469,57 @@ func skipString(data []byte, i int) (int, bool) {
 func parseXML(data []byte) (*Document, error) {
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	dec.CharsetReader = charsetReader
+	start, err := xmlRoot(dec)
+	if err != nil {
+		if err == io.EOF {
+			return nil, &Error{Kind: Malformed, Msg: "XML without a root element"}
+		}
+		return nil, xmlError(dec, data, err)
+	}
+	switch {
+	case isCycloneDXRoot(start):
+		v := strings.TrimPrefix(start.Name.Space, cdxNS)
+		if err := checkCycloneDXVersion(v); err != nil {
+			return nil, err
+		}
+		return parseCycloneDXXML(dec, data, start, v)
+	case isSPDXRDF(start, data):
+		return nil, &Error{Kind: UnsupportedEncoding, Msg: "SPDX RDF/XML is not supported; provide the SBOM as SPDX JSON or CycloneDX JSON/XML"}
+	case start.Name.Local == "bom":
+		return nil, &Error{Kind: NotSBOM, Msg: fmt.Sprintf("XML <bom> in namespace %q; CycloneDX uses %s1.x", start.Name.Space, cdxNS)}
+	case start.Name.Local == "Document" && isSPDXXML(dec):
+		return nil, &Error{Kind: UnsupportedEncoding, Msg: "SPDX XML is not supported; provide the SBOM as SPDX JSON or tag-value, or CycloneDX JSON/XML"}
+	}
+	name := start.Name.Local
+	if start.Name.Space != "" {
+		name += " xmlns=" + start.Name.Space
+	}
+	return nil, &Error{Kind: NotSBOM, Msg: fmt.Sprintf("XML with root element <%s>, not a CycloneDX <bom>", name)}
+}
+
+// isCycloneDXRoot reports whether the root element is a CycloneDX <bom>.
+func isCycloneDXRoot(start xml.StartElement) bool {
+	return start.Name.Local == "bom" && strings.HasPrefix(start.Name.Space, cdxNS)
+}
+
+// isSPDXRDF reports whether the root element starts SPDX's RDF/XML.
+func isSPDXRDF(start xml.StartElement, data []byte) bool {
+	return start.Name.Local == "RDF" && bytes.Contains(data, []byte("spdx.org/rdf/terms"))
+}
+
+// cdxNS is the prefix of CycloneDX's XML namespaces; the spec version follows.
+const cdxNS = "http://cyclonedx.org/schema/bom/"
+
+// xmlRoot reads up to the document's root element.
+func xmlRoot(dec *xml.Decoder) (xml.StartElement, error) {
 	for {
 		tok, err := dec.Token()
 		if err != nil {
-			if err == io.EOF {
-				return nil, &Error{Kind: Malformed, Msg: "XML without a root element"}
-			}
-			return nil, xmlError(dec, data, err)
+			return xml.StartElement{}, err
 		}
-		start, ok := tok.(xml.StartElement)
-		if !ok {
-			continue
+		if start, ok := tok.(xml.StartElement); ok {
+			return start, nil
 		}
-		const cdxNS = "http://cyclonedx.org/schema/bom/"
-		switch {
-		case start.Name.Local == "bom" && strings.HasPrefix(start.Name.Space, cdxNS):
-			v := strings.TrimPrefix(start.Name.Space, cdxNS)
-			if err := checkCycloneDXVersion(v); err != nil {
-				return nil, err
-			}
-			return parseCycloneDXXML(dec, data, start, v)
-		case start.Name.Local == "RDF" && bytes.Contains(data, []byte("spdx.org/rdf/terms")):
-			return nil, &Error{Kind: UnsupportedEncoding, Msg: "SPDX RDF/XML is not supported; provide the SBOM as SPDX JSON or CycloneDX JSON/XML"}
-		case start.Name.Local == "bom":
-			return nil, &Error{Kind: NotSBOM, Msg: fmt.Sprintf("XML <bom> in namespace %q; CycloneDX uses %s1.x", start.Name.Space, cdxNS)}
-		case start.Name.Local == "Document" && isSPDXXML(dec):
-			return nil, &Error{Kind: UnsupportedEncoding, Msg: "SPDX XML is not supported; provide the SBOM as SPDX JSON or tag-value, or CycloneDX JSON/XML"}
-		}
-		name := start.Name.Local
-		if start.Name.Space != "" {
-			name += " xmlns=" + start.Name.Space
-		}
-		return nil, &Error{Kind: NotSBOM, Msg: fmt.Sprintf("XML with root element <%s>, not a CycloneDX <bom>", name)}
 	}
 }
 
