@@ -65,6 +65,9 @@ const (
 	Limit
 	// TooLong: a string longer than its limit; the rest is checked.
 	TooLong
+	// TODOValue: a value still holding the marker cra-gate init writes
+	// (TODOMarker); it is read as absent, and the rest is checked.
+	TODOValue
 )
 
 // Fatal reports whether the manifest could not be read at all.
@@ -95,8 +98,17 @@ func Parse(file string, src []byte) (*Manifest, []Problem) {
 		return nil, []Problem{syntaxProblem(err)}
 	}
 	m := &Manifest{File: file, index: ix, Lines: splitLines(src)}
-	w := walker{ix: ix}
+	w := walker{ix: ix, src: src, lineStarts: lineStarts(src)}
 	w.value(reflect.ValueOf(m).Elem(), raw, nil)
+	m.todos = w.todos
+	for _, t := range w.todos {
+		if m.todoPaths == nil {
+			m.todoPaths = map[string]struct{}{}
+		}
+		for _, p := range todoAncestors(t.Path) {
+			m.todoPaths[p] = struct{}{}
+		}
+	}
 	sortProblems(w.types)
 	sortProblems(w.others)
 	if len(w.types) > 0 {
@@ -112,6 +124,17 @@ func sortProblems(ps []Problem) {
 		}
 		return ps[i].Pos.Col < ps[j].Pos.Col
 	})
+}
+
+// lineStarts returns the offset at which each line starts.
+func lineStarts(src []byte) []int {
+	starts := []int{0}
+	for i, c := range src {
+		if c == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
 }
 
 func splitLines(src []byte) []string {
@@ -171,6 +194,14 @@ type walker struct {
 	ix     *tomlscan.Index
 	types  []Problem
 	others []Problem
+	// todos are the values still holding the TODO marker; src and
+	// lineStarts locate them, lastTODOKey and lastTODOEnd continue the
+	// search along one list.
+	todos       []TODO
+	src         []byte
+	lineStarts  []int
+	lastTODOKey string
+	lastTODOEnd int
 }
 
 func (w *walker) pos(path []any) Pos { return w.ix.Nearest(Path(path...)) }
@@ -188,6 +219,10 @@ func (w *walker) value(dst reflect.Value, v any, path []any) {
 }
 
 func (w *walker) valueMax(dst reflect.Value, v any, path []any, maxLen int) {
+	if s, ok := v.(string); ok && IsTODO(s) {
+		w.todo(path, dst.Type(), s) // read as absent, whatever the key's type
+		return
+	}
 	if dst.Kind() == reflect.Pointer {
 		elem := reflect.New(dst.Type().Elem())
 		before := len(w.types)
@@ -298,7 +333,7 @@ func (w *walker) slice(dst reflect.Value, v any, path []any, maxLen int) {
 		}
 		return
 	}
-	out := reflect.MakeSlice(t, len(items), len(items))
+	out := reflect.MakeSlice(t, 0, len(items))
 	for i, item := range items {
 		if t.Elem().Kind() == reflect.String {
 			s, ok := item.(string)
@@ -307,11 +342,16 @@ func (w *walker) slice(dst reflect.Value, v any, path []any, maxLen int) {
 				w.types = append(w.types, Problem{Kind: WrongType, Pos: w.ix.Nearest(p), Path: fmt.Sprintf("%s[%d]", p, i), Msg: fmt.Sprintf("%s must be a list of strings; item %d is %s", displayKey(p), i+1, describe(item))})
 				continue
 			}
+			if IsTODO(s) {
+				w.todo(append(append([]any(nil), path...), i), t.Elem(), s) // left out of the list
+				continue
+			}
 			w.checkLen(s, path, maxLen)
-			out.Index(i).SetString(s)
+			out = reflect.Append(out, reflect.ValueOf(s).Convert(t.Elem()))
 			continue
 		}
-		w.value(out.Index(i), item, append(append([]any(nil), path...), i))
+		out = reflect.Append(out, reflect.New(t.Elem()).Elem())
+		w.value(out.Index(out.Len()-1), item, append(append([]any(nil), path...), i))
 	}
 	dst.Set(out)
 }

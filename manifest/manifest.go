@@ -45,6 +45,10 @@ type Manifest struct {
 	// Lines holds the source, one entry per line, without line ends.
 	Lines []string `toml:"-"`
 	index *tomlscan.Index
+	// todos are the values still holding the TODO marker; todoPaths holds
+	// their paths and every path containing one.
+	todos     []TODO
+	todoPaths map[string]struct{}
 }
 
 // Product is the product with digital elements.
