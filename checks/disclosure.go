@@ -171,6 +171,9 @@ func validContact(s string) bool {
 func (c *run) checkReporting() {
 	r := c.m.Reporting
 	now := c.opt.Now
+	if r == nil && c.m.HasTODO("reporting") {
+		return // manifest-todo
+	}
 	if r == nil {
 		start, what := article14Start, "Article 14 reporting"
 		if c.m.Product.Steward() {
@@ -186,6 +189,7 @@ func (c *run) checkReporting() {
 	}
 	code := strings.ToUpper(strings.TrimSpace(r.CSIRT))
 	switch {
+	case code == "" && c.m.HasTODO("reporting", "csirt"):
 	case code == "":
 		c.report(ruleReportingCSIRT, c.key("reporting", "csirt"), "reporting.csirt is not set: give the two-letter code of the member state of main establishment")
 	case code == "EL":
@@ -194,6 +198,7 @@ func (c *run) checkReporting() {
 		c.report(ruleReportingCSIRT, c.key("reporting", "csirt"), "reporting.csirt = %q is not an EU or EEA member state (ISO 3166-1 alpha-2, for example DE, FR, NL)", r.CSIRT)
 	}
 	switch {
+	case strings.TrimSpace(r.Contact) == "" && c.m.HasTODO("reporting", "contact"):
 	case strings.TrimSpace(r.Contact) == "":
 		c.report(ruleReportingContact, c.key("reporting", "contact"), "reporting.contact is not set: name who files the Article 14 notifications")
 	case !validContact(r.Contact):

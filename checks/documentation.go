@@ -64,6 +64,7 @@ func (c *run) checkDocumentation() {
 			loc.line = 1
 		}
 		switch {
+		case v == "" && c.m.HasTODO("documentation", item.Key):
 		case v == "":
 			c.reportAs(ruleDocMissing, sev, loc, "documentation.%s (%s, %s) is not declared: give a repository path, an https URL or \"n/a: reason\"; the technical documentation is required %s 11 December 2027 (Article 71(2))", item.Key, item.What, item.Reference, when)
 		case isNA(v) && naReason(v) == "":

@@ -22,8 +22,15 @@ var (
 		ID: "manifest-missing", Check: finding.CheckManifest, Severity: finding.Error, Reference: refManifest,
 		Summary: "The repository has a cra.toml (or the file --config names).",
 		Why:     "cra.toml is this gate's own record of the repository's CRA facts (no CRA provision asks for it; the technical documentation of Article 31 and Annex VII is what it points to). Without it the gate cannot check anything, and a release would ship with no recorded decisions.",
-		Fix:     "Create cra.toml at the repository root (copy one from the examples/ folder), or point --config at it.",
-		Example: "schema = 1\n\n[product]\nname = \"Acme Smart Lock\"\nmanufacturer = \"Acme GmbH\"\nfunctions = [\"unlock\"]\nsbom = [\"sbom/firmware.cdx.json\"]",
+		Fix:     "Run `cra-gate init` at the repository root: it writes a commented cra.toml from what the repository holds (SBOMs, SECURITY.md, security.txt, the product name) and marks with TODO what only you can decide. Or point --config at an existing file.",
+		Example: "# in a shell, at the repository root:\ncra-gate init        # writes cra.toml, prints the TODOs and next steps\ncra-gate check       # fails with manifest-todo until every TODO is replaced",
+	})
+	ruleManifestTODO = rule(finding.Rule{
+		ID: "manifest-todo", Check: finding.CheckManifest, Severity: finding.Error, Reference: refManifest, Unwaivable: true,
+		Summary: "No value still holds a TODO: a string starting \"TODO:\", as cra-gate init writes where only a person can decide.",
+		Why:     "cra-gate init fills in what the repository shows and writes a TODO where only the manufacturer can decide: who the manufacturer is, the product's class and functions, its remote data processing solutions (Article 3(2)), the end of support (Article 13(8)), the CSIRT for Article 14 reports. A TODO is a decision not yet taken: the gate reads it as absent and fails until it is replaced, so that a generated file never passes unread. No waiver accepts it: a waiver records a known gap for a while, and a TODO is not yet a declaration at all.",
+		Fix:     "Replace each TODO with the value it asks for, written as the key's type: a date without quotes (end = 2031-03-01), a list in brackets, a number without quotes. Delete the line of an optional key that does not apply, and a whole [[rdps]], [[third_party]] or [[excluded]] entry when there is no such service. The README's cra.toml reference says what each key means.",
+		Example: "[product]\nmanufacturer = \"Acme GmbH\"     # was \"TODO: the legal name of the manufacturer\"\n\n[support]\nend = 2031-03-01                # a date, without quotes",
 	})
 	ruleManifestSyntax = rule(finding.Rule{
 		ID: "manifest-syntax", Check: finding.CheckManifest, Severity: finding.Error, Reference: refManifest, Unwaivable: true,
@@ -114,7 +121,7 @@ func (c *run) checkManifest() {
 func (c *run) checkRequired() {
 	m := c.m
 	need := func(missing bool, what string, segs ...any) {
-		if missing {
+		if missing && !m.HasTODO(segs...) { // a TODO is manifest-todo's
 			loc := c.key(segs...)
 			if loc.line == 0 {
 				loc.line = 1

@@ -79,7 +79,7 @@ func (c *run) load(cfg string) *manifest.Manifest {
 		var tl *repo.TooLargeError
 		switch {
 		case errors.As(err, &pe) && pe.Missing:
-			c.report(ruleManifestMissing, location{file: cfg}, "%s not found: create it (see examples/) or pass --config", cfg)
+			c.report(ruleManifestMissing, location{file: cfg}, "%s not found: run `cra-gate init` to write one from what the repository holds, or pass --config", cfg)
 		case errors.As(err, &tl):
 			c.report(ruleManifestLimit, location{file: cfg}, "%s is %d bytes; the gate reads at most 1 MiB: a cra.toml is a few kilobytes, check that --config names the right file", cfg, tl.Size)
 		default:
@@ -98,6 +98,8 @@ func (c *run) load(cfg string) *manifest.Manifest {
 			r = ruleManifestType
 		case manifest.Limit, manifest.TooLong:
 			r = ruleManifestLimit
+		case manifest.TODOValue:
+			r = ruleManifestTODO
 		}
 		c.report(r, location{file: cfg, line: p.Pos.Line, col: p.Pos.Col, path: p.Path}, "%s", p.Msg)
 	}

@@ -178,7 +178,7 @@ func (c *run) checkSBOM() {
 		}
 		return p
 	}
-	if len(nonEmpty(m.Product.SBOM)) == 0 {
+	if len(nonEmpty(m.Product.SBOM)) == 0 && !m.HasTODO("product", "sbom") {
 		c.report(ruleSBOMMissing, c.key("product", "sbom"), "product.sbom is empty: declare the SBOM(s) that document the product's components")
 	}
 	var productDocs []*parsedSBOM
@@ -197,7 +197,7 @@ func (c *run) checkSBOM() {
 	}
 	var named map[string]bool // lower-cased component names of the product SBOMs, built once when needed
 	for i, r := range m.RDPS {
-		if len(nonEmpty(r.SBOM)) > 0 || r.Name == "" {
+		if len(nonEmpty(r.SBOM)) > 0 || r.Name == "" || m.HasTODO("rdps", i) {
 			continue
 		}
 		if named == nil {

@@ -170,10 +170,18 @@ func (c *run) checkScope() {
 	sort.Strings(declared)
 	declared = slices.Compact(declared)
 	for _, e := range m.Entries() {
+		if m.HasTODO(e.Section, e.Index) {
+			continue // judged once its TODOs are replaced (manifest-todo)
+		}
 		c.checkRationale(e)
-		c.checkFunctions(e, declared)
+		if !m.HasTODO("product", "functions") { // checked against the product's functions once they are all named
+			c.checkFunctions(e, declared)
+		}
 	}
 	for i, r := range m.RDPS {
+		if m.HasTODO("rdps", i) {
+			continue
+		}
 		label := manifest.Entry{Section: "rdps", Index: i, Name: r.Name}.Label()
 		if r.DevelopedBy == "third-party" {
 			c.report(ruleScopeRDPSThirdParty, c.key("rdps", i, "developed_by"), "%s is developed by a third party: a service the manufacturer did not design or commission is not RDPS; declare it under [[third_party]]", label)
@@ -183,10 +191,14 @@ func (c *run) checkScope() {
 		}
 	}
 	for i, t := range m.ThirdParty {
-		c.checkThirdParty(i, t)
+		if !m.HasTODO("third_party", i) {
+			c.checkThirdParty(i, t)
+		}
 	}
 	for i, e := range m.Excluded {
-		c.checkExcluded(i, e)
+		if !m.HasTODO("excluded", i) {
+			c.checkExcluded(i, e)
+		}
 	}
 	if len(m.RDPS) == 0 {
 		c.report(ruleScopeNoRDPS, c.key("product"), "no [[rdps]] declared: the technical documentation must state that the product has no remote data processing solution (nor relies on a third-party one it does not declare), so that it is a recorded decision")
@@ -291,6 +303,9 @@ func (c *run) checkThirdParty(i int, t manifest.ThirdParty) {
 func (c *run) checkConformity() {
 	p := c.m.Product
 	c.checkStandards()
+	if c.m.HasTODO("product", "class") || c.m.HasTODO("product", "conformity") {
+		return // the route is judged against the class once both are decided
+	}
 	class := p.Class
 	if class == "" {
 		c.report(ruleScopeClassMissing, c.key("product"), "product.class is not declared; assuming a default-class product (not listed in Annex III or IV)")

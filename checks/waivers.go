@@ -18,7 +18,7 @@ var (
 	ruleWaiverInvalid = rule(finding.Rule{
 		ID: "waiver-invalid", Check: finding.CheckManifest, Severity: finding.Error, Reference: "cra-gate convention (no CRA provision)", Unwaivable: true,
 		Summary: "Every [[waiver]] names a rule that exists and may be waived, gives a reason of more than a few words, and an until date.",
-		Why:     "A waiver accepts a known gap on the record: the record must say which gap, why it is acceptable, and until when. Rules whose findings mean the gate could not read cra.toml cannot be waived, nor can vulnerabilities: those are answered with VEX statements, which state the product's exposure.",
+		Why:     "A waiver accepts a known gap on the record: the record must say which gap, why it is acceptable, and until when. Rules whose findings mean the gate could not read cra.toml cannot be waived, nor can a TODO left for a decision (manifest-todo), nor can vulnerabilities: those are answered with VEX statements, which state the product's exposure.",
 		Fix:     "Name the rule as `cra-gate rules` lists it, explain in a sentence why the gap is acceptable, and set until to the date by which it will be closed.",
 		Example: "[[waiver]]\nrule = \"sbom-drift-missing\"\nfile = \"go.mod\"\nitem = \"github.com/stretchr/testify\"\nreason = \"Test-only module; the shipped binary does not contain it (cyclonedx-gomod app mode).\"\nuntil = 2027-06-30",
 	})
@@ -60,6 +60,9 @@ func (c *run) applyWaivers() {
 	byRule := map[string][]*activeWaiver{}
 	var active []*activeWaiver
 	for i, w := range c.m.Waivers {
+		if c.m.HasTODO("waiver", i) {
+			continue // a waiver not yet written waives nothing (manifest-todo)
+		}
 		if a := c.checkWaiver(i, w); a != nil {
 			byRule[w.Rule] = append(byRule[w.Rule], a)
 			active = append(active, a)
@@ -141,6 +144,8 @@ func (c *run) checkWaiver(i int, w manifest.Waiver) *activeWaiver {
 			why = "answer a vulnerability with a VEX statement ([vulnerabilities] vex), which states the product's exposure"
 		} else if strings.HasPrefix(r.ID, "waiver-") {
 			why = "a waiver cannot waive the waiver rules"
+		} else if r.ID == ruleManifestTODO.ID {
+			why = "a TODO is a decision not yet taken, not a gap to accept for a while: replace it with the value"
 		}
 		bad("rule", "[[waiver]] #%d: %s cannot be waived: %s", i+1, w.Rule, why)
 	}
