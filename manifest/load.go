@@ -100,6 +100,10 @@ func Parse(file string, src []byte) (*Manifest, []Problem) {
 	m := &Manifest{File: file, index: ix, Lines: splitLines(src)}
 	w := walker{ix: ix, src: src, lineStarts: lineStarts(src)}
 	w.value(reflect.ValueOf(m).Elem(), raw, nil)
+	sort.SliceStable(w.todos, func(i, j int) bool {
+		a, b := w.todos[i].Pos, w.todos[j].Pos
+		return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
+	})
 	m.todos = w.todos
 	for _, t := range w.todos {
 		if m.todoPaths == nil {
