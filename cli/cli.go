@@ -65,6 +65,7 @@ const usage = `cra-gate keeps a repository honest about the EU Cyber Resilience 
 
 Usage:
   cra-gate check [flags] [DIR]   check the repository at DIR (default .) against its cra.toml
+  cra-gate init [--stdout] [DIR] write a first, commented cra.toml from what the repository holds
   cra-gate rules [ID]            list every rule, or print one rule's documentation
   cra-gate action                run as the GitHub Action (inputs from INPUT_* variables)
   cra-gate comment --report FILE --pr N   post or update the pull request comment from a JSON report
@@ -87,6 +88,8 @@ func Main(args []string, std IO) int {
 		return runCheck(args[1:], std)
 	case "rules":
 		return runRules(args[1:], std)
+	case "init":
+		return runInit(args[1:], std)
 	case "action":
 		return runAction(args[1:], std)
 	case "comment":

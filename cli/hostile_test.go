@@ -128,3 +128,50 @@ func TestCheckFIFOs(t *testing.T) {
 		})
 	}
 }
+
+// TestInitOnAHostileRepository: a FIFO named SECURITY.md, a huge file that
+// starts like an SBOM, an SBOM whose name is a workflow command, a link to a
+// file outside: init neither blocks nor reads outside, says what it did not
+// use, and nothing it prints or writes issues a workflow command.
+func TestInitOnAHostileRepository(t *testing.T) {
+	base := t.TempDir()
+	dir := filepath.Join(base, "repo")
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.MkdirAll(filepath.Join(dir, "sbom"), 0o755))
+	must(os.WriteFile(filepath.Join(base, "secret.cdx.json"), []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"name":"TOP-SECRET","version":"1"}]}`), 0o644))
+	must(os.Symlink(filepath.Join(base, "secret.cdx.json"), filepath.Join(dir, "sbom", "leak.json")))
+	must(os.WriteFile(filepath.Join(dir, "sbom", "  ::notice title=x::pwned ##[error]x.json"), []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"name":"a","version":"1"}]}`), 0o644))
+	if err := syscall.Mkfifo(filepath.Join(dir, "SECURITY.md"), 0o644); err != nil {
+		t.Skipf("no FIFOs: %v", err)
+	}
+	huge, err := os.Create(filepath.Join(dir, "sbom", "huge.json"))
+	must(err)
+	_, err = huge.WriteString(`{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [`)
+	must(err)
+	must(huge.Truncate(300 << 20))
+	must(huge.Close())
+
+	stdout, stderr, status := runMain(nil, false, "init", "--stdout", dir)
+	if status != ExitPass {
+		t.Fatalf("status %d: %s", status, stderr)
+	}
+	for _, want := range []string{`"SECURITY.md" is a FIFO`, `sbom/huge.json looks like an SBOM, but: is 300 MiB, more than the 128 MiB`} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if strings.Contains(stdout+stderr, "TOP-SECRET") || strings.Contains(stdout, "leak.json") {
+		t.Errorf("a file outside the repository was used:\n%s", stdout)
+	}
+	if !strings.Contains(stdout, `::notice title=x::pwned ##\u005B`) {
+		t.Errorf("the oddly named SBOM is not listed, escaped:\n%s", stdout)
+	}
+	if cmds := runnersim.Commands(stdout + stderr); len(cmds) > 0 {
+		t.Errorf("init output issues workflow commands: %q", cmds)
+	}
+}
