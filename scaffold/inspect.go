@@ -108,11 +108,12 @@ type Plan struct {
 	Truncated bool     // the walk stopped at its bound
 }
 
-// skipDirs are folders never searched: dependencies, build output and test
-// fixtures, whose SBOMs and manifests are not the product's.
+// skipDirs are folders never searched: dependencies, build output, test
+// fixtures and examples, whose SBOMs and manifests are not the product's.
 var skipDirs = map[string]bool{
-	"node_modules": true, "vendor": true, "testdata": true, "target": true,
-	"bower_components": true, "__pycache__": true, "venv": true,
+	"node_modules": true, "vendor": true, "bower_components": true, "target": true,
+	"__pycache__": true, "venv": true,
+	"testdata": true, "fixtures": true, "__fixtures__": true, "examples": true,
 }
 
 // skipDir reports whether the walk leaves a folder out: those of skipDirs,

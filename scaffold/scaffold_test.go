@@ -89,6 +89,8 @@ func goRepo() map[string]file {
 		"vendor/example.com/x/bom.json":  real("sbom", "cdx15-sbomqs-sample.json"),
 		"internal/testdata/fixture.json": real("sbom", "spdx23-trivy-conda.json"),
 		".cache/sbom.json":               real("sbom", "spdx22-tern-photon.json"),
+		"examples/demo/sbom.json":        real("sbom", "cdx16-trivy-fluentd-image.json"),
+		"examples/demo/go.mod":           txt("module example.com/demo\n"),
 		"README.md":                      txt("# Smart Hub\n"),
 	}
 }
@@ -124,7 +126,7 @@ func TestInspectGoRepo(t *testing.T) {
 		sboms = append(sboms, s.Path+" "+s.Format)
 	}
 	if got := strings.Join(sboms, ", "); got != "build/out/bom.xml CycloneDX 1.6 XML, sbom/deps.json SPDX 2.3 JSON" {
-		t.Errorf("SBOMs = %s; want the two found by content, none from node_modules, vendor, testdata or .cache, and not config/settings.json", got)
+		t.Errorf("SBOMs = %s; want the two found by content, none from node_modules, vendor, testdata, examples or .cache, and not config/settings.json", got)
 	}
 	if p.Source != "." || p.Ecosystem != "go" || strings.Join(p.GoMains, " ") != "cmd/hub" {
 		t.Errorf("source %q, ecosystem %q, mains %q", p.Source, p.Ecosystem, p.GoMains)
