@@ -116,3 +116,29 @@ func TestSniffShapes(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSniff: Sniff never panics, and recognises every document Parse reads
+// as its format when the document fits in what Sniff is given.
+func FuzzSniff(f *testing.F) {
+	for _, seed := range []string{
+		`{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [{"name": "a", "version": "1"}]}`,
+		`{"components": [{"bom-ref": "a", "name": "a"}], "specVersion": "1.4", "bomFormat": "CycloneDX"}`,
+		`{"spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT", "name": "x", "dataLicense": "CC0-1.0", "documentNamespace": "https://x.test/x", "creationInfo": {"created": "2026-01-01T00:00:00Z", "creators": ["Tool: x"]}}`,
+		`<?xml version="1.0"?><bom xmlns="http://cyclonedx.org/schema/bom/1.5" version="1"><components/></bom>`,
+		"SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\nSPDXID: SPDXRef-DOCUMENT\nDocumentName: x\nDocumentNamespace: https://x.test/x\nCreator: Tool: x\nCreated: 2026-01-01T00:00:00Z\n",
+		`{"name": "package", "version": "1.0.0"}`,
+		"\xEF\xBB\xBF[1, 2]",
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		head, tail := ends(data)
+		got := Sniff(head, tail)
+		if len(data) > SniffLen {
+			return
+		}
+		if doc, err := Parse(data); err == nil && got != doc.Format {
+			t.Fatalf("Sniff = %q, Parse reads %s: %q", got, doc.Format, data)
+		}
+	})
+}
