@@ -93,7 +93,7 @@ func TestInitStdout(t *testing.T) {
 		t.Fatal(err)
 	}
 	stdout, stderr, status := runMain(nil, false, "init", "--stdout", root)
-	if status != ExitPass || !strings.HasPrefix(stdout, "# cra.toml: ") || !strings.Contains(stderr, "Printed cra.toml (nothing written).") {
+	if status != ExitPass || !strings.HasPrefix(stdout, "#:schema https://") || !strings.Contains(stderr, "Printed cra.toml (nothing written).") {
 		t.Errorf("status %d\nstdout %q\nstderr %q", status, stdout[:min(len(stdout), 200)], stderr)
 	}
 	if b, _ := os.ReadFile(filepath.Join(root, "cra.toml")); string(b) != "schema = 1\n" {

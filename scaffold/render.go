@@ -26,6 +26,12 @@ const (
 	todoExcluded         = "TODO: name each remote service ruled out of scope, or delete this entry if there is none"
 )
 
+// schemaDirective is the first line: editors that read it (Taplo, Even
+// Better TOML) check the file against the gate's JSON Schema, by URL as the
+// examples name it, since the file is for another repository
+// (TestSchemaDirective holds it to internal/craschema.ID).
+const schemaDirective = "#:schema https://raw.githubusercontent.com/cra-gate/cra-gate/main/schema/cra.schema.json"
+
 // commentColumn is where a comment after a value starts, as in the README.
 const commentColumn = 46
 
@@ -73,6 +79,7 @@ func alignedAt(l, comment string, col int) string {
 // comments. What it writes loads with no other problem than its TODOs.
 func Render(p *Plan) []byte {
 	var t text
+	t.line(schemaDirective)
 	t.comment(
 		"cra.toml: this product's facts under the EU Cyber Resilience Act (Regulation (EU) 2024/2847),",
 		"checked by `cra-gate check` against the repository. Written by `cra-gate init` from what the",

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cra-gate/cra-gate/checks"
 	"github.com/cra-gate/cra-gate/finding"
+	"github.com/cra-gate/cra-gate/internal/craschema"
 	"github.com/cra-gate/cra-gate/internal/realdata"
 	"github.com/cra-gate/cra-gate/manifest"
 	"github.com/cra-gate/cra-gate/repo"
@@ -442,7 +443,7 @@ func TestNextSteps(t *testing.T) {
 		"product.sbom             sbom/deps.json: SPDX 2.3 JSON, 63 components",
 		"disclosure.contact       mailto:security@tailscale.com (from .github/SECURITY.md)",
 		"To decide: 11 TODOs.",
-		"cra.toml:11    product.manufacturer",
+		"cra.toml:12    product.manufacturer",
 		"Check: cra-gate check\n",
 		"      - " + actionUses,
 	} {
@@ -464,5 +465,25 @@ func TestActionSnippet(t *testing.T) {
 	}
 	if !strings.Contains(string(data), "- "+actionUses+"\n") {
 		t.Errorf("examples/workflows/cra-pr.yml does not say %q", actionUses)
+	}
+}
+
+// TestSchemaDirective: the first line names the gate's JSON Schema, and once
+// its TODOs are replaced the file is one the schema accepts, as the gate does.
+func TestSchemaDirective(t *testing.T) {
+	if schemaDirective != "#:schema "+craschema.ID {
+		t.Errorf("the directive %q does not name the schema's $id %s", schemaDirective, craschema.ID)
+	}
+	v, err := craschema.Load(filepath.Join("..", "schema", "cra.schema.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := inspect(t, writeRepo(t, goRepo()), "cra.toml")
+	src := Render(p)
+	if !strings.HasPrefix(string(src), schemaDirective+"\n") {
+		t.Errorf("first line: %q", strings.SplitN(string(src), "\n", 2)[0])
+	}
+	if err := v.Validate([]byte(decide(t, string(src), decisions))); err != nil {
+		t.Errorf("the schema rejects the decided file: %v", err)
 	}
 }
