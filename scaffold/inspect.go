@@ -7,7 +7,6 @@
 package scaffold
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"path"
@@ -17,6 +16,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	json "github.com/go-json-experiment/json/v1"
 	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/module"
 
