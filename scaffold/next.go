@@ -203,7 +203,7 @@ func generatorNote(p *Plan) string {
 	case "npm":
 		return ", after npm ci"
 	case "go":
-		return " of a git checkout (cyclonedx-gomod takes the version from git)"
+		return " of a git clone (cyclonedx-gomod takes the version from git, and cannot read a git worktree's)"
 	case "python":
 		return " (pip install cyclonedx-bom)"
 	}
