@@ -228,3 +228,14 @@ func checkStatus(res *finding.Result, id string) finding.CheckResult {
 	}
 	return finding.CheckResult{}
 }
+
+// findingsOf returns the findings of rule.
+func findingsOf(res *finding.Result, rule string) []finding.Finding {
+	var out []finding.Finding
+	for _, f := range res.Findings {
+		if f.Rule == rule {
+			out = append(out, f)
+		}
+	}
+	return out
+}

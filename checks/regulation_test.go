@@ -29,17 +29,6 @@ func runAt(t *testing.T, m string, files map[string]string, now time.Time) *find
 	return res
 }
 
-// findingsOf returns the findings of rule.
-func findingsOf(res *finding.Result, rule string) []finding.Finding {
-	var out []finding.Finding
-	for _, f := range res.Findings {
-		if f.Rule == rule {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
 // TestCitations pins each corrected citation: the Reference it gives, and
 // the words of the provision its docs quote.
 func TestCitations(t *testing.T) {

@@ -71,23 +71,13 @@ func runVulns(t *testing.T, extra string, files map[string]string, src VulnSourc
 	return res
 }
 
-func vulnFindings(res *finding.Result, rule string) []finding.Finding {
-	var out []finding.Finding
-	for _, f := range res.Findings {
-		if f.Rule == rule {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
 func TestVulnsNoSourceSkips(t *testing.T) {
 	res := runVulns(t, "", nil, VulnSources{KEV: "kev.json"})
 	c := checkStatus(res, finding.CheckVulns)
 	if c.Status != finding.StatusSkip || !strings.Contains(c.Reason, "no vulnerability source") || !strings.Contains(c.Reason, "--kev alone") {
 		t.Fatalf("vulns check: %+v", c)
 	}
-	if len(vulnFindings(res, "vulns-no-source")) != 1 || res.Vulnerabilities != nil {
+	if len(findingsOf(res, "vulns-no-source")) != 1 || res.Vulnerabilities != nil {
 		t.Fatalf("want one notice and no table: %+v %v", res.Findings, res.Vulnerabilities)
 	}
 }
@@ -103,7 +93,7 @@ func TestVulnsKnownAndKEV(t *testing.T) {
 	os.WriteFile(kevFile, []byte(kevCatalog), 0o644)
 	res := runVulns(t, "", nil, VulnSources{DB: []string{db}, KEV: kevFile})
 
-	known := vulnFindings(res, "vulns-known")
+	known := findingsOf(res, "vulns-known")
 	if len(known) != 1 {
 		t.Fatalf("vulns-known: %+v", known)
 	}
@@ -112,7 +102,7 @@ func TestVulnsKnownAndKEV(t *testing.T) {
 		!strings.Contains(k.Message, "GO-2026-0001 (CVE-2026-1111, severity HIGH)") || !strings.Contains(k.Message, "fixed in 1.2.0") || !strings.Contains(k.Message, "no VEX statement") {
 		t.Errorf("vulns-known finding: %+v", k)
 	}
-	kevs := vulnFindings(res, "vulns-kev")
+	kevs := findingsOf(res, "vulns-kev")
 	if len(kevs) != 1 || kevs[0].Line != 6 || !strings.Contains(kevs[0].Message, "within 24 hours") || !strings.Contains(kevs[0].Message, "CSIRT of DE (reporting.csirt)") ||
 		!strings.Contains(kevs[0].Message, "single reporting platform") || kevs[0].Item != "pkg:npm/lodash@4.17.15#GHSA-p6mc-m468-83gw" {
 		t.Errorf("vulns-kev: %+v", kevs)
@@ -129,11 +119,11 @@ func TestVulnsKnownAndKEV(t *testing.T) {
 	if !lodash.KEV || lodash.Fixed != "4.17.19" || lodash.VEX != nil || lodash.Severity != "HIGH" || lodash.Purl != "pkg:npm/lodash@4.17.15" || lodash.Line != 6 {
 		t.Errorf("lodash entry: %+v", lodash)
 	}
-	np := vulnFindings(res, "vulns-no-purl")
+	np := findingsOf(res, "vulns-no-purl")
 	if len(np) != 1 || !strings.Contains(np[0].Message, "1 of 4 components (25.0%)") || !strings.Contains(np[0].Message, "blob@1") {
 		t.Errorf("vulns-no-purl: %+v", np)
 	}
-	um := vulnFindings(res, "vulns-unmatched")
+	um := findingsOf(res, "vulns-unmatched")
 	if len(um) != 1 || !strings.Contains(um[0].Message, "generic: 1") {
 		t.Errorf("vulns-unmatched: %+v", um)
 	}
@@ -154,7 +144,7 @@ func TestVulnsCleanRunHasEmptyTable(t *testing.T) {
 	if res.Vulnerabilities == nil || !strings.Contains(string(data), `"vulnerabilities":[]`) {
 		t.Fatalf("want an empty table: %s", data)
 	}
-	if len(vulnFindings(res, "vulns-known")) != 0 || len(vulnFindings(res, "vulns-checked")) != 2 {
+	if len(findingsOf(res, "vulns-known")) != 0 || len(findingsOf(res, "vulns-checked")) != 2 {
 		t.Errorf("findings: %v", hits(res.Findings, true))
 	}
 }
@@ -206,10 +196,10 @@ func TestVulnsVEX(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			doc := fmt.Sprintf(openVEXDoc, tc.status, tc.extra)
 			res := runVulns(t, vexTOML, map[string]string{"vex/app.openvex.json": doc}, VulnSources{DB: []string{db}})
-			if got := len(vulnFindings(res, "vulns-known")); got != tc.wantKnown {
+			if got := len(findingsOf(res, "vulns-known")); got != tc.wantKnown {
 				t.Errorf("vulns-known: %d, want %d: %v", got, tc.wantKnown, hits(res.Findings, false))
 			}
-			un := vulnFindings(res, "vulns-vex-unjustified")
+			un := findingsOf(res, "vulns-vex-unjustified")
 			if len(un) != tc.wantUnjustified {
 				t.Errorf("vulns-vex-unjustified: %+v", un)
 			}
@@ -217,17 +207,17 @@ func TestVulnsVEX(t *testing.T) {
 				t.Errorf("unjustified finding: %+v", un[0])
 			}
 			// lodash: under investigation through a subcomponent of an image the SBOM does not name.
-			ui := vulnFindings(res, "vulns-vex-under-investigation")
+			ui := findingsOf(res, "vulns-vex-under-investigation")
 			if len(ui) != 1 || ui[0].Line != 13 || ui[0].Item != "pkg:npm/lodash" {
 				t.Errorf("under investigation: %+v", ui)
 			}
-			for _, f := range vulnFindings(res, "vulns-known") {
+			for _, f := range findingsOf(res, "vulns-known") {
 				want := map[int]string{5: "VEX statement at vex/app.openvex.json:8 says " + tc.status, 6: "VEX statement at vex/app.openvex.json:13 says under_investigation"}[f.Line]
 				if !strings.Contains(f.Message, want) {
 					t.Errorf("the error names the statement (%q): %s", want, f.Message)
 				}
 			}
-			stale := vulnFindings(res, "vulns-vex-stale")
+			stale := findingsOf(res, "vulns-vex-stale")
 			if len(stale) != 1 || stale[0].Item != "pkg:npm/left-pad@1.3.0" || stale[0].Line != 18 {
 				t.Errorf("stale: %+v", stale)
 			}
@@ -246,10 +236,10 @@ func TestVulnsSBOMOwnAnalysis(t *testing.T) {
 {"id":"CVE-2026-9999","analysis":{"state":"in_triage"},"affects":[{"ref":"gone"}]}],
 "dependencies":`, 1)
 	res := runVulns(t, "", map[string]string{"sbom/app.cdx.json": sb}, VulnSources{DB: []string{db}})
-	if n := len(vulnFindings(res, "vulns-known")); n != 0 {
+	if n := len(findingsOf(res, "vulns-known")); n != 0 {
 		t.Errorf("the SBOM's own analysis answers it: %v", hits(res.Findings, false))
 	}
-	stale := vulnFindings(res, "vulns-vex-stale")
+	stale := findingsOf(res, "vulns-vex-stale")
 	if len(stale) != 1 || stale[0].Item != "gone" || stale[0].File != "sbom/app.cdx.json" || stale[0].Line != 11 {
 		t.Errorf("stale: %+v", stale)
 	}
@@ -267,22 +257,22 @@ func TestVulnsBadSources(t *testing.T) {
 		"elsewhere.json": `{"id": "GO-OTHER", "affected": [{"package": {"ecosystem": "Go", "name": "example.com/zzz"`,
 	})
 	res := runVulns(t, "", nil, VulnSources{DB: []string{db}})
-	src := vulnFindings(res, "vulns-source-unreadable")
+	src := findingsOf(res, "vulns-source-unreadable")
 	if len(src) != 2 || !strings.Contains(src[0].Message, "broken.json") || !strings.Contains(src[0].Message, "invalid JSON") || !strings.Contains(src[1].Message, "typed.json") {
 		t.Errorf("record problems: %+v", src)
 	}
-	if len(vulnFindings(res, "vulns-known")) != 1 {
+	if len(findingsOf(res, "vulns-known")) != 1 {
 		t.Errorf("the readable record still matches: %v", hits(res.Findings, false))
 	}
 
 	res = runVulns(t, "", nil, VulnSources{DB: []string{filepath.Join(t.TempDir(), "missing")}})
 	c := checkStatus(res, finding.CheckVulns)
-	if c.Status != finding.StatusSkip || len(vulnFindings(res, "vulns-source-unreadable")) != 1 || res.Vulnerabilities != nil {
+	if c.Status != finding.StatusSkip || len(findingsOf(res, "vulns-source-unreadable")) != 1 || res.Vulnerabilities != nil {
 		t.Errorf("missing database: %+v %v", c, hits(res.Findings, false))
 	}
 
 	res = runVulns(t, "\n[vulnerabilities]\nvex = [\"vex/none.json\", \"vex/bad.json\"]\n", map[string]string{"vex/bad.json": "{\"@context\": \"https://openvex.dev/ns/v0.2.0\", \"statements\": 3}"}, VulnSources{DB: []string{db}})
-	inv := vulnFindings(res, "vulns-vex-invalid")
+	inv := findingsOf(res, "vulns-vex-invalid")
 	if len(inv) != 2 || !strings.Contains(inv[0].Message+inv[1].Message, "does not exist") || !strings.Contains(inv[0].Message+inv[1].Message, "not valid OpenVEX") {
 		t.Errorf("vex problems: %+v", inv)
 	}
@@ -294,8 +284,8 @@ func TestVulnsRelatedKEVIsNotKEV(t *testing.T) {
 	kevFile := filepath.Join(t.TempDir(), "kev.json")
 	os.WriteFile(kevFile, []byte(strings.Replace(kevCatalog, "CVE-2020-8203", "CVE-2023-44487", 1)), 0o644)
 	res := runVulns(t, "", nil, VulnSources{DB: []string{db}, KEV: kevFile})
-	known := vulnFindings(res, "vulns-known")
-	if len(vulnFindings(res, "vulns-kev")) != 0 || len(known) != 1 || !strings.Contains(known[0].Message, "related to KEV-listed CVE-2023-44487") {
+	known := findingsOf(res, "vulns-known")
+	if len(findingsOf(res, "vulns-kev")) != 0 || len(known) != 1 || !strings.Contains(known[0].Message, "related to KEV-listed CVE-2023-44487") {
 		t.Errorf("related KEV: %v", res.Findings)
 	}
 	if res.Vulnerabilities[0].KEV {
@@ -372,7 +362,7 @@ func TestVulnsOSVAPI(t *testing.T) {
 		"npm/lodash@4.17.15":      {"GHSA-p6mc-m468-83gw"},
 	})
 	res := runVulns(t, "", nil, VulnSources{API: srv.URL, HTTP: srv.Client()})
-	if n := len(vulnFindings(res, "vulns-known")); n != 3 || len(res.Vulnerabilities) != 3 {
+	if n := len(findingsOf(res, "vulns-known")); n != 3 || len(res.Vulnerabilities) != 3 {
 		t.Fatalf("want 3 pairs over two pages: %v", hits(res.Findings, false))
 	}
 	for _, v := range res.Vulnerabilities {
@@ -384,7 +374,7 @@ func TestVulnsOSVAPI(t *testing.T) {
 	// An API that names an advisory it does not have: a warning, and the check skips.
 	srv = fakeOSV(t, map[string]string{}, map[string][]string{"npm/lodash@4.17.15": {"GHSA-gone"}})
 	res = runVulns(t, "", nil, VulnSources{API: srv.URL, HTTP: srv.Client(), APIClient: &osvapi.Client{Retries: 1, Backoff: time.Millisecond}})
-	src := vulnFindings(res, "vulns-source-unreadable")
+	src := findingsOf(res, "vulns-source-unreadable")
 	if c := checkStatus(res, finding.CheckVulns); c.Status != finding.StatusSkip || len(src) != 1 || !strings.Contains(src[0].Message, "404") || !strings.Contains(src[0].Message, "Bug not found.") {
 		t.Errorf("lying API: %+v %+v", c, src)
 	}

@@ -239,7 +239,7 @@ func normName(eco, name string) string {
 	case Npm:
 		return strings.ToLower(name)
 	case PyPI:
-		return pep503(name)
+		return PEP503(name)
 	case Cargo:
 		return cargoNorm(name)
 	}
@@ -251,8 +251,20 @@ func cargoNorm(name string) string {
 	return strings.ReplaceAll(strings.ToLower(name), "_", "-")
 }
 
-// pep503 is re.sub(r"[-_.]+", "-", name).lower().
-func pep503(name string) string {
+// PEP503 normalises a PyPI project name as PEP 503 does,
+// re.sub(r"[-_.]+", "-", name).lower(): lowercased, each run of -, _ and .
+// one -. The vulns check keys OSV records with it too.
+func PEP503(name string) string {
+	clean := true
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c == '_' || c == '.' || (c >= 'A' && c <= 'Z') || (c == '-' && i > 0 && name[i-1] == '-') {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return name
+	}
 	var b strings.Builder
 	b.Grow(len(name))
 	sep := false

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/cra-gate/cra-gate/deps"
 	json "github.com/go-json-experiment/json/v1"
 )
 
@@ -31,45 +32,9 @@ type Key struct {
 func NewKey(ecosystem, name string) Key {
 	ecosystem, name = strings.TrimSpace(ecosystem), strings.TrimSpace(name)
 	if ecosystem == "PyPI" {
-		name = pep503(name)
+		name = deps.PEP503(name)
 	}
 	return Key{Ecosystem: ecosystem, Name: name}
-}
-
-// pep503 lowercases name and turns each run of -, _ and . into one -.
-func pep503(name string) string {
-	clean := true
-	for i := 0; i < len(name); i++ {
-		if c := name[i]; c == '_' || c == '.' || (c >= 'A' && c <= 'Z') || (c == '-' && i > 0 && name[i-1] == '-') {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return name
-	}
-	var b strings.Builder
-	b.Grow(len(name))
-	sep := false
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if c == '-' || c == '_' || c == '.' {
-			sep = true
-			continue
-		}
-		if sep {
-			b.WriteByte('-')
-			sep = false
-		}
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		b.WriteByte(c)
-	}
-	if sep {
-		b.WriteByte('-')
-	}
-	return strings.ToLower(b.String())
 }
 
 // Limits bound what Load reads. The database is operator-given, not repository
