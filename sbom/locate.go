@@ -216,13 +216,13 @@ func topArrayElements(data []byte, key string) (elems []span, exact bool) {
 			if k != key || data[i] != '[' {
 				return elems, false
 			}
-			if found == 1 {
-				if elems, ok = arrayElements(data, i); !ok {
-					return elems, false
-				}
-			}
 		}
-		if i, ok = skipValue(data, i); !ok {
+		if found == 1 && k == key {
+			// Walk the array once: its elements' spans, and its end.
+			if elems, i, ok = arrayElements(data, i); !ok {
+				return elems, false
+			}
+		} else if i, ok = skipValue(data, i); !ok {
 			return elems, false
 		}
 		i = skipWS(data, i)
@@ -233,21 +233,21 @@ func topArrayElements(data []byte, key string) (elems []span, exact bool) {
 }
 
 // arrayElements returns the span of each element of the array at
-// data[i] == '['.
-func arrayElements(data []byte, i int) ([]span, bool) {
+// data[i] == '[', and the offset after the array.
+func arrayElements(data []byte, i int) ([]span, int, bool) {
 	out := []span{}
 	i++
 	for {
 		i = skipWS(data, i)
 		if i >= len(data) {
-			return out, false
+			return out, i, false
 		}
 		if data[i] == ']' {
-			return out, true
+			return out, i + 1, true
 		}
 		next, ok := skipValue(data, i)
 		if !ok {
-			return out, false
+			return out, next, false
 		}
 		out = append(out, span{i, next})
 		i = skipWS(data, next)
