@@ -80,6 +80,9 @@ func (c *run) applyWaivers() {
 			if (a.file == "" || a.file == f.File) && (a.w.Item == "" || a.w.Item == f.Item) {
 				f.Waived = &finding.Waived{Reason: a.w.Reason, Until: date(*a.w.Until), Line: a.line}
 				a.used = true
+				if f.Rule == ruleSBOMFieldCoverage.ID {
+					c.markCoverageWaived(f.File, f.Item)
+				}
 				break
 			}
 		}
@@ -182,4 +185,19 @@ func ruleIDs() []string {
 		ids[i] = r.ID
 	}
 	return ids
+}
+
+// markCoverageWaived marks the field of the SBOM's coverage row whose finding
+// a waiver accepted, so that the coverage tables say so.
+func (c *run) markCoverageWaived(file, field string) {
+	for i := range c.sboms {
+		if c.sboms[i].File != file {
+			continue
+		}
+		for k := range c.sboms[i].Fields {
+			if c.sboms[i].Fields[k].Field == field {
+				c.sboms[i].Fields[k].Waived = true
+			}
+		}
+	}
 }

@@ -159,3 +159,29 @@ until = 2027-03-31
 		t.Errorf("summary %+v", res.Summary)
 	}
 }
+
+// TestWaivedCoverageField marks the coverage row of a waived field, and only
+// that field of that SBOM.
+func TestWaivedCoverageField(t *testing.T) {
+	noSupplier := strings.ReplaceAll(cdx("test-lock", "a", "b"), `"supplier":{"name":"X"}`, `"x-supplier":{"name":"X"}`)
+	m := baseManifest + `
+[[waiver]]
+rule = "sbom-field-coverage"
+file = "sbom/app.cdx.json"
+item = "supplier"
+reason = "The generator writes no supplier and no flag adds one; tracked upstream."
+until = 2027-06-30
+`
+	res := runRepo(t, m, map[string]string{"sbom/app.cdx.json": noSupplier})
+	waived := map[string]bool{}
+	for _, s := range res.SBOMs {
+		for _, f := range s.Fields {
+			if f.Waived {
+				waived[s.File+" "+f.Field] = true
+			}
+		}
+	}
+	if len(waived) != 1 || !waived["sbom/app.cdx.json supplier"] || !res.Passed {
+		t.Fatalf("waived rows %v, passed %v", waived, res.Passed)
+	}
+}

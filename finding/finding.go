@@ -274,6 +274,9 @@ type FieldCoverage struct {
 	// Definition says what counts as having the field, in the profile's words.
 	Definition string   `json:"definition,omitempty"`
 	Missing    []string `json:"missing_examples,omitempty"`
+	// Waived is set when the field's coverage finding is accepted by a
+	// [[waiver]]: below its threshold, on the record.
+	Waived bool `json:"waived,omitempty"`
 }
 
 // Below reports whether the field misses its threshold.

@@ -517,7 +517,7 @@ func mdCoverage(sboms []finding.SBOMCoverage) string {
 	if len(sboms) == 0 {
 		return ""
 	}
-	below := 0
+	below, waived := 0, 0
 	var items strings.Builder
 	for _, s := range sboms {
 		fmt.Fprintf(&items, "- %s (%s, %s", mdCode(s.File), escapeMarkdown(s.Format+" "+s.SpecVersion), plural(s.Components, "component"))
@@ -533,6 +533,9 @@ func mdCoverage(sboms []finding.SBOMCoverage) string {
 				case f.Threshold == 0:
 					shown = append(shown, v)
 					continue
+				case f.Below(s.Components) && f.Waived:
+					waived++
+					v = "🙈 " + v + " (under " + strconv.FormatFloat(f.Threshold, 'f', -1, 64) + "%, waived)"
 				case f.Below(s.Components):
 					below++
 					v = "⚠️ " + v + " (under " + strconv.FormatFloat(f.Threshold, 'f', -1, 64) + "%)"
@@ -549,6 +552,12 @@ func mdCoverage(sboms []finding.SBOMCoverage) string {
 	label := "all fields at their thresholds"
 	if below > 0 {
 		label = plural(below, "field") + " under the threshold"
+	}
+	if waived > 0 {
+		if below == 0 {
+			label = "the other fields at their thresholds"
+		}
+		label += ", " + plural(waived, "field") + " waived"
 	}
 	return fmt.Sprintf("<details><summary>📦 SBOM coverage: %s, %s</summary>\n\n%s\n</details>\n", plural(len(sboms), "SBOM"), label, items.String())
 }

@@ -347,12 +347,22 @@ func TestMarkdownMaxBytes(t *testing.T) {
 		t.Error("output at exactly the limit was changed")
 	}
 }
+
 func TestMarkdownCoverage(t *testing.T) {
 	r := failing()
 	r.SBOMs = []finding.SBOMCoverage{{File: "sbom/a|b.json", Format: "CycloneDX", SpecVersion: "1.6", Components: 10,
 		Fields: []finding.FieldCoverage{{Field: "name", Present: 10, Percent: 100, Threshold: 100}, {Field: "hash", Present: 2, Percent: 20, Threshold: 80}}}}
 	out := renderMarkdown(t, r, MarkdownOptions{})
 	for _, want := range []string{"📦 SBOM coverage: 1 SBOM, 1 field under the threshold", "- <code>sbom/a&#124;b.json</code> (CycloneDX 1.6, 10 components): name 100% · ⚠️ hash 20% (under 80%)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("coverage table lacks %q:\n%s", want, out)
+		}
+	}
+	// A field below its threshold that a waiver accepted says so, and is not
+	// counted as under the threshold.
+	r.SBOMs[0].Fields[1].Waived = true
+	out = renderMarkdown(t, r, MarkdownOptions{})
+	for _, want := range []string{"📦 SBOM coverage: 1 SBOM, the other fields at their thresholds, 1 field waived", "🙈 hash 20% (under 80%, waived)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("coverage table lacks %q:\n%s", want, out)
 		}

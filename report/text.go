@@ -92,6 +92,8 @@ func (p textPrinter) coverage(sboms []finding.SBOMCoverage) {
 			case f.Threshold == 0:
 				shown = append(shown, v)
 				continue
+			case f.Below(s.Components) && f.Waived:
+				v += " (below " + percent(f.Threshold) + ", waived)"
 			case f.Below(s.Components):
 				v = p.paint(sgrYellow, v+" (below "+percent(f.Threshold)+")")
 			}
