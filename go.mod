@@ -10,6 +10,7 @@ require (
 	github.com/go-json-experiment/json v1.27.2
 	github.com/google/go-github/v60 v60.0.0
 	github.com/google/osv-scalibr v0.4.5
+	github.com/klauspost/compress v1.20.4
 	github.com/openvex/go-vex v0.2.7
 	github.com/ossf/osv-schema/bindings/go v0.0.0-20260129002236-09a17f85b44a
 	github.com/package-url/packageurl-go v0.1.7

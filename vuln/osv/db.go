@@ -1,7 +1,6 @@
 package osv
 
 import (
-	"archive/zip"
 	"bytes"
 	"errors"
 	"fmt"
@@ -99,28 +98,30 @@ func Load(sources []string, want func(Key) bool, names map[string]bool, lim Limi
 }
 
 // Scan is a database being read: Start reads every record once in the
-// background and indexes it by the package names it mentions, so that the
-// reading overlaps with the SBOMs' decoding; Load then decodes the records
-// that mention a wanted name.
+// background and notes the package names it mentions, so that the reading
+// overlaps with the SBOMs' decoding; Load then decodes the records that
+// mention a wanted name.
 type Scan struct {
 	l       *loader
 	done    chan struct{}
 	sources []scannedSource
-	// byName maps each "name" value of a record (and its PEP 503 form) to the
-	// records that mention it; always lists records whose names could not be
-	// read by the scan.
-	byName map[string][]entryRef
-	always []entryRef
 }
 
 type scannedSource struct {
 	path    string
 	entries []entry
-	read    []bool // entries read without a problem
-	close   func()
+	// state[k] is what the scan made of entries[k]: unread (a problem was
+	// reported), read with the "name" values it holds, or read but to be
+	// decoded whatever it names (its names could not be scanned).
+	state []entryState
+	close func()
 }
 
-type entryRef struct{ src, entry int32 }
+type entryState struct {
+	read   bool
+	always bool
+	names  []string // every "name" value, as written
+}
 
 // Start begins reading every source (a directory tree of *.json records, a
 // .zip of them, or one .json record) in parallel, one worker per CPU. Every
@@ -135,7 +136,7 @@ func Start(sources []string, lim Limits) *Scan {
 	if lim.Records <= 0 {
 		lim.Records = DefaultLimits.Records
 	}
-	s := &Scan{l: &loader{lim: lim, byID: map[string]*Record{}}, done: make(chan struct{}), byName: map[string][]entryRef{}}
+	s := &Scan{l: &loader{lim: lim, byID: map[string]*Record{}}, done: make(chan struct{})}
 	go func() {
 		defer close(s.done)
 		for _, src := range sources {
@@ -143,15 +144,11 @@ func Start(sources []string, lim Limits) *Scan {
 			if !ok {
 				continue
 			}
-			i := int32(len(s.sources))
-			ss.read = make([]bool, len(ss.entries))
+			ss.state = make([]entryState, len(ss.entries))
 			s.sources = append(s.sources, ss)
 			s.l.readAll(src, len(ss.entries), func(k int) (Problem, bool) {
-				names, p, ok := s.l.scanEntry(src, ss.entries[k])
-				if ok {
-					ss.read[k] = true // each worker writes its own entries
-					s.index(entryRef{i, int32(k)}, names)
-				}
+				// each worker writes the states of its own entries
+				p, ok := s.l.scanEntry(src, ss.entries[k], &ss.state[k])
 				return p, ok
 			})
 		}
@@ -159,16 +156,18 @@ func Start(sources []string, lim Limits) *Scan {
 	return s
 }
 
-func (s *Scan) index(ref entryRef, names []string) {
-	s.l.mu.Lock()
-	defer s.l.mu.Unlock()
-	if names == nil {
-		s.always = append(s.always, ref)
-		return
+// mentions reports whether the entry names one of names, as written or in
+// its PEP 503 form (names holds PyPI names normalized).
+func (st *entryState) mentions(names map[string]bool) bool {
+	if st.always {
+		return true
 	}
-	for _, n := range names {
-		s.byName[n] = append(s.byName[n], ref)
+	for _, n := range st.names {
+		if names[n] || names[NewKey("PyPI", n).Name] {
+			return true
+		}
 	}
+	return false
 }
 
 // Load waits for the scan, then decodes every record that mentions one of
@@ -192,29 +191,12 @@ func (s *Scan) Load(want func(Key) bool, names map[string]bool) (*DB, []Problem)
 			ss.close()
 		}
 	}()
-	for i, ss := range s.sources {
+	for _, ss := range s.sources {
 		var picked []int
-		if names == nil {
-			for k := range ss.entries {
-				if ss.read[k] {
-					picked = append(picked, k)
-				}
+		for k := range ss.state {
+			if st := &ss.state[k]; st.read && (names == nil || st.mentions(names)) {
+				picked = append(picked, k)
 			}
-		} else {
-			seen := map[int32]bool{}
-			add := func(refs []entryRef) {
-				for _, r := range refs {
-					if int(r.src) == i && !seen[r.entry] {
-						seen[r.entry] = true
-						picked = append(picked, int(r.entry))
-					}
-				}
-			}
-			add(s.always)
-			for n := range names {
-				add(s.byName[n])
-			}
-			sort.Ints(picked)
 		}
 		l.readAll(ss.path, len(picked), func(k int) (Problem, bool) { return l.decodeEntry(ss.path, ss.entries[picked[k]]) })
 	}
@@ -274,13 +256,12 @@ func (l *loader) open(src string) (scannedSource, bool) {
 	case fi.IsDir():
 		ss.entries, err = dirEntries(src)
 	case strings.EqualFold(filepath.Ext(src), ".zip") || isZip(src):
-		var zr *zip.Reader
-		zr, ss.close, err = openZip(src, fi.Size())
+		zr, mem, closer, err := openZip(src, fi.Size())
 		if err != nil {
 			l.fatal(src, "is not a readable zip archive: "+err.Error())
 			return ss, false
 		}
-		ss.entries = zipEntries(zr)
+		ss.close, ss.entries = closer, zipEntries(zr, mem)
 	default:
 		ss.entries = []entry{{name: filepath.Base(src), size: fi.Size(), open: func() (io.ReadCloser, error) { return os.Open(src) }}}
 	}
@@ -346,10 +327,18 @@ func (l *loader) readAll(src string, n int, do func(int) (Problem, bool)) {
 	l.mu.Unlock()
 }
 
+// recordBuffers holds read buffers for reuse: a scan reads every record of a
+// database once, and only the names it holds outlive the read.
+var recordBuffers sync.Pool
+
+// maxPooledBuffer is the largest buffer kept for reuse.
+const maxPooledBuffer = 1 << 20
+
 // readEntry reads one record within the limits; count adds it to the total.
-func (l *loader) readEntry(src string, e entry, count bool) ([]byte, Problem, bool) {
-	bad := func(msg string) ([]byte, Problem, bool) {
-		return nil, Problem{Source: src, Entry: e.name, Msg: msg}, false
+// The data is valid until release is called.
+func (l *loader) readEntry(src string, e entry, count bool) (data []byte, release func(), p Problem, ok bool) {
+	bad := func(msg string) ([]byte, func(), Problem, bool) {
+		return nil, nil, Problem{Source: src, Entry: e.name, Msg: msg}, false
 	}
 	if e.size > l.lim.RecordBytes {
 		return bad(fmt.Sprintf("is %d bytes, over the %d bytes the gate reads per record", e.size, l.lim.RecordBytes))
@@ -358,50 +347,61 @@ func (l *loader) readEntry(src string, e entry, count bool) ([]byte, Problem, bo
 	if err != nil {
 		return bad("cannot be read: " + unwrap(err).Error())
 	}
-	var buf bytes.Buffer
+	var buf *bytes.Buffer
+	if b, ok := recordBuffers.Get().(*bytes.Buffer); ok {
+		buf = b
+	} else {
+		buf = new(bytes.Buffer)
+	}
+	release = func() {
+		if buf.Cap() <= maxPooledBuffer {
+			buf.Reset()
+			recordBuffers.Put(buf)
+		}
+	}
 	buf.Grow(int(min(max(e.size, 512), l.lim.RecordBytes) + 1))
 	_, err = buf.ReadFrom(io.LimitReader(rc, l.lim.RecordBytes+1))
-	data := buf.Bytes()
+	data = buf.Bytes()
 	rc.Close()
 	if count {
 		if total := l.bytes.Add(int64(len(data))); total > l.lim.TotalBytes {
-			return nil, Problem{Source: src, Fatal: true, Msg: fmt.Sprintf("more than %d bytes of records (after decompression) over all --vuln-db sources: the rest of this source was not read; is it a zip bomb?", l.lim.TotalBytes)}, false
+			release()
+			return nil, nil, Problem{Source: src, Fatal: true, Msg: fmt.Sprintf("more than %d bytes of records (after decompression) over all --vuln-db sources: the rest of this source was not read; is it a zip bomb?", l.lim.TotalBytes)}, false
 		}
 	}
 	if err != nil {
+		release()
 		return bad("cannot be read: " + err.Error())
 	}
 	if int64(len(data)) > l.lim.RecordBytes {
+		release()
 		return bad(fmt.Sprintf("is over the %d bytes the gate reads per record (its header claimed %d)", l.lim.RecordBytes, e.size))
 	}
-	return data, Problem{}, true
+	return data, release, Problem{}, true
 }
 
-// scanEntry reads one record and returns the names it mentions (nil when the
-// scan cannot tell: the record is then always decoded).
-func (l *loader) scanEntry(src string, e entry) ([]string, Problem, bool) {
-	data, p, ok := l.readEntry(src, e, true)
+// scanEntry reads one record and notes in st the names it mentions.
+func (l *loader) scanEntry(src string, e entry, st *entryState) (Problem, bool) {
+	data, release, p, ok := l.readEntry(src, e, true)
 	if !ok {
-		return nil, p, false
+		return p, false
 	}
+	defer release()
 	l.read.Add(1)
-	names, ok := scanNames(data)
-	if !ok {
-		return nil, Problem{}, true
-	}
-	if names == nil {
-		names = []string{}
-	}
-	return names, Problem{}, true
+	st.read = true
+	st.names, ok = scanNames(data)
+	st.always = !ok
+	return Problem{}, true
 }
 
 // decodeEntry reads, checks and keeps one record; ok is false with the
 // problem when it cannot.
 func (l *loader) decodeEntry(src string, e entry) (Problem, bool) {
-	data, p, ok := l.readEntry(src, e, false)
+	data, release, p, ok := l.readEntry(src, e, false)
 	if !ok {
 		return p, false
 	}
+	defer release()
 	bad := func(msg string) (Problem, bool) { return Problem{Source: src, Entry: e.name, Msg: msg}, false }
 	var head recordHead
 	if err := json.Unmarshal(data, &head); err != nil {
@@ -441,8 +441,7 @@ func (l *loader) fatal(src, msg string) {
 	l.problems = append(l.problems, Problem{Source: src, Msg: msg, Fatal: true})
 }
 
-// scanNames returns every "name" key's string value in data, each also in
-// its PEP 503 form when that differs. It scans bytes, so it also finds names
+// scanNames returns every "name" key's string value in data. It scans bytes, so it also finds names
 // outside affected[] (a credit's name): those records are then decoded and
 // checked properly. ok is false when a value cannot be read (the record is
 // then decoded whatever it names, so that the decoder reports it).
@@ -485,9 +484,6 @@ func scanNames(data []byte) (names []string, ok bool) {
 			return nil, false
 		}
 		names = append(names, v)
-		if n := NewKey("PyPI", v).Name; n != v {
-			names = append(names, n)
-		}
 		off = end + 1
 	}
 }
@@ -536,58 +532,6 @@ func dirEntries(dir string) ([]entry, error) {
 		return nil
 	})
 	return out, err
-}
-
-// zipInMemory is the largest archive read into memory whole (it is then read
-// without a system call per entry); larger ones are read from the file.
-const zipInMemory = 1 << 30
-
-// openZip opens a zip archive, in memory when it is at most zipInMemory.
-func openZip(p string, size int64) (*zip.Reader, func(), error) {
-	if size <= zipInMemory {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return nil, nil, err
-		}
-		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-		if err != nil {
-			return nil, nil, err
-		}
-		return zr, func() {}, nil
-	}
-	zr, err := zip.OpenReader(p)
-	if err != nil {
-		return nil, nil, err
-	}
-	return &zr.Reader, func() { zr.Close() }, nil
-}
-
-// zipEntries lists the *.json entries of a zip archive.
-func zipEntries(zr *zip.Reader) []entry {
-	var out []entry
-	for _, f := range zr.File {
-		if f.FileInfo().IsDir() || !strings.EqualFold(filepath.Ext(f.Name), ".json") {
-			continue
-		}
-		size := int64(f.UncompressedSize64)
-		if f.UncompressedSize64 > 1<<62 {
-			size = 1 << 62
-		}
-		out = append(out, entry{name: f.Name, size: size, open: f.Open})
-	}
-	return out
-}
-
-// isZip reports whether the file starts like a zip archive.
-func isZip(p string) bool {
-	f, err := os.Open(p)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	var magic [4]byte
-	n, _ := io.ReadFull(f, magic[:])
-	return n == 4 && bytes.Equal(magic[:], []byte("PK\x03\x04"))
 }
 
 // jsonError describes a decoding error with its line.

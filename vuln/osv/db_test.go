@@ -3,6 +3,9 @@ package osv
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
+	"fmt"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"strings"
@@ -145,5 +148,79 @@ func TestPEP503(t *testing.T) {
 	}
 	if NewKey("npm", "Left_Pad").Name != "Left_Pad" {
 		t.Error("only PyPI names are normalized")
+	}
+}
+
+// TestZipEntryChecks: the zip reader checks what archive/zip's File.Open
+// does (method, size, CRC-32), from memory and from the file alike, and names
+// the entry that fails.
+func TestZipEntryChecks(t *testing.T) {
+	crc := func(b []byte) uint32 { return crc32.ChecksumIEEE(b) }
+	deflated := func(b []byte) []byte {
+		var out bytes.Buffer
+		fw, _ := flate.NewWriter(&out, flate.DefaultCompression)
+		fw.Write(b)
+		fw.Close()
+		return out.Bytes()
+	}
+	rec := []byte(rec1)
+	type raw struct {
+		method       uint16
+		data         []byte
+		crc          uint32
+		uncompressed int
+	}
+	entries := map[string]raw{
+		"ok-stored.json":   {zip.Store, rec, crc(rec), len(rec)},
+		"ok-deflated.json": {zip.Deflate, deflated([]byte(strings.Replace(rec1, "GHSA-1", "GHSA-2", 1))), crc([]byte(strings.Replace(rec1, "GHSA-1", "GHSA-2", 1))), len(rec)},
+		"bad-crc.json":     {zip.Store, rec, crc(rec) ^ 1, len(rec)},
+		"bad-deflate.json": {zip.Deflate, []byte{0xff, 0xff, 0xff, 0xff}, 1, len(rec)},
+		"short.json":       {zip.Deflate, deflated(rec[:20]), crc(rec), len(rec)},
+		"long.json":        {zip.Store, rec, crc(rec[:10]), 10},
+		"bzip2.json":       {12, rec, crc(rec), len(rec)},
+	}
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for name, e := range entries {
+		w, err := zw.CreateRaw(&zip.FileHeader{Name: name, Method: e.method, CRC32: e.crc,
+			CompressedSize64: uint64(len(e.data)), UncompressedSize64: uint64(e.uncompressed)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(e.data)
+	}
+	zw.Close()
+	p := filepath.Join(t.TempDir(), "all.zip")
+	os.WriteFile(p, b.Bytes(), 0o644)
+	want := map[string]string{
+		"bad-crc.json":     "checksum error",
+		"bad-deflate.json": "cannot be read",
+		"short.json":       "unexpected EOF",
+		"long.json":        "not a valid zip file",
+		"bzip2.json":       "unsupported compression algorithm",
+	}
+	for _, inMemory := range []bool{true, false} {
+		t.Run(fmt.Sprint("in memory ", inMemory), func(t *testing.T) {
+			if !inMemory {
+				defer func(v int64) { zipInMemory = v }(zipInMemory)
+				zipInMemory = 0
+			}
+			db, probs := Load([]string{p}, nil, nil, Limits{})
+			if db.Kept != 2 || len(db.Lookup(NewKey("npm", "lodash"))) != 2 {
+				t.Errorf("kept %d records, want the two good ones", db.Kept)
+			}
+			got := map[string]string{}
+			for _, pr := range probs {
+				got[pr.Entry] = pr.Msg
+			}
+			for entry, msg := range want {
+				if !strings.Contains(got[entry], msg) {
+					t.Errorf("%s: problem %q, want it to say %q", entry, got[entry], msg)
+				}
+			}
+			if len(probs) != len(want) {
+				t.Errorf("%d problems, want %d: %v", len(probs), len(want), probs)
+			}
+		})
 	}
 }
