@@ -10,7 +10,6 @@ import (
 	"sync"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
-	"github.com/go-json-experiment/json/jsontext"
 )
 
 // CycloneDX documents are decoded by cyclonedx-go into its BOM type, from JSON
@@ -53,12 +52,14 @@ func parseCycloneDXJSON(data []byte, version string) (*Document, error) {
 var parallelMinComponents = 2000
 
 // decodeCycloneDXJSON decodes data into bom. A large components array is
-// decoded in parts on every CPU (GOMAXPROCS) while the rest of the document
-// is decoded, its components skipped, on this goroutine: the components are
-// most of an SBOM's bytes, and each decodes on its own. The result and the
-// errors are those of one decode: the parts' positions are mapped back to
-// data, and a document whose components array the top-level walk cannot
-// delimit exactly (see topArrayElements) is decoded in one piece.
+// decoded in parts on every CPU (GOMAXPROCS) while the rest of the document,
+// its components array cut out, is decoded on this goroutine: the components
+// are most of an SBOM's bytes, and each decodes on its own. The separators
+// between the parts are checked here, the rest by the decoders. The result is
+// that of one decode; a document the split cannot read is decoded again in
+// one piece, so that its error is exactly that decode's, and a document whose
+// components array the top-level walk cannot delimit exactly (see
+// topArrayElements) is decoded in one piece from the start.
 func decodeCycloneDXJSON(data []byte, bom *cdx.BOM) (string, error) {
 	workers := runtime.GOMAXPROCS(0)
 	if workers < 2 {
@@ -68,54 +69,81 @@ func decodeCycloneDXJSON(data []byte, bom *cdx.BOM) (string, error) {
 	if !exact || len(elems) < parallelMinComponents {
 		return decodeJSON(data, bom)
 	}
-	type part struct {
-		comps []cdx.Component
-		err   error
+	open, end := arrayBounds(data, elems)
+	if open < 0 {
+		return decodeJSON(data, bom)
 	}
-	parts := make([]part, workers)
-	var wg sync.WaitGroup
+	type part struct {
+		first, last int
+		comps       []cdx.Component
+		err         error
+	}
+	parts := make([]part, 0, workers)
 	per := (len(elems) + workers - 1) / workers
-	for k := range workers {
-		first, last := k*per, min((k+1)*per, len(elems))-1
-		if first > last {
-			break
+	for first := 0; first < len(elems); first += per {
+		parts = append(parts, part{first: first, last: min(first+per, len(elems)) - 1})
+	}
+	for k := 1; k < len(parts); k++ {
+		if !isSeparator(data[elems[parts[k-1].last].end:elems[parts[k].first].start]) {
+			return decodeJSON(data, bom)
 		}
+	}
+	var wg sync.WaitGroup
+	for k := range parts {
+		p := &parts[k]
 		wg.Go(func() {
 			// The part as an array of its own: "[" and the bytes from its
 			// first element to its last, which offsets map back to data.
-			start, end := elems[first].start, elems[last].end
+			start, end := elems[p.first].start, elems[p.last].end
 			buf := make([]byte, 0, end-start+2)
 			buf = append(append(append(buf, '['), data[start:end]...), ']')
-			parts[k].comps = make([]cdx.Component, 0, last-first+1)
-			_, parts[k].err = decodeJSONAt(data, jsonPart{bytes: buf, shift: start - 1, array: "components", first: first}, &parts[k].comps)
+			p.comps = make([]cdx.Component, 0, p.last-p.first+1)
+			_, p.err = decodeJSONAt(data, jsonPart{bytes: buf, shift: start - 1, array: "components", first: p.first}, &p.comps)
 		})
 	}
-	var head struct {
-		cdx.BOM
-		Components skipJSON `json:"components"` // shadows BOM.Components
-	}
-	warning, err := decodeJSON(data, &head)
+	// The rest of the document, with "[]" for the components array.
+	head := make([]byte, 0, len(data)-(end-open)+2)
+	head = append(append(append(head, data[:open]...), "[]"...), data[end:]...)
+	_, err := decodeJSON(head, bom)
 	wg.Wait()
+	for _, p := range parts {
+		if p.err != nil {
+			err = p.err
+		}
+	}
 	if err != nil {
-		return warning, err
+		*bom = cdx.BOM{}
+		return decodeJSON(data, bom)
 	}
 	comps := make([]cdx.Component, 0, len(elems))
 	for _, p := range parts {
-		if p.err != nil {
-			return "", p.err
-		}
 		comps = append(comps, p.comps...)
 	}
-	*bom = head.BOM
 	bom.Components = &comps
-	return warning, nil
+	return "", nil
 }
 
-// skipJSON is a value the decoder validates and skips.
-type skipJSON struct{}
+// arrayBounds returns the offsets of the '[' that opens the array whose
+// elements are elems and just past its ']', or -1, -1 when anything but white
+// space stands between them and the elements.
+func arrayBounds(data []byte, elems []span) (open, end int) {
+	open = elems[0].start - 1
+	for open >= 0 && isSpace(data[open]) {
+		open--
+	}
+	end = skipWS(data, elems[len(elems)-1].end)
+	if open < 0 || data[open] != '[' || end >= len(data) || data[end] != ']' {
+		return -1, -1
+	}
+	return open, end + 1
+}
 
-// UnmarshalJSONFrom skips the value.
-func (skipJSON) UnmarshalJSONFrom(dec *jsontext.Decoder) error { return dec.SkipValue() }
+// isSeparator reports whether b is the ',' between two array elements, with
+// white space around it.
+func isSeparator(b []byte) bool {
+	i := skipWS(b, 0)
+	return i < len(b) && b[i] == ',' && skipWS(b, i+1) == len(b)
+}
 
 // parseCycloneDXXML decodes the <bom> element whose start the caller has read.
 func parseCycloneDXXML(dec *xml.Decoder, data []byte, start xml.StartElement, version string) (*Document, error) {

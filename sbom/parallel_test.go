@@ -78,17 +78,32 @@ func TestParallelDecodeSameDocument(t *testing.T) {
 }
 
 // TestParallelDecodeErrors puts a wrong type and a syntax error in the last
-// part: the error and its position are those of the decode in one piece.
+// part, bad separators between the parts, a syntax error after the array and
+// a truncation: the error and its position are those of the decode in one
+// piece.
 func TestParallelDecodeErrors(t *testing.T) {
 	if runtime.GOMAXPROCS(0) < 2 {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
 	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2)) // two parts: 0-1499, 1500-2999
 	good := string(sbomgen.CycloneDXJSONLean(3000))
 	last := `"name": "pkg-2999"`
-	for _, bad := range []string{
-		strings.Replace(good, last, `"name": 2999`, 1),                     // wrong type
-		strings.Replace(good, last, `"name": "pkg-2999", "version": }`, 1), // syntax
+	boundary := `@1.4.20"},` + "\n" + `    {"type": "library", "bom-ref": "pkg:npm/%40scope45/pkg-1500`
+	if !strings.Contains(good, boundary) {
+		t.Fatal("the generated SBOM changed: update the part boundary")
+	}
+	for k, bad := range []string{
+		strings.Replace(good, last, `"name": 2999`, 1),                                  // wrong type
+		strings.Replace(good, last, `"name": "pkg-2999", "version": }`, 1),              // syntax
+		strings.Replace(good, boundary, strings.Replace(boundary, "},", "}", 1), 1),     // no comma between the parts
+		strings.Replace(good, boundary, strings.Replace(boundary, "},", "},,", 1), 1),   // two
+		strings.Replace(good, boundary, strings.Replace(boundary, "},", "}, 7,", 1), 1), // a value between
+		strings.Replace(good, "]\n}", "], 1: 2\n}", 1),                                  // syntax after the array
+		strings.Replace(good, last, `"name": 2999`, 1)[:len(good)-40],                   // and a truncated document
 	} {
+		if bad == good {
+			t.Fatal("the generated SBOM changed: a replacement did not apply")
+		}
 		_, perr := Parse([]byte(bad))
 		_, serr := parseSerial(t, []byte(bad))
 		pe, ok1 := perr.(*Error)
@@ -96,7 +111,7 @@ func TestParallelDecodeErrors(t *testing.T) {
 		if !ok1 || !ok2 || pe.Kind != Malformed || pe.Line != se.Line || pe.Column != se.Column || pe.Msg != se.Msg {
 			t.Errorf("parallel %v\n  serial %v", perr, serr)
 		}
-		if ok1 && pe.Line < 2900 {
+		if k < 2 && ok1 && pe.Line < 5900 {
 			t.Errorf("error at line %d, not in the last component", pe.Line)
 		}
 	}
