@@ -180,8 +180,9 @@ func (st *entryState) mentions(names map[string]bool) bool {
 // packages of the right shape, then decoded in full into the OSV types; a
 // record that mentions no wanted name is not decoded, so a malformed record is
 // reported only when it could concern a wanted package. Memory holds the
-// indexed records, the name index, one record per worker in flight and, for
-// a zip, the archive (in memory up to 1 GiB, else its central directory).
+// indexed records, the names each record mentions, one record per worker in
+// flight and, for a zip, the archive (in memory up to 1 GiB, else its central
+// directory).
 func (s *Scan) Load(want func(Key) bool, names map[string]bool) (*DB, []Problem) {
 	<-s.done
 	l := s.l
