@@ -2,8 +2,8 @@ package osv
 
 import (
 	"archive/zip"
-	"bufio"
 	"bytes"
+	"encoding/binary"
 	"hash/crc32"
 	"io"
 	"os"
@@ -48,40 +48,44 @@ func zipEntries(zr *zip.Reader, mem []byte) []entry {
 		if f.FileInfo().IsDir() || !strings.EqualFold(filepath.Ext(f.Name), ".json") {
 			continue
 		}
-		size := int64(f.UncompressedSize64)
-		if f.UncompressedSize64 > 1<<62 {
-			size = 1 << 62
-		}
-		out = append(out, entry{name: f.Name, size: size, open: func() (io.ReadCloser, error) { return openZipEntry(f, mem) }})
+		out = append(out, zipEntry(f, mem))
 	}
 	return out
 }
 
-// openZipEntry opens one entry as archive/zip's File.Open does (stored or
-// deflated, its size and CRC-32 checked at the end), but inflates with a
-// pooled klauspost/compress reader straight from the archive's bytes: an OSV
-// export is some 100,000 entries of a few KiB, where File.Open's per-entry
-// buffers and compress/flate's byte-at-a-time reads took most of the time.
-func openZipEntry(f *zip.File, mem []byte) (io.ReadCloser, error) {
-	var body io.Reader
-	if mem != nil {
-		off, err := f.DataOffset()
-		if err != nil {
-			return nil, err
-		}
-		end := off + int64(f.CompressedSize64)
-		if off < 0 || end < off || end > int64(len(mem)) || f.CompressedSize64 > 1<<62 {
-			return nil, zip.ErrFormat
-		}
-		body = bytes.NewReader(mem[off:end])
-	} else {
-		raw, err := f.OpenRaw()
-		if err != nil {
-			return nil, err
-		}
-		body = bufio.NewReader(raw)
+// zipEntry is one entry of a zip archive (mem: its bytes, when in memory).
+func zipEntry(f *zip.File, mem []byte) entry {
+	size := int64(f.UncompressedSize64)
+	if f.UncompressedSize64 > 1<<62 {
+		size = 1 << 62
 	}
+	return entry{name: f.Name, size: size, open: func() (io.ReadCloser, error) { return openZipEntry(f, mem) }}
+}
+
+// openZipEntry opens one entry as archive/zip's File.Open does (stored or
+// deflated; its size, CRC-32 and data descriptor checked at the end), but, for
+// an archive in memory, inflates with a pooled klauspost/compress reader
+// straight from its bytes: an OSV export is some 100,000 entries of a few KiB,
+// where File.Open's per-entry buffers and compress/flate's byte-at-a-time
+// reads took most of the time. An archive read from the file (over
+// zipInMemory) is left to File.Open.
+func openZipEntry(f *zip.File, mem []byte) (io.ReadCloser, error) {
+	if mem == nil {
+		return f.Open()
+	}
+	off, err := f.DataOffset()
+	if err != nil {
+		return nil, err
+	}
+	end := off + int64(f.CompressedSize64)
+	if off < 0 || end < off || end > int64(len(mem)) || f.CompressedSize64 > 1<<62 {
+		return nil, zip.ErrFormat
+	}
+	body := bytes.NewReader(mem[off:end])
 	r := &zipEntryReader{f: f}
+	if f.Flags&flagDataDescriptor != 0 {
+		r.descriptor = mem[end:]
+	}
 	switch f.Method {
 	case zip.Store:
 		r.r = body
@@ -99,6 +103,10 @@ func openZipEntry(f *zip.File, mem []byte) (io.ReadCloser, error) {
 	return r, nil
 }
 
+// flagDataDescriptor is the general purpose flag saying that a data
+// descriptor (CRC-32 and sizes) follows the entry's data.
+const flagDataDescriptor = 0x8
+
 // inflaters holds idle flate readers, each reset for the next entry.
 var inflaters sync.Pool
 
@@ -108,9 +116,11 @@ type zipEntryReader struct {
 	f        *zip.File
 	r        io.Reader
 	inflater io.ReadCloser // returned to inflaters on Close
-	n        uint64
-	crc      uint32
-	err      error
+	// descriptor is what follows the data when a data descriptor does.
+	descriptor []byte
+	n          uint64
+	crc        uint32
+	err        error
 }
 
 func (r *zipEntryReader) Read(p []byte) (int, error) {
@@ -125,12 +135,40 @@ func (r *zipEntryReader) Read(p []byte) (int, error) {
 		return 0, r.fail(zip.ErrFormat)
 	case err == io.EOF && r.n != r.f.UncompressedSize64:
 		return 0, r.fail(io.ErrUnexpectedEOF)
+	case err == io.EOF && r.descriptor != nil:
+		if derr := checkDescriptor(r.descriptor, r.f.CRC32); derr != nil {
+			return 0, r.fail(derr)
+		}
+		if r.crc != r.f.CRC32 {
+			return 0, r.fail(zip.ErrChecksum)
+		}
+		r.err = err
 	case err == io.EOF && r.f.CRC32 != 0 && r.crc != r.f.CRC32:
 		return 0, r.fail(zip.ErrChecksum)
 	case err != nil:
 		r.err = err
 	}
 	return n, err
+}
+
+// checkDescriptor reads a data descriptor (its signature optional) as
+// archive/zip does: its CRC-32 must be the central directory's; its sizes are
+// not read (the central directory's count). d is the archive from the end of
+// the entry's data on.
+func checkDescriptor(d []byte, crc uint32) error {
+	if len(d) < 4 {
+		return io.ErrUnexpectedEOF
+	}
+	if binary.LittleEndian.Uint32(d) == 0x08074b50 {
+		d = d[4:]
+	}
+	if len(d) < 12 { // CRC-32 and the two 32-bit sizes
+		return io.ErrUnexpectedEOF
+	}
+	if binary.LittleEndian.Uint32(d) != crc {
+		return zip.ErrChecksum
+	}
+	return nil
 }
 
 func (r *zipEntryReader) fail(err error) error {
