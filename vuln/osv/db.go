@@ -146,11 +146,8 @@ func Start(sources []string, lim Limits) *Scan {
 			}
 			ss.state = make([]entryState, len(ss.entries))
 			s.sources = append(s.sources, ss)
-			s.l.readAll(src, len(ss.entries), func(k int) (Problem, bool) {
-				// each worker writes the states of its own entries
-				p, ok := s.l.scanEntry(src, ss.entries[k], &ss.state[k])
-				return p, ok
-			})
+			// each worker writes the states of its own entries
+			s.l.readAll(src, len(ss.entries), func(k int) (Problem, bool) { return s.l.scanEntry(src, ss.entries[k], &ss.state[k]) })
 		}
 	}()
 	return s
