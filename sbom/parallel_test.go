@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cra-gate/cra-gate/internal/realdata"
 	"github.com/cra-gate/cra-gate/internal/sbomgen"
 )
 
@@ -30,23 +31,35 @@ func TestParallelDecodeSameDocument(t *testing.T) {
 	}
 	defer func(n int) { parallelMinComponents = n }(parallelMinComponents)
 	parallelMinComponents = 2
-	inputs := map[string][]byte{
-		"generated 5000":      sbomgen.CycloneDXJSON(5000),
-		"generated lean 4001": sbomgen.CycloneDXJSONLean(4001),
-	}
-	for _, dir := range []string{"sbom", "sbom-corpus"} {
-		files, err := filepath.Glob(filepath.Join("..", "..", "shared", "realdata", dir, "*.json"))
-		if err != nil || len(files) == 0 {
-			t.Fatalf("no real SBOMs in %s: %v", dir, err)
-		}
-		for _, f := range files {
-			data, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
+	t.Run("generated", func(t *testing.T) {
+		sameDocument(t, map[string][]byte{
+			"generated 5000":      sbomgen.CycloneDXJSON(5000),
+			"generated lean 4001": sbomgen.CycloneDXJSONLean(4001),
+		}, 2)
+	})
+	t.Run("realdata", func(t *testing.T) {
+		inputs := map[string][]byte{}
+		for _, dir := range []string{"sbom", "sbom-corpus"} {
+			files, err := filepath.Glob(filepath.Join(realdata.Dir(t, dir), "*.json"))
+			if err != nil || len(files) == 0 {
+				t.Fatalf("no real SBOMs in %s: %v", dir, err)
 			}
-			inputs[dir+"/"+filepath.Base(f)] = data
+			for _, f := range files {
+				data, err := os.ReadFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				inputs[dir+"/"+filepath.Base(f)] = data
+			}
 		}
-	}
+		sameDocument(t, inputs, 20)
+	})
+}
+
+// sameDocument decodes each input in parts and in one piece and compares the
+// documents and their coverage; at least minSplit inputs must be split.
+func sameDocument(t *testing.T, inputs map[string][]byte, minSplit int) {
+	t.Helper()
 	split := 0
 	for name, data := range inputs {
 		if elems, exact := topArrayElements(data, "components"); exact && len(elems) >= parallelMinComponents {
@@ -72,7 +85,7 @@ func TestParallelDecodeSameDocument(t *testing.T) {
 			t.Errorf("%s: the coverage measured in parts differs:\n%+v\n%+v", name, qp, qs)
 		}
 	}
-	if split < 20 {
+	if split < minSplit {
 		t.Errorf("only %d of %d documents were decoded in parts", split, len(inputs))
 	}
 }
