@@ -26,7 +26,7 @@ ARG TARGETOS TARGETARCH
 ENV GOOS=$TARGETOS GOARCH=$TARGETARCH
 # The same command as the build step of .ci/run, which checks that the two
 # agree; only the version value and the output path differ.
-RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X github.com/cra-gate/cra-gate/cli.Version=${VERSION}" -o /cra-gate ./cmd/cra-gate
+RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /cra-gate ./cmd/cra-gate
 
 # distroless/static (the default "latest" tag, not "nonroot"): CA
 # certificates, no shell. Its default user is root, which GitHub expects of a

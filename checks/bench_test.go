@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cra-gate/cra-gate/internal/repo"
 	"github.com/cra-gate/cra-gate/internal/sbomgen"
-	"github.com/cra-gate/cra-gate/repo"
 )
 
 // gateSizes are the SBOM sizes the whole gate is benchmarked on; the goal is

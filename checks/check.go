@@ -10,12 +10,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cra-gate/cra-gate/cvd"
-	"github.com/cra-gate/cra-gate/deps"
 	"github.com/cra-gate/cra-gate/finding"
-	"github.com/cra-gate/cra-gate/manifest"
-	"github.com/cra-gate/cra-gate/repo"
-	"github.com/cra-gate/cra-gate/vuln/osv"
+	"github.com/cra-gate/cra-gate/internal/cvd"
+	"github.com/cra-gate/cra-gate/internal/deps"
+	"github.com/cra-gate/cra-gate/internal/manifest"
+	"github.com/cra-gate/cra-gate/internal/repo"
+	"github.com/cra-gate/cra-gate/internal/vuln/osv"
 )
 
 // registry holds every rule, in declaration order.

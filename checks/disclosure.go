@@ -6,9 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cra-gate/cra-gate/cvd"
 	"github.com/cra-gate/cra-gate/finding"
-	"github.com/cra-gate/cra-gate/manifest"
+	"github.com/cra-gate/cra-gate/internal/cvd"
+	"github.com/cra-gate/cra-gate/internal/manifest"
 )
 
 const (

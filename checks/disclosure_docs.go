@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/cra-gate/cra-gate/cvd"
 	"github.com/cra-gate/cra-gate/finding"
-	"github.com/cra-gate/cra-gate/repo"
-	"github.com/cra-gate/cra-gate/securitytxt"
+	"github.com/cra-gate/cra-gate/internal/cvd"
+	"github.com/cra-gate/cra-gate/internal/repo"
+	"github.com/cra-gate/cra-gate/internal/securitytxt"
 )
 
 const refSecurityTxt = "Annex I Part II(6); RFC 9116"

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/cra-gate/cra-gate/finding"
-	"github.com/cra-gate/cra-gate/repo"
+	"github.com/cra-gate/cra-gate/internal/repo"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")

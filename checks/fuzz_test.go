@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cra-gate/cra-gate/repo"
+	"github.com/cra-gate/cra-gate/internal/repo"
 )
 
 // FuzzRun runs the whole gate over a repository whose cra.toml and SBOM are

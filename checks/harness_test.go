@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"github.com/cra-gate/cra-gate/internal/craschema/schematest"
 	"os"
 	"path/filepath"
 	"sort"
@@ -14,7 +15,7 @@ import (
 
 	"github.com/cra-gate/cra-gate/finding"
 	"github.com/cra-gate/cra-gate/internal/craschema"
-	"github.com/cra-gate/cra-gate/repo"
+	"github.com/cra-gate/cra-gate/internal/repo"
 )
 
 // testNow is the date the rule tests run on.
@@ -145,8 +146,8 @@ func runRepo(t *testing.T, manifest string, files map[string]string) *finding.Re
 }
 
 // schema is schema/cra.schema.json, compiled once.
-var schema = sync.OnceValues(func() (*craschema.Validator, error) {
-	return craschema.Load(filepath.Join("..", craschema.File))
+var schema = sync.OnceValues(func() (*schematest.Validator, error) {
+	return schematest.Load(filepath.Join("..", craschema.File))
 })
 
 // checkSchema fails t when the gate read src without an error of the manifest
@@ -165,7 +166,7 @@ func checkSchema(t testing.TB, src string, res *finding.Result) {
 		t.Fatal(err)
 	}
 	err = v.Validate([]byte(src))
-	var inv *craschema.Invalid
+	var inv *schematest.Invalid
 	if errors.As(err, &inv) && inv.DateTimes {
 		return // the gate reads a TOML date-time where a date belongs; the schema asks for a date
 	}

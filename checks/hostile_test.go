@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cra-gate/cra-gate/deps"
+	"github.com/cra-gate/cra-gate/internal/deps"
+	"github.com/cra-gate/cra-gate/internal/manifest"
 	"github.com/cra-gate/cra-gate/internal/sbomgen"
-	"github.com/cra-gate/cra-gate/manifest"
 )
 
 // The repositories a hostile pull request can send, each at the gate's limits

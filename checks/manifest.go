@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/cra-gate/cra-gate/finding"
-	"github.com/cra-gate/cra-gate/manifest"
+	"github.com/cra-gate/cra-gate/internal/manifest"
 )
 
 // refConvention is the Reference of a rule that is the gate's own convention:

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/cra-gate/cra-gate/repo"
+	"github.com/cra-gate/cra-gate/internal/repo"
 )
 
 // ref is a value from cra.toml that names a repository path or, where allowed, an

@@ -4,11 +4,42 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/cra-gate/cra-gate/deps"
 	"github.com/cra-gate/cra-gate/finding"
-	"github.com/cra-gate/cra-gate/manifest"
-	"github.com/cra-gate/cra-gate/repo"
+	"github.com/cra-gate/cra-gate/internal/deps"
+	"github.com/cra-gate/cra-gate/internal/manifest"
+	"github.com/cra-gate/cra-gate/internal/repo"
 )
+
+// Evaluate opens the repository and runs the gate on config: the shared
+// engine of `check` and `action`. config may be a glob ("*/cra.toml",
+// "**/cra.toml", see repo.Glob) naming several products; their results are
+// then combined (finding.Combine) and each stands in Products.
+func Evaluate(dir, config string, opt Options) (*finding.Result, error) {
+	r, err := repo.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	configs, err := r.Glob(config)
+	if err != nil {
+		return nil, fmt.Errorf("--config %v", err)
+	}
+	if len(configs) == 0 {
+		configs = []string{config} // reported as missing, naming the pattern
+	}
+	var results []*finding.Result
+	for _, c := range configs {
+		res, err := Run(r, c, opt)
+		if err != nil {
+			return nil, err
+		}
+		results = append(results, res)
+	}
+	if len(results) == 1 {
+		return results[0], nil
+	}
+	return finding.Combine(config, results), nil
+}
 
 // Run loads the manifest at config (relative to the repository root), runs every
 // check and returns the evaluated result. It fails only when the gate cannot run

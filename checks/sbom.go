@@ -8,11 +8,11 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/cra-gate/cra-gate/deps"
 	"github.com/cra-gate/cra-gate/finding"
-	"github.com/cra-gate/cra-gate/manifest"
-	"github.com/cra-gate/cra-gate/repo"
-	"github.com/cra-gate/cra-gate/sbom"
+	"github.com/cra-gate/cra-gate/internal/deps"
+	"github.com/cra-gate/cra-gate/internal/manifest"
+	"github.com/cra-gate/cra-gate/internal/repo"
+	"github.com/cra-gate/cra-gate/internal/sbom"
 )
 
 const (

@@ -3,7 +3,7 @@ package checks
 import (
 	"strings"
 
-	"github.com/cra-gate/cra-gate/sbom"
+	"github.com/cra-gate/cra-gate/internal/sbom"
 )
 
 // An SBOM profile is a published definition of what an SBOM must hold. The

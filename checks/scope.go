@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/cra-gate/cra-gate/finding"
-	"github.com/cra-gate/cra-gate/manifest"
+	"github.com/cra-gate/cra-gate/internal/manifest"
 )
 
 const (

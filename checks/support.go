@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/cra-gate/cra-gate/finding"
-	"github.com/cra-gate/cra-gate/manifest"
+	"github.com/cra-gate/cra-gate/internal/manifest"
 )
 
 // defaultSupportWarningMonths: warn when support ends within this many months.

@@ -10,13 +10,13 @@ import (
 	"time"
 
 	"github.com/cra-gate/cra-gate/finding"
-	"github.com/cra-gate/cra-gate/repo"
-	"github.com/cra-gate/cra-gate/sbom"
-	"github.com/cra-gate/cra-gate/vuln/kev"
-	"github.com/cra-gate/cra-gate/vuln/match"
-	"github.com/cra-gate/cra-gate/vuln/osv"
-	"github.com/cra-gate/cra-gate/vuln/osvapi"
-	"github.com/cra-gate/cra-gate/vuln/vex"
+	"github.com/cra-gate/cra-gate/internal/repo"
+	"github.com/cra-gate/cra-gate/internal/sbom"
+	"github.com/cra-gate/cra-gate/internal/vuln/kev"
+	"github.com/cra-gate/cra-gate/internal/vuln/match"
+	"github.com/cra-gate/cra-gate/internal/vuln/osv"
+	"github.com/cra-gate/cra-gate/internal/vuln/osvapi"
+	"github.com/cra-gate/cra-gate/internal/vuln/vex"
 )
 
 // VulnSources are where the vulns check learns of known vulnerabilities. They

@@ -8,11 +8,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cra-gate/cra-gate/internal/manifest"
 	"github.com/cra-gate/cra-gate/internal/realdata"
-	"github.com/cra-gate/cra-gate/manifest"
-	"github.com/cra-gate/cra-gate/sbom"
-	"github.com/cra-gate/cra-gate/vuln/match"
-	"github.com/cra-gate/cra-gate/vuln/osv"
+	"github.com/cra-gate/cra-gate/internal/sbom"
+	"github.com/cra-gate/cra-gate/internal/vuln/match"
+	"github.com/cra-gate/cra-gate/internal/vuln/osv"
 )
 
 // scannerOutput is the part of osv-scanner's JSON the comparison reads.

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/cra-gate/cra-gate/finding"
-	"github.com/cra-gate/cra-gate/vuln/osvapi"
+	"github.com/cra-gate/cra-gate/internal/vuln/osvapi"
 )
 
 // vulnSBOM has one component per line: a (line 5), b (line 6), a component

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/cra-gate/cra-gate/finding"
-	"github.com/cra-gate/cra-gate/manifest"
+	"github.com/cra-gate/cra-gate/internal/manifest"
 )
 
 // maxWaiverMonths: a waiver until more than this many months ahead is a

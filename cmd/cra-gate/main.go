@@ -6,10 +6,15 @@ package main
 import (
 	"os"
 
-	"github.com/cra-gate/cra-gate/cli"
+	"github.com/cra-gate/cra-gate/internal/cli"
 )
 
+// version is stamped at build time: -ldflags "-X main.version=v1.2.3". Empty,
+// the module version Go recorded is used (go install ...@v1.2.3), else "dev".
+var version = ""
+
 func main() {
+	cli.Version = version
 	fi, err := os.Stdout.Stat()
 	tty := err == nil && fi.Mode()&os.ModeCharDevice != 0
 	file := err == nil && fi.Mode().IsRegular()

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/cra-gate/cra-gate/internal/craschema/schematest"
 	"math"
 	"os"
 	"path/filepath"
@@ -18,7 +19,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/cra-gate/cra-gate/internal/craschema"
-	"github.com/cra-gate/cra-gate/manifest"
+	"github.com/cra-gate/cra-gate/internal/manifest"
 )
 
 // node is one key of the schema: its path ("rdps.name"), where it sits in a
@@ -438,7 +439,7 @@ func TestKnownGaps(t *testing.T) {
 			if got := err != nil; got != tc.schema {
 				t.Errorf("the schema rejects: %v, want %v (%v); the gap was: %s", got, tc.schema, err, tc.reason)
 			}
-			var inv *craschema.Invalid
+			var inv *schematest.Invalid
 			if errors.As(err, &inv) && inv.DateTimes != tc.dateTimes {
 				t.Errorf("DateTimes = %v", inv.DateTimes)
 			}

@@ -28,7 +28,7 @@ import (
 	"unicode"
 	"unicode/utf16"
 
-	"github.com/cra-gate/cra-gate/manifest"
+	"github.com/cra-gate/cra-gate/internal/manifest"
 )
 
 // ID is the schema's $id, the address editors fetch it from.

@@ -3,6 +3,7 @@ package craschema_test
 import (
 	"bytes"
 	"errors"
+	"github.com/cra-gate/cra-gate/internal/craschema/schematest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -15,8 +16,8 @@ import (
 	"github.com/cra-gate/cra-gate/checks"
 	"github.com/cra-gate/cra-gate/finding"
 	"github.com/cra-gate/cra-gate/internal/craschema"
-	"github.com/cra-gate/cra-gate/manifest"
-	"github.com/cra-gate/cra-gate/repo"
+	"github.com/cra-gate/cra-gate/internal/manifest"
+	"github.com/cra-gate/cra-gate/internal/repo"
 )
 
 // root is the repository root, seen from this package.
@@ -58,9 +59,9 @@ func TestGenerateNeedsEveryDescription(t *testing.T) {
 }
 
 // validator is the schema as the repository holds it.
-func validator(t *testing.T) *craschema.Validator {
+func validator(t *testing.T) *schematest.Validator {
 	t.Helper()
-	v, err := craschema.Load(filepath.Join(root, craschema.File))
+	v, err := schematest.Load(filepath.Join(root, craschema.File))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,10 +122,10 @@ func (g *gate) errors(t *testing.T, src []byte, rules map[string]bool) []string 
 }
 
 // schemaRejects validates src; the two drafts must agree.
-func schemaRejects(t *testing.T, v *craschema.Validator, src []byte) error {
+func schemaRejects(t *testing.T, v *schematest.Validator, src []byte) error {
 	t.Helper()
 	err := v.Validate(src)
-	var dd *craschema.DraftsDisagree
+	var dd *schematest.DraftsDisagree
 	if errors.As(err, &dd) {
 		t.Errorf("%v\n%s", err, src)
 	}

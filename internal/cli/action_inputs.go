@@ -1,0 +1,223 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/cra-gate/cra-gate/checks"
+	"github.com/cra-gate/cra-gate/finding"
+	"github.com/cra-gate/cra-gate/internal/ghcomment"
+	"github.com/cra-gate/cra-gate/internal/vuln/kev"
+	"github.com/cra-gate/cra-gate/internal/vuln/osvapi"
+)
+
+// actionInputs are the validated inputs of `cra-gate action`.
+type actionInputs struct {
+	dir         string // repository directory (absolute)
+	config      string
+	key         string // comment key: the config path relative to the workspace
+	prefix      string // dir relative to the workspace, slash form; "" for the workspace or outside it
+	opt         checks.Options
+	comment     string // auto, always or never
+	author      string // the login whose comments are ours
+	token       string
+	sarif       string // workspace-relative slash path; "" writes none
+	summary     bool
+	annotations bool
+}
+
+// inputs reads and validates the Action's inputs.
+func (a *actionRun) inputs() (actionInputs, error) {
+	var in actionInputs
+	ws, err := a.workspaceDir()
+	if err != nil {
+		return in, err
+	}
+	a.workspace = ws
+
+	get := func(name, def string) string {
+		if v := a.gha.GetInput(name); v != "" {
+			return v
+		}
+		return def
+	}
+	dir := get("path", ".")
+	in.dir = dir
+	if !filepath.IsAbs(dir) {
+		in.dir = filepath.Join(ws, dir)
+	}
+	if r, err := filepath.Rel(ws, in.dir); err == nil && r != "." && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		in.prefix = filepath.ToSlash(r)
+	}
+	in.config = get("config", "cra.toml")
+	rel, err := filepath.Rel(ws, filepath.Join(in.dir, in.config))
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		rel = filepath.Join(in.dir, in.config)
+	}
+	in.key = filepath.ToSlash(filepath.Clean(rel))
+
+	if in.opt.FailOn, err = finding.ParseFailLevel(get("fail-on", "error")); err != nil {
+		return in, fmt.Errorf("input fail-on %q: want error, warning or never", get("fail-on", ""))
+	}
+	switch in.comment = strings.ToLower(get("comment", "auto")); in.comment {
+	case "auto", "always", "never":
+	default:
+		return in, fmt.Errorf("input comment %q: want auto, always or never", in.comment)
+	}
+	if in.author, err = commentAuthor(get("comment-author", ghcomment.DefaultAuthor), "input comment-author"); err != nil {
+		return in, err
+	}
+	if in.summary, err = boolInput("summary", get("summary", "true")); err != nil {
+		return in, err
+	}
+	if in.annotations, err = boolInput("annotations", get("annotations", "true")); err != nil {
+		return in, err
+	}
+	if in.opt.Now, err = parseNow(get("now", ""), "input now", a.std.Getenv); err != nil {
+		return in, err
+	}
+	if in.opt.MaxSBOMSize, err = parseSize(get("max-sbom-size", "128MiB")); err != nil {
+		return in, fmt.Errorf("input max-sbom-size: %w", err)
+	}
+	vulnsOn, err := boolInput("vulnerabilities", get("vulnerabilities", "true"))
+	if err != nil {
+		return in, err
+	}
+	if vulnsOn {
+		var db []string
+		if v := get("vuln-db", ""); v != "" {
+			for _, p := range strings.Split(v, "\n") {
+				if p = strings.TrimSpace(p); p != "" {
+					if !filepath.IsAbs(p) {
+						p = filepath.Join(ws, p)
+					}
+					db = append(db, p)
+				}
+			}
+		}
+		in.opt.Vulns = vulnSources(db, get("osv-api", osvapi.DefaultURL), get("kev", kev.FeedURL), a.std.Getenv)
+		if err := checkVulnSources(in.opt.Vulns, "input "); err != nil {
+			return in, err
+		}
+	}
+	if s := get("sarif", ""); s != "" {
+		if in.sarif, err = insideWorkspace(ws, s); err != nil {
+			return in, fmt.Errorf("input sarif: %w", err)
+		}
+	}
+	in.opt.ToolVersion = version()
+	return in, nil
+}
+
+// workspaceDir is $GITHUB_WORKSPACE (/github/workspace in a Docker action),
+// else the working directory.
+func (a *actionRun) workspaceDir() (string, error) {
+	ws := a.std.Getenv("GITHUB_WORKSPACE")
+	if ws == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return "", fmt.Errorf("finding the workspace: %w", err)
+		}
+		ws = wd
+	}
+	abs, err := filepath.Abs(ws)
+	if err != nil {
+		return "", fmt.Errorf("workspace %s: %w", ws, err)
+	}
+	return abs, nil
+}
+
+// boolInput reads a boolean input as the Actions toolkit does.
+func boolInput(name, v string) (bool, error) {
+	switch v {
+	case "true", "True", "TRUE":
+		return true, nil
+	case "false", "False", "FALSE":
+		return false, nil
+	}
+	return false, fmt.Errorf("input %s %q: want true or false", name, v)
+}
+
+// insideWorkspace validates a path to write: relative to the workspace (or
+// absolute inside it), not leaving it, on one line. It returns the path in clean
+// slash form relative to the workspace.
+func insideWorkspace(ws, p string) (string, error) {
+	if strings.ContainsAny(p, "\x00\r\n") {
+		return "", fmt.Errorf("%q contains a NUL or line break", p)
+	}
+	rel := p
+	if filepath.IsAbs(p) {
+		r, err := filepath.Rel(ws, p)
+		if err != nil {
+			return "", fmt.Errorf("%q is outside the workspace %s: write it relative to the workspace", p, ws)
+		}
+		rel = r
+	}
+	rel = filepath.Clean(rel)
+	switch {
+	case rel == ".":
+		return "", fmt.Errorf("%q names the workspace itself, not a file", p)
+	case rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel):
+		return "", fmt.Errorf("%q is outside the workspace %s: write it relative to the workspace", p, ws)
+	}
+	return filepath.ToSlash(rel), nil
+}
+
+// parsePR reads a pull request number: decimal digits, greater than 0.
+func parsePR(s string) (int, error) {
+	if !isDecimal(s) {
+		return 0, fmt.Errorf("pull request number %q: want a positive decimal number", s)
+	}
+	n, err := strconv.ParseInt(s, 10, 32)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("pull request number %q: want a positive decimal number", s)
+	}
+	return int(n), nil
+}
+
+func isDecimal(s string) bool {
+	if s == "" || len(s) > 19 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// commentAuthor validates a login: a GitHub user or bot name, as the
+// comment input names it (from says which).
+func commentAuthor(login, from string) (string, error) {
+	login = strings.TrimSpace(login)
+	name := strings.TrimSuffix(login, "[bot]")
+	if !plainName(name) || strings.ContainsAny(name, "._") {
+		return "", fmt.Errorf("%s %q: want a GitHub login such as github-actions[bot], my-app[bot] or octocat", from, login)
+	}
+	return login, nil
+}
+
+// splitRepo splits "owner/name" and checks both are plain GitHub names.
+func splitRepo(s string) (owner, name string, ok bool) {
+	owner, name, found := strings.Cut(s, "/")
+	if !found || !plainName(owner) || !plainName(name) {
+		return "", "", false
+	}
+	return owner, name, true
+}
+
+func plainName(s string) bool {
+	if s == "" || s == "." || s == ".." || len(s) > 100 {
+		return false
+	}
+	for _, r := range s {
+		if !(r == '-' || r == '_' || r == '.' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9')) {
+			return false
+		}
+	}
+	return true
+}

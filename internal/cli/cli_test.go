@@ -1,0 +1,250 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cra-gate/cra-gate/checks"
+	"github.com/cra-gate/cra-gate/finding"
+)
+
+// runMain runs the command line with env as the whole environment.
+func runMain(env map[string]string, tty bool, args ...string) (stdout, stderr string, status int) {
+	var out, errb bytes.Buffer
+	status = Main(args, IO{Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return env[k] }, IsTerminal: tty})
+	return out.String(), errb.String(), status
+}
+
+func TestCheckExitStatus(t *testing.T) {
+	fixed := map[string]string{"CRA_GATE_NOW": "2026-12-01"}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want int
+	}{
+		{"compliant example passes", []string{"check", "../../examples/smart-lock"}, ExitPass},
+		{"flags after DIR", []string{"check", "../../examples/smart-lock", "--format", "json"}, ExitPass},
+		{"gaps fail", []string{"check", "../../examples/camera-gaps"}, ExitFail},
+		{"gaps pass with --fail-on never", []string{"check", "--fail-on", "never", "../../examples/camera-gaps"}, ExitPass},
+		{"notices never fail, even on warning", []string{"check", "--fail-on", "warning", "../../examples/desktop-notes"}, ExitPass},
+		{"missing cra.toml fails", []string{"check", "--config", "nope.toml", "../../examples/smart-lock"}, ExitFail},
+		{"unreadable DIR cannot run", []string{"check", "../../examples/does-not-exist"}, ExitError},
+		{"unknown flag", []string{"check", "--colour", "../../examples/smart-lock"}, ExitError},
+		{"bad format", []string{"check", "--format", "yaml", "../../examples/smart-lock"}, ExitError},
+		{"bad fail-on", []string{"check", "--fail-on", "notice", "../../examples/smart-lock"}, ExitError},
+		{"bad --now", []string{"check", "--now", "22/11/2026", "../../examples/smart-lock"}, ExitError},
+		{"bad size", []string{"check", "--max-sbom-size", "lots", "../../examples/smart-lock"}, ExitError},
+		{"two directories", []string{"check", "../../examples/smart-lock", "../../examples/camera-gaps"}, ExitError},
+		{"config escaping the repository", []string{"check", "--config", "../camera-gaps/cra.toml", "../../examples/smart-lock"}, ExitError},
+		{"unknown command", []string{"lint"}, ExitError},
+		{"no command", nil, ExitError},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, stderr, status := runMain(fixed, false, tc.args...)
+			if status != tc.want {
+				t.Errorf("status %d, want %d\n%s", status, tc.want, stderr)
+			}
+			if tc.want == ExitError && !strings.HasPrefix(stderr, "cra-gate: ") && !strings.Contains(stderr, "Usage") {
+				t.Errorf("exit 2 without a message saying why: %q", stderr)
+			}
+		})
+	}
+}
+
+func TestCheckNowFromFlagAndEnvironment(t *testing.T) {
+	// The smart lock's security.txt expires on 2027-10-31: after that the gate fails.
+	late := map[string]string{"CRA_GATE_NOW": "2027-11-15"}
+	if _, _, status := runMain(late, false, "check", "../../examples/smart-lock"); status != ExitFail {
+		t.Errorf("CRA_GATE_NOW=2027-11-15: status %d, want the expired security.txt to fail", status)
+	}
+	out, _, status := runMain(late, false, "check", "--now", "2026-12-01", "--format", "json", "../../examples/smart-lock")
+	if status != ExitPass {
+		t.Errorf("--now must win over CRA_GATE_NOW: status %d", status)
+	}
+	var doc struct {
+		Date   string `json:"date"`
+		Passed bool   `json:"passed"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || doc.Date != "2026-12-01" || !doc.Passed {
+		t.Errorf("JSON %+v, %v", doc, err)
+	}
+}
+
+func TestCheckJSONContract(t *testing.T) {
+	out, _, status := runMain(map[string]string{"CRA_GATE_NOW": "2026-12-01"}, false, "check", "--format", "json", "../../examples/camera-gaps")
+	if status != ExitFail {
+		t.Fatalf("status %d", status)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"version", "passed", "summary", "checks", "findings", "sbom_coverage"} {
+		if _, ok := doc[k]; !ok {
+			t.Errorf("JSON report lacks %q", k)
+		}
+	}
+	checks := doc["checks"].([]any)
+	if len(checks) != len(finding.Checks) {
+		t.Fatalf("%d checks", len(checks))
+	}
+	for _, f := range doc["findings"].([]any) {
+		m := f.(map[string]any)
+		for _, k := range []string{"check", "rule", "severity", "message", "file", "line", "reference"} {
+			if _, ok := m[k]; !ok {
+				t.Errorf("finding %v lacks %q", m["rule"], k)
+			}
+		}
+	}
+}
+
+func TestCheckColourOnlyOnATerminal(t *testing.T) {
+	env := map[string]string{"CRA_GATE_NOW": "2026-12-01"}
+	plain, _, _ := runMain(env, false, "check", "../../examples/camera-gaps")
+	tty, _, _ := runMain(env, true, "check", "../../examples/camera-gaps")
+	env["NO_COLOR"] = "1"
+	noColor, _, _ := runMain(env, true, "check", "../../examples/camera-gaps")
+	if strings.Contains(plain, "\x1b[") || strings.Contains(noColor, "\x1b[") {
+		t.Error("colour written to a pipe or with NO_COLOR set")
+	}
+	if !strings.Contains(tty, "\x1b[") {
+		t.Error("no colour on a terminal")
+	}
+	if !strings.Contains(plain, "cra.toml:29:1: error: ") || !strings.Contains(plain, "FAIL: 15 errors") {
+		t.Errorf("text output:\n%s", plain)
+	}
+}
+
+func TestCheckSARIFAndMarkdown(t *testing.T) {
+	env := map[string]string{"CRA_GATE_NOW": "2026-12-01"}
+	out, _, _ := runMain(env, false, "check", "--format", "sarif", "../../examples/camera-gaps")
+	var sarif struct {
+		Version string `json:"version"`
+		Runs    []struct {
+			Results []any `json:"results"`
+		} `json:"runs"`
+	}
+	jsonOut, _, _ := runMain(env, false, "check", "--format", "json", "../../examples/camera-gaps")
+	var rep struct{ Findings []any }
+	if err := json.Unmarshal([]byte(jsonOut), &rep); err != nil || len(rep.Findings) < 20 {
+		t.Fatalf("JSON: %v, %d findings", err, len(rep.Findings))
+	}
+	if err := json.Unmarshal([]byte(out), &sarif); err != nil || sarif.Version != "2.1.0" || len(sarif.Runs) != 1 || len(sarif.Runs[0].Results) != len(rep.Findings) {
+		t.Errorf("SARIF: %v, %d results for %d findings", err, len(sarif.Runs[0].Results), len(rep.Findings))
+	}
+	md, _, _ := runMain(env, false, "check", "--format", "markdown", "../../examples/camera-gaps")
+	if !strings.HasPrefix(md, "### ❌") || !strings.Contains(md, "manifest ❌") {
+		t.Errorf("Markdown:\n%s", md)
+	}
+}
+
+func TestCheckLargeSBOMRefused(t *testing.T) {
+	dir := t.TempDir()
+	src := "../../examples/smart-lock"
+	err := filepath.Walk(src, func(p string, fi os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if fi.IsDir() {
+			return os.MkdirAll(filepath.Join(dir, rel), 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, status := runMain(map[string]string{"CRA_GATE_NOW": "2026-12-01"}, false, "check", "--max-sbom-size", "1KiB", dir)
+	if status != ExitFail || !strings.Contains(out, "sbom/firmware.cdx.json") || !strings.Contains(out, "--max-sbom-size") {
+		t.Errorf("status %d:\n%s", status, out)
+	}
+}
+
+func TestRulesCommand(t *testing.T) {
+	out, _, status := runMain(nil, false, "rules")
+	if status != ExitPass || !strings.Contains(out, "scope-third-party-is-rdps") || !strings.Contains(out, "support-expired") {
+		t.Errorf("rules list (%d):\n%s", status, out)
+	}
+	out, _, status = runMain(nil, false, "rules", "support-too-short")
+	for _, want := range []string{"Article 13(8)", "Why", "How to fix", "expected_use_years = 3"} {
+		if status != ExitPass || !strings.Contains(out, want) {
+			t.Errorf("rules support-too-short lacks %q:\n%s", want, out)
+		}
+	}
+	_, stderr, status := runMain(nil, false, "rules", "support-to-short")
+	if status != ExitError || !strings.Contains(stderr, `did you mean "support-too-short"`) {
+		t.Errorf("unknown rule: %d %q", status, stderr)
+	}
+	out, _, status = runMain(nil, false, "version")
+	if status != ExitPass || !strings.HasPrefix(out, "cra-gate ") {
+		t.Errorf("version: %q", out)
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{"128MiB": 128 << 20, "1KiB": 1024, "500": 500, "2 GiB": 2 << 30, "10MB": 10_000_000} {
+		if got, err := parseSize(in); err != nil || got != want {
+			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "-1", "0", "12XB", "9999999999GiB"} {
+		if _, err := parseSize(bad); err == nil {
+			t.Errorf("parseSize(%q) accepted", bad)
+		}
+	}
+}
+
+func TestCheckVulnFlags(t *testing.T) {
+	env := func(m map[string]string) Env { return func(k string) string { return m[k] } }
+	s, err := parseCheck([]string{"."}, IO{Stderr: io.Discard, Getenv: env(map[string]string{
+		"CRA_GATE_VULN_DB": "a.zip" + string(filepath.ListSeparator) + "osv/", "CRA_GATE_OSV_API": "https://api.osv.dev", "CRA_GATE_KEV": "kev.json"})})
+	if err != nil || strings.Join(s.opt.Vulns.DB, ",") != "a.zip,osv/" || s.opt.Vulns.API != "https://api.osv.dev" || s.opt.Vulns.KEV != "kev.json" {
+		t.Fatalf("from the environment: %+v %v", s.opt.Vulns, err)
+	}
+	s, err = parseCheck([]string{"--vuln-db", "x.zip", ".", "--vuln-db", "y", "--osv-api", "http://127.0.0.1:8080"}, IO{Stderr: io.Discard, Getenv: env(map[string]string{"CRA_GATE_VULN_DB": "a.zip"})})
+	if err != nil || strings.Join(s.opt.Vulns.DB, ",") != "x.zip,y" || s.opt.Vulns.API != "http://127.0.0.1:8080" {
+		t.Fatalf("flags win: %+v %v", s.opt.Vulns, err)
+	}
+	for _, bad := range [][]string{{"--osv-api", "http://api.osv.dev"}, {"--kev", "ftp://x/kev.json"}, {"--osv-api", "api.osv.dev"}} {
+		if _, err := parseCheck(bad, IO{Stderr: io.Discard, Getenv: env(nil)}); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+}
+
+func TestRulesJSON(t *testing.T) {
+	out, _, status := runMain(nil, false, "rules", "--format", "json")
+	var rules []map[string]any
+	if err := json.Unmarshal([]byte(out), &rules); err != nil || status != ExitPass {
+		t.Fatalf("status %d, %v:\n%s", status, err, out)
+	}
+	if len(rules) != len(checks.Rules()) {
+		t.Errorf("%d rules in JSON, %d registered", len(rules), len(checks.Rules()))
+	}
+	for _, r := range rules {
+		for _, k := range []string{"id", "check", "severity", "reference", "summary", "why", "fix", "example"} {
+			if s, _ := r[k].(string); s == "" {
+				t.Errorf("rule %v: %q missing or empty", r["id"], k)
+			}
+		}
+	}
+	out, _, status = runMain(nil, false, "rules", "support-later-units", "--format", "json")
+	var one map[string]any
+	if err := json.Unmarshal([]byte(out), &one); err != nil || status != ExitPass || one["id"] != "support-later-units" || one["reference"] != "Article 13(8); Commission FAQ 4.5.3" {
+		t.Errorf("one rule: %d %v %v", status, err, one)
+	}
+	for _, args := range [][]string{{"rules", "--format", "yaml"}, {"rules", "a", "b"}, {"rules", "--format", "json", "support-to-short"}} {
+		if _, stderr, status := runMain(nil, false, args...); status != ExitError || !strings.HasPrefix(stderr, "cra-gate: ") {
+			t.Errorf("%v: status %d, %q", args, status, stderr)
+		}
+	}
+}
