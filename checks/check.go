@@ -6,7 +6,6 @@ package checks
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -17,50 +16,6 @@ import (
 	"github.com/cra-gate/cra-gate/internal/repo"
 	"github.com/cra-gate/cra-gate/internal/vuln/osv"
 )
-
-// registry holds every rule, in declaration order.
-var registry []*finding.Rule
-
-// rule declares a rule; the checks refer to the returned pointer.
-func rule(r finding.Rule) *finding.Rule {
-	for _, have := range registry {
-		if have.ID == r.ID {
-			panic("checks: duplicate rule id " + r.ID) // a programming error, caught by any test
-		}
-	}
-	p := &r
-	registry = append(registry, p)
-	return p
-}
-
-// Rules lists every rule, sorted by check (report order) and id.
-func Rules() []finding.Rule {
-	order := map[string]int{}
-	for i, c := range finding.Checks {
-		order[c] = i
-	}
-	out := make([]finding.Rule, 0, len(registry))
-	for _, r := range registry {
-		out = append(out, *r)
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if order[out[i].Check] != order[out[j].Check] {
-			return order[out[i].Check] < order[out[j].Check]
-		}
-		return out[i].ID < out[j].ID
-	})
-	return out
-}
-
-// Lookup returns the rule with the given id.
-func Lookup(id string) (finding.Rule, bool) {
-	for _, r := range registry {
-		if r.ID == id {
-			return *r, true
-		}
-	}
-	return finding.Rule{}, false
-}
 
 // Options are the settings of one run.
 type Options struct {
@@ -111,9 +66,8 @@ type run struct {
 	suggestions int
 	// depsBudget bounds the dependency manifests read, over all source folders.
 	depsBudget *deps.Budget
-	// sbomDocs are the SBOMs cra.toml names, each once, in declaration order
-	// (doc nil when unreadable), for the vulns check.
-	sbomDocs []*parsedSBOM
+	// facts are what several checks read, gathered before any runs.
+	facts facts
 	// vulns is the vulns check's table; nil when it did not run.
 	vulns []finding.Vulnerability
 	// capped counts findings per rule and file for reportCapped, in the order
@@ -124,9 +78,6 @@ type run struct {
 	// offline database being read (see startSources).
 	kev    chan kevResult
 	dbScan *osv.Scan
-	// emailOffered is set when the policy or security.txt offers an email
-	// address for reports (see checkContactForm).
-	emailOffered bool
 }
 
 // maxSuggestions bounds the "did you mean" searches of one run: each is cheap

@@ -106,7 +106,15 @@ var (
 	})
 )
 
-func (c *run) checkDisclosure() {
+var _ = check(Check{
+	ID: finding.CheckDisclosure, Order: 40, Title: "Disclosure policy",
+	Summary: "a real coordinated vulnerability disclosure policy with a private channel and a process, " +
+		"a valid contact, security.txt per RFC 9116, Article 14 reporting readiness",
+	Reference: "Annex I Part II(5)-(6), Annex II(2), Art. 13(17), Art. 14",
+	apply:     (*run).checkDisclosure,
+})
+
+func (c *run) checkDisclosure() string {
 	d := c.m.Disclosure
 	switch {
 	case d.Contact != "" && !validContact(d.Contact):
@@ -126,6 +134,7 @@ func (c *run) checkDisclosure() {
 	c.checkSecurityTxt()
 	c.checkContactForm()
 	c.checkReporting()
+	return ""
 }
 
 func (c *run) acknowledgeMaxDays() int {
@@ -139,7 +148,7 @@ func (c *run) acknowledgeMaxDays() int {
 // reporting: neither the policy nor security.txt offers an email address.
 func (c *run) checkContactForm() {
 	contact := strings.TrimSpace(c.m.Disclosure.Contact)
-	if !validContact(contact) || !strings.HasPrefix(strings.ToLower(contact), "https:") || c.emailOffered {
+	if !validContact(contact) || !strings.HasPrefix(strings.ToLower(contact), "https:") || c.facts.emailOffered() {
 		return
 	}
 	c.report(ruleContactFormOnly, c.key("disclosure", "contact"), "disclosure.contact %s is a web address and neither the policy nor security.txt offers an email address: the single point of contact must not limit reporters to automated tools (Article 13(17))", contact)

@@ -91,12 +91,11 @@ func (c *run) readText(p string, limit int64) (string, error) {
 }
 
 func (c *run) checkPolicy() {
-	d := c.m.Disclosure
-	if strings.TrimSpace(d.Policy) == "" {
-		return // manifest-required
-	}
-	r := c.resolve(d.Policy, true)
+	d, pf := c.m.Disclosure, c.facts.policy
+	r := pf.ref
 	switch {
+	case strings.TrimSpace(d.Policy) == "":
+		return // manifest-required
 	case r.refused():
 		c.report(rulePolicyNotFound, c.key("disclosure", "policy"), "disclosure.policy %s", r.refusal())
 		return
@@ -106,16 +105,11 @@ func (c *run) checkPolicy() {
 	case r.missing():
 		c.report(rulePolicyNotFound, c.key("disclosure", "policy"), "disclosure.policy %q does not exist in the repository", d.Policy)
 		return
-	}
-	text, err := c.readText(r.path, maxPolicy)
-	if err != nil {
-		c.report(rulePolicyNotFound, c.key("disclosure", "policy"), "disclosure.policy %q cannot be read: %v", d.Policy, describeReadError(err, "a policy"))
+	case pf.err != nil:
+		c.report(rulePolicyNotFound, c.key("disclosure", "policy"), "disclosure.policy %q cannot be read: %v", d.Policy, describeReadError(pf.err, "a policy"))
 		return
 	}
-	p := cvd.AnalyzePolicy(text)
-	for _, ch := range p.Channels {
-		c.emailOffered = c.emailOffered || ch.Kind == cvd.KindEmail
-	}
+	p := c.facts.policyText
 	if !p.HasChannel() {
 		loc, why := at(r.path, 1), "it names no email address, report form or GitHub private vulnerability reporting"
 		switch {
@@ -156,13 +150,10 @@ func describeReadError(err error, what string) error {
 }
 
 func (c *run) checkSecurityTxt() {
-	d := c.m.Disclosure
-	if strings.TrimSpace(d.SecurityTxt) == "" {
-		return
-	}
-	r := c.resolve(d.SecurityTxt, true)
+	d, st := c.m.Disclosure, c.facts.securityTxt
+	r := st.ref
 	switch {
-	case r.url:
+	case strings.TrimSpace(d.SecurityTxt) == "", r.url:
 		return
 	case r.refused():
 		c.report(ruleSecurityTxtNotFound, c.key("disclosure", "security_txt"), "disclosure.security_txt %s", r.refusal())
@@ -170,14 +161,12 @@ func (c *run) checkSecurityTxt() {
 	case r.missing():
 		c.report(ruleSecurityTxtNotFound, c.key("disclosure", "security_txt"), "disclosure.security_txt %q does not exist in the repository", d.SecurityTxt)
 		return
-	}
-	text, err := c.readText(r.path, maxSecurityTxt)
-	if err != nil {
-		c.report(ruleSecurityTxtNotFound, c.key("disclosure", "security_txt"), "disclosure.security_txt %q cannot be read: %v", d.SecurityTxt, describeReadError(err, "a security.txt"))
+	case st.err != nil:
+		c.report(ruleSecurityTxtNotFound, c.key("disclosure", "security_txt"), "disclosure.security_txt %q cannot be read: %v", d.SecurityTxt, describeReadError(st.err, "a security.txt"))
 		return
 	}
-	f, probs := securitytxt.Parse([]byte(text))
-	for _, p := range probs {
+	f := c.facts.securityTxtFile
+	for _, p := range c.facts.securityTxtProblems {
 		sev := finding.Error
 		if p.Severity == securitytxt.Warning {
 			sev = finding.Warning
@@ -196,11 +185,6 @@ func (c *run) checkSecurityTxt() {
 			c.report(ruleSecurityTxtExpired, at(r.path, f.ExpiresLine), "%s expired on %s (today is %s): its contacts must be treated as stale", r.path, date(exp), date(now))
 		case exp.After(now.AddDate(1, 0, 0)):
 			c.report(ruleSecurityTxtExpiresFar, at(r.path, f.ExpiresLine), "%s expires on %s, more than a year after today (%s): RFC 9116 recommends less than a year", r.path, date(exp), date(now))
-		}
-	}
-	if f != nil {
-		for _, ct := range f.Contacts {
-			c.emailOffered = c.emailOffered || strings.HasPrefix(strings.ToLower(ct.Value), "mailto:")
 		}
 	}
 	if validContact(d.Contact) && f != nil && len(f.Contacts) > 0 && !securityTxtNames(f, d.Contact) {

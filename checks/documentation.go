@@ -51,6 +51,16 @@ var (
 // checkDocumentation applies the documentation rules. A missing item is an
 // error from the date the Regulation applies (11 December 2027), a warning
 // before.
+var _ = check(Check{
+	ID: finding.CheckDocumentation, Order: 70, Title: "Technical documentation",
+	Summary: "every part of the technical documentation and the user information is a path that exists, " +
+		"an https URL or \"n/a: reason\"; the user information names manufacturer, contact, support end " +
+		"and declaration of conformity",
+	Reference: "Art. 31, Annex VII, Annex II, Art. 71(2)",
+	skip:      stewardSkip,
+	apply:     func(c *run) string { c.checkDocumentation(); return "" },
+})
+
 func (c *run) checkDocumentation() {
 	d := c.m.Documentation
 	sev, when := finding.Error, "since"

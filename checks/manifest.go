@@ -104,8 +104,17 @@ var (
 	})
 )
 
-// checkManifest reports the file's problems and validates the loaded model.
-func (c *run) checkManifest() {
+var _ = check(Check{
+	ID: finding.CheckManifest, Order: 10, Title: "Manifest",
+	Summary: "cra.toml parses; no unknown keys (with \"did you mean\"), no wrong types, required keys present, " +
+		"enumerated values valid, paths inside the repository; waivers well-formed and current",
+	Reference: "Annex VII",
+	apply:     (*run).checkManifest,
+})
+
+// checkManifest validates the loaded model (the file's syntax, types and
+// unknown keys were reported as it loaded).
+func (c *run) checkManifest() string {
 	m := c.m
 	if m.Schema == nil {
 		c.report(ruleManifestSchemaMissing, location{file: m.File, line: 1}, "cra.toml does not say which schema it follows; assuming schema 1")
@@ -116,6 +125,7 @@ func (c *run) checkManifest() {
 	c.checkNames()
 	c.checkValues()
 	c.checkPaths()
+	return ""
 }
 
 func (c *run) checkRequired() {

@@ -64,30 +64,27 @@ func Run(r *repo.Repo, config string, opt Options) (*finding.Result, error) {
 	c := &run{repo: r, opt: opt, sources: map[string][]string{}, refs: map[string]ref{}, depsBudget: deps.NewBudget(r)}
 	skipped := map[string]string{}
 	c.m = c.load(cfg)
-	if c.m == nil {
-		for _, id := range finding.Checks[1:] {
-			skipped[id] = cfg + " could not be read"
-		}
-	} else {
+	if c.m != nil {
 		res.Product = finding.Product{Name: c.m.Product.Name, Manufacturer: c.m.Product.Manufacturer, Version: c.m.Product.Version}
-		c.startSources()
-		c.checkManifest()
-		c.checkScope()
-		c.checkSBOM()
-		c.checkDisclosure()
-		steward := c.m.Product.Steward()
-		if steward {
-			why := "product.role = \"steward\": an open-source software steward has no support period or technical documentation to declare (Article 24)"
-			skipped[finding.CheckSupport], skipped[finding.CheckDocumentation] = why, why
-		} else {
-			c.checkSupport()
+		c.gather()
+	}
+	for _, ch := range checkRegistry {
+		why := ""
+		switch {
+		case c.m == nil:
+			if ch.ID != finding.CheckManifest {
+				why = cfg + " could not be read"
+			}
+		case ch.skip != nil && ch.skip(c) != "":
+			why = ch.skip(c)
+		default:
+			why = ch.apply(c)
 		}
-		if why := c.checkVulns(); why != "" {
-			skipped[finding.CheckVulns] = why
+		if why != "" {
+			skipped[ch.ID] = why
 		}
-		if !steward {
-			c.checkDocumentation()
-		}
+	}
+	if c.m != nil {
 		c.flushCapped()
 		c.applyWaivers()
 	}
@@ -97,7 +94,7 @@ func Run(r *repo.Repo, config string, opt Options) (*finding.Result, error) {
 	}
 	res.SBOMs = c.sboms
 	res.Vulnerabilities = c.vulns
-	res.Evaluate(opt.FailOn, skipped)
+	res.Evaluate(opt.FailOn, checkIDs(), skipped)
 	return res, nil
 }
 

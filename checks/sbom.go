@@ -145,55 +145,24 @@ var (
 	})
 )
 
-// parsedSBOM is one SBOM file read once, whatever number of entries name it.
-type parsedSBOM struct {
-	path string
-	doc  *sbom.Document // nil when unreadable
-}
+var _ = check(Check{
+	ID: finding.CheckSBOM, Order: 30, Title: "SBOM",
+	Summary: "SBOMs present, parseable CycloneDX or SPDX, with components and a dependency graph, " +
+		"every RDPS covered, not stale against the lockfiles; creation metadata and field coverage " +
+		"against an SBOM profile (NTIA minimum elements or BSI TR-03183-2: the profile's fields, not the CRA's)",
+	Reference: "Annex I Part II(1), Annex VII(2)(b), Art. 31(2)",
+	apply:     (*run).checkSBOM,
+})
 
-func (c *run) checkSBOM() {
-	m := c.m
-	parsed := map[string]*parsedSBOM{}
-	var coverage []finding.SBOMCoverage
-	// load reads each declared SBOM once, reporting problems at the key first naming it.
-	load := func(value string, segs ...any) *parsedSBOM {
-		r := c.resolve(value, false)
-		if r.refused() {
-			c.report(ruleSBOMNotFound, c.key(segs...).on(value), "SBOM %s", r.refusal())
-			return nil
-		}
-		if p, ok := parsed[r.path]; ok {
-			return p
-		}
-		p := &parsedSBOM{path: r.path}
-		parsed[r.path] = p
-		c.sbomDocs = append(c.sbomDocs, p)
-		if r.missing() {
-			c.report(ruleSBOMNotFound, c.key(segs...).on(value), "SBOM %q does not exist in the repository", value)
-			return p
-		}
-		p.doc = c.readSBOM(r.path)
-		if p.doc != nil {
-			coverage = append(coverage, c.judgeSBOM(r.path, p.doc))
-		}
-		return p
-	}
+func (c *run) checkSBOM() string {
+	m, f := c.m, &c.facts
 	if len(nonEmpty(m.Product.SBOM)) == 0 && !m.HasTODO("product", "sbom") {
 		c.report(ruleSBOMMissing, c.key("product", "sbom"), "product.sbom is empty: declare the SBOM(s) that document the product's components")
 	}
-	var productDocs []*parsedSBOM
-	for _, v := range nonEmpty(m.Product.SBOM) {
-		if p := load(v, "product", "sbom"); p != nil {
-			productDocs = append(productDocs, p)
-		}
-	}
-	rdpsDocs := make([][]*parsedSBOM, len(m.RDPS))
-	for i, r := range m.RDPS {
-		for _, v := range nonEmpty(r.SBOM) {
-			if p := load(v, "rdps", i, "sbom"); p != nil {
-				rdpsDocs[i] = append(rdpsDocs[i], p)
-			}
-		}
+	productDocs := c.judgeDecls(f.productSBOMs)
+	rdpsDocs := make([][]*sbomFile, len(m.RDPS))
+	for i := range f.rdpsSBOMs {
+		rdpsDocs[i] = c.judgeDecls(f.rdpsSBOMs[i])
 	}
 	var named map[string]bool // lower-cased component names of the product SBOMs, built once when needed
 	for i, r := range m.RDPS {
@@ -208,29 +177,60 @@ func (c *run) checkSBOM() {
 			c.report(ruleSBOMRDPSUncovered, c.key("rdps", i), "%s has no SBOM of its own and no product SBOM lists a component named %q: add sbom = [...] to the entry", label, r.Name)
 		}
 	}
-	c.sboms = coverage
 	c.checkDrift(productDocs, rdpsDocs)
+	return ""
 }
 
-// readSBOM reads and parses one SBOM, reporting why when it cannot.
-func (c *run) readSBOM(p string) *sbom.Document {
+// judgeDecls reports on the SBOM values of one declaration, each file at the
+// value first naming it, and returns the files named (refused paths left out).
+func (c *run) judgeDecls(decls []sbomDecl) []*sbomFile {
+	var files []*sbomFile
+	for _, d := range decls {
+		switch {
+		case d.file == nil:
+			c.report(ruleSBOMNotFound, c.key(d.key...).on(d.value), "SBOM %s", d.ref.refusal())
+			continue
+		case !d.first:
+		case d.file.missing:
+			c.report(ruleSBOMNotFound, c.key(d.key...).on(d.value), "SBOM %q does not exist in the repository", d.value)
+		case d.file.err != nil:
+			c.reportSBOMError(d.file.path, d.file.err)
+		default:
+			c.sboms = append(c.sboms, c.judgeSBOM(d.file.path, d.file.doc))
+		}
+		files = append(files, d.file)
+	}
+	return files
+}
+
+// readSBOM reads and parses one SBOM.
+func (c *run) readSBOM(p string) (*sbom.Document, error) {
 	data, err := c.repo.ReadFile(p, c.opt.MaxSBOMSize)
 	var tl *repo.TooLargeError
 	switch {
 	case errors.As(err, &tl):
-		c.report(ruleSBOMTooLarge, at(p, 0), "%s is %s, over the %s the gate reads: raise --max-sbom-size if this is really the SBOM", p, byteSize(tl.Size), byteSize(tl.Limit))
-		return nil
+		return nil, err
 	case err != nil:
-		c.report(ruleSBOMInvalid, at(p, 0), "cannot read %v", err)
-		return nil
+		return nil, unreadable{err}
 	}
-	doc, err := sbom.Parse(data)
-	if err != nil {
-		var se *sbom.Error
-		if !errors.As(err, &se) {
-			c.report(ruleSBOMInvalid, at(p, 0), "%s: %v", p, err)
-			return nil
-		}
+	return sbom.Parse(data)
+}
+
+// unreadable is a file that could not be read, as opposed to one that was
+// read and did not parse.
+type unreadable struct{ error }
+
+// reportSBOMError reports why an SBOM could not be read.
+func (c *run) reportSBOMError(p string, err error) {
+	var tl *repo.TooLargeError
+	var se *sbom.Error
+	var ur unreadable
+	switch {
+	case errors.As(err, &ur):
+		c.report(ruleSBOMInvalid, at(p, 0), "cannot read %v", ur.error)
+	case errors.As(err, &tl):
+		c.report(ruleSBOMTooLarge, at(p, 0), "%s is %s, over the %s the gate reads: raise --max-sbom-size if this is really the SBOM", p, byteSize(tl.Size), byteSize(tl.Limit))
+	case errors.As(err, &se):
 		r := ruleSBOMInvalid
 		switch se.Kind {
 		case sbom.NotSBOM:
@@ -241,9 +241,9 @@ func (c *run) readSBOM(p string) *sbom.Document {
 		loc := at(p, se.Line)
 		loc.col = se.Column
 		c.report(r, loc, "%s: %s", p, se.Msg)
-		return nil
+	default:
+		c.report(ruleSBOMInvalid, at(p, 0), "%s: %v", p, err)
 	}
-	return doc
 }
 
 // judgeSBOM applies the content rules to one parsed SBOM and returns its coverage row.
@@ -349,7 +349,7 @@ func (c *run) threshold(pf profileField) float64 {
 
 // componentNames is the set of component (and primary component) names of
 // the SBOMs, lower-cased: an RDPS is covered by a product SBOM that names it.
-func componentNames(docs []*parsedSBOM) map[string]bool {
+func componentNames(docs []*sbomFile) map[string]bool {
 	names := map[string]bool{}
 	for _, p := range docs {
 		if p.doc == nil {
@@ -367,12 +367,12 @@ func componentNames(docs []*parsedSBOM) map[string]bool {
 
 // checkDrift holds the direct dependencies in each source folder against the
 // SBOMs of the product or RDPS that names the folder.
-func (c *run) checkDrift(productDocs []*parsedSBOM, rdpsDocs [][]*parsedSBOM) {
+func (c *run) checkDrift(productDocs []*sbomFile, rdpsDocs [][]*sbomFile) {
 	type cover struct {
 		owner  string
 		source string
 		key    []any
-		docs   []*parsedSBOM
+		docs   []*sbomFile
 	}
 	var covers []cover
 	src := c.m.Product.Source

@@ -164,6 +164,14 @@ var (
 	})
 )
 
+var _ = check(Check{
+	ID: finding.CheckScope, Order: 20, Title: "Scope rationale",
+	Summary: "every RDPS / third-party / excluded decision is consistent with the Article 3(2) test and explained; " +
+		"conformity route fits the product class; steward and legacy-product notices",
+	Reference: "Art. 3(2), Recitals 11-12, Art. 13(5) by analogy, Art. 32, Art. 24, Art. 69",
+	apply:     func(c *run) string { c.checkScope(); return "" },
+})
+
 func (c *run) checkScope() {
 	m := c.m
 	declared := append([]string(nil), m.Product.Functions...)

@@ -93,6 +93,25 @@ var (
 	})
 )
 
+var _ = check(Check{
+	ID: finding.CheckSupport, Order: 50, Title: "Support period",
+	Summary: "support period declared, at least five years or justified by a shorter expected use, " +
+		"not shorter than the expected use, long enough for units placed later, not expired or ending soon, " +
+		"published to users with month and year",
+	Reference: "Art. 13(8), 13(19), Annex II(7)",
+	skip:      stewardSkip,
+	apply:     func(c *run) string { c.checkSupport(); return "" },
+})
+
+// stewardSkip skips the checks an open-source software steward has no duty
+// for.
+func stewardSkip(c *run) string {
+	if c.m.Product.Steward() {
+		return "product.role = \"steward\": an open-source software steward has no support period or technical documentation to declare (Article 24)"
+	}
+	return ""
+}
+
 func (c *run) checkSupport() {
 	m := c.m
 	s := m.Support

@@ -149,6 +149,15 @@ type vulnHit struct {
 	viaAPI bool
 }
 
+var _ = check(Check{
+	ID: finding.CheckVulns, Order: 60, Title: "Known vulnerabilities",
+	Summary: "no shipped component has a known vulnerability (OSV) that a VEX statement does not answer; " +
+		"actively exploited ones (CISA KEV) call for the Article 14 assessment; VEX statements are " +
+		"complete and current; runs only when a vulnerability source is given",
+	Reference: "Annex I Part I(2)(a), Annex I Part II(2)-(4), Art. 14",
+	apply:     (*run).checkVulns,
+})
+
 // checkVulns matches every SBOM component against the sources and reports
 // what is known and not answered. It returns why it was skipped, or "".
 func (c *run) checkVulns() string {
@@ -161,12 +170,7 @@ func (c *run) checkVulns() string {
 		c.report(ruleVulnsNoSource, location{}, "known vulnerabilities were not checked: %s", why)
 		return why
 	}
-	var docs []*parsedSBOM
-	for _, p := range c.sbomDocs {
-		if p.doc != nil {
-			docs = append(docs, p)
-		}
-	}
+	docs := c.facts.readSBOMs()
 	comps := c.vulnComponents(docs)
 	stmts := c.readVEX(docs)
 	ctx := context.Background()
@@ -210,7 +214,7 @@ func (c *run) checkVulns() string {
 
 // vulnComponents lists the components of every SBOM (each primary component
 // too) with their OSV package, or why they have none.
-func (c *run) vulnComponents(docs []*parsedSBOM) []*vulnComponent {
+func (c *run) vulnComponents(docs []*sbomFile) []*vulnComponent {
 	var out []*vulnComponent
 	for i, p := range docs {
 		add := func(comp *sbom.Component, primary bool) {
@@ -427,7 +431,7 @@ func (c *run) loadKEV() *kev.Catalog {
 
 // readVEX reads the VEX documents of [vulnerabilities] vex through the
 // repository, and the statements each CycloneDX SBOM carries.
-func (c *run) readVEX(docs []*parsedSBOM) []vex.Statement {
+func (c *run) readVEX(docs []*sbomFile) []vex.Statement {
 	var out []vex.Statement
 	seen := map[string]bool{}
 	problems := func(probs []vex.Problem) {
@@ -473,7 +477,7 @@ func (c *run) readVEX(docs []*parsedSBOM) []vex.Statement {
 
 // reportHit records one (component, advisory) in the vulnerabilities table and
 // reports it unless a VEX statement answers it.
-func (c *run) reportHit(h vulnHit, set *vex.Set, primaries map[int]vex.Component, docs []*parsedSBOM, catalog *kev.Catalog) {
+func (c *run) reportHit(h vulnHit, set *vex.Set, primaries map[int]vex.Component, docs []*sbomFile, catalog *kev.Catalog) {
 	rec, vc := h.hit.Record, h.c
 	comp := vc.comp
 	ids := append([]string{rec.GetId()}, rec.GetAliases()...)
@@ -533,7 +537,7 @@ func (c *run) reportHit(h vulnHit, set *vex.Set, primaries map[int]vex.Component
 
 // reportStatements reports statements under investigation, not_affected
 // statements without a reason, and subjects no SBOM contains.
-func (c *run) reportStatements(stmts []vex.Statement, docs []*parsedSBOM) {
+func (c *run) reportStatements(stmts []vex.Statement, docs []*sbomFile) {
 	if len(stmts) == 0 {
 		return
 	}
@@ -567,7 +571,7 @@ func (c *run) reportStatements(stmts []vex.Statement, docs []*parsedSBOM) {
 
 // reportUnmatched reports, per SBOM, the components without a usable purl
 // (warning) and those whose purl could not be matched (notice).
-func (c *run) reportUnmatched(docs []*parsedSBOM, comps []*vulnComponent) {
+func (c *run) reportUnmatched(docs []*sbomFile, comps []*vulnComponent) {
 	for i, p := range docs {
 		var noPurl, invalid []string
 		unsupported := map[string]int{}

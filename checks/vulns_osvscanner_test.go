@@ -75,7 +75,7 @@ func TestVulnsMatchOSVScanner(t *testing.T) {
 			continue // the gate reports it under the sbom check; no components to match
 		}
 		c := &run{m: &manifest.Manifest{}, opt: Options{Vulns: VulnSources{DB: []string{osvDir}}}, sources: map[string][]string{}, refs: map[string]ref{}}
-		c.sbomDocs = []*parsedSBOM{{path: name, doc: doc}}
+		c.facts.sboms = []*sbomFile{{path: name, doc: doc}}
 		if why := c.checkVulns(); why != "" {
 			t.Fatalf("%s: skipped: %s", name, why)
 		}

@@ -60,7 +60,7 @@ func (s *Severity) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// The checks, in report order.
+// The ids of the gate's checks (the checks package's registry orders them).
 const (
 	CheckManifest      = "manifest"
 	CheckScope         = "scope"
@@ -70,9 +70,6 @@ const (
 	CheckVulns         = "vulns"
 	CheckDocumentation = "documentation"
 )
-
-// Checks lists the check ids in the order reports show them.
-var Checks = []string{CheckManifest, CheckScope, CheckSBOM, CheckDisclosure, CheckSupport, CheckVulns, CheckDocumentation}
 
 // Rule documents one thing the gate checks. Its ID is stable: SARIF output and
 // user suppressions refer to it.
@@ -324,12 +321,18 @@ func (l FailLevel) Fails(s Severity) bool {
 	return false
 }
 
-// Sort orders findings deterministically: by check (report order), then severity
-// (highest first), file, line, column, rule and message.
-func Sort(fs []Finding) {
+// Sort orders findings deterministically: by check (in the order of checks;
+// others after them), then severity (highest first), file, line, column, rule
+// and message.
+func Sort(fs []Finding, checks []string) {
 	order := map[string]int{}
-	for i, c := range Checks {
-		order[c] = i
+	for i, c := range checks {
+		order[c] = i + 1
+	}
+	for _, f := range fs {
+		if order[f.Check] == 0 {
+			order[f.Check] = len(order) + 1
+		}
 	}
 	sort.SliceStable(fs, func(i, j int) bool {
 		a, b := fs[i], fs[j]
@@ -355,15 +358,16 @@ func Sort(fs []Finding) {
 	})
 }
 
-// Evaluate fills Summary, Checks and Passed from Findings. skipped maps a check id
-// to the reason it did not run.
-func (r *Result) Evaluate(level FailLevel, skipped map[string]string) {
-	Sort(r.Findings)
+// Evaluate fills Summary, Checks and Passed from Findings. checks are the
+// check ids in report order; skipped maps a check id to the reason it did not
+// run.
+func (r *Result) Evaluate(level FailLevel, checks []string, skipped map[string]string) {
+	Sort(r.Findings, checks)
 	r.FailOn = string(level)
 	r.Summary = Summary{}
 	r.Checks = r.Checks[:0]
 	byCheck := map[string]*CheckResult{}
-	for _, id := range Checks {
+	for _, id := range checks {
 		r.Checks = append(r.Checks, CheckResult{ID: id, Status: StatusPass})
 	}
 	for i := range r.Checks {

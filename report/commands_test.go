@@ -35,7 +35,7 @@ func hostileResult(s string) *finding.Result {
 		},
 		SBOMs: []finding.SBOMCoverage{{File: s, Format: s, SpecVersion: s, Components: 1, Fields: []finding.FieldCoverage{{Field: s, Present: 0, Threshold: 80, Missing: []string{s}}}}},
 	}
-	r.Evaluate(finding.FailOnError, map[string]string{"support": s})
+	r.Evaluate(finding.FailOnError, allChecks, map[string]string{"support": s})
 	return r
 }
 

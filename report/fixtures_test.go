@@ -103,7 +103,7 @@ func failing() *finding.Result {
 			{Field: "hash", Present: 140, Percent: 97.9},
 			{Field: "license", Present: 0, Percent: 0},
 		}}}
-	r.Evaluate(finding.FailOnError, nil)
+	r.Evaluate(finding.FailOnError, allChecks, nil)
 	return &r
 }
 
@@ -119,7 +119,7 @@ func passing() *finding.Result {
 			Reference: "Article 13(8)", Fix: "Extend support.end, or plan the end of sales.",
 			Source: "end = 2027-06-30"},
 	}
-	r.Evaluate(finding.FailOnError, nil)
+	r.Evaluate(finding.FailOnError, allChecks, nil)
 	return &r
 }
 
@@ -134,7 +134,7 @@ func skipped() *finding.Result {
 			Source: `functions = ["unlock" "remote-unlock"]`},
 	}
 	why := "cra.toml did not load"
-	r.Evaluate(finding.FailOnError, map[string]string{"scope": why, "sbom": why, "disclosure": why, "support": why})
+	r.Evaluate(finding.FailOnError, allChecks, map[string]string{"scope": why, "sbom": why, "disclosure": why, "support": why})
 	return &r
 }
 
@@ -183,7 +183,7 @@ func hostile() *finding.Result {
 		{Check: "scope", Rule: "scope-connectivity", Severity: finding.Notice, File: "x.toml", Line: 1,
 			Message: "notice </details><script>alert(1)</script> @admin"},
 	}
-	r.Evaluate(finding.FailOnError, nil)
+	r.Evaluate(finding.FailOnError, allChecks, nil)
 	return &r
 }
 
@@ -191,3 +191,6 @@ func hostile() *finding.Result {
 // Markdown and mentions.
 const hostileText = "line one\n::error::pwned\r\n%0A::warning::also pwned %25 <!-- x --> --> </details> <script>alert(1)</script> " +
 	"@user team@org [x](http://evil) ![img](http://evil/i.png) `code` ``` \\ * _em_ ~~s~~ | pipe # h \x1b[31mred\x07 \u009b2J \u202eevil $x$"
+
+// allChecks are the gate's checks in report order, as checks.Checks lists them.
+var allChecks = []string{"manifest", "scope", "sbom", "disclosure", "support", "vulns", "documentation"}

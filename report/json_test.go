@@ -39,7 +39,7 @@ func TestJSONContract(t *testing.T) {
 	if doc.Summary["errors"] != 3 || doc.Summary["warnings"] != 3 || doc.Summary["notices"] != 3 {
 		t.Errorf("summary %v", doc.Summary)
 	}
-	if len(doc.Checks) != len(finding.Checks) || doc.Checks[0]["id"] != "manifest" || doc.Checks[0]["status"] != "fail" {
+	if len(doc.Checks) != len(allChecks) || doc.Checks[0]["id"] != "manifest" || doc.Checks[0]["status"] != "fail" {
 		t.Errorf("checks %v", doc.Checks)
 	}
 	var f map[string]any

@@ -72,7 +72,7 @@ func monorepo() []*finding.Result {
 }
 func TestMarkdownVerdicts(t *testing.T) {
 	never := failing()
-	never.Evaluate(finding.FailOnNever, nil)
+	never.Evaluate(finding.FailOnNever, allChecks, nil)
 	clean := &finding.Result{Passed: true, FailOn: "error", Findings: []finding.Finding{}}
 	withCommit := failing()
 	withCommit.Commit = testLinks.Commit
@@ -143,7 +143,7 @@ func TestMarkdownSinceLastPush(t *testing.T) {
 	fixed := second.Findings[1] // scope-unknown-function
 	second.Findings = append(second.Findings[:1], second.Findings[2:]...)
 	second.Findings = append(second.Findings, finding.Finding{Check: "sbom", Rule: "sbom-drift-missing", Severity: finding.Warning, File: "go.mod", Line: 9, Item: "golang.org/x/net", Key: "golang.org/x/net", Message: "golang.org/x/net v0.31.0 is not in the SBOM"})
-	second.Evaluate(finding.FailOnError, nil)
+	second.Evaluate(finding.FailOnError, allChecks, nil)
 	body2 := renderMarkdown(t, second, MarkdownOptions{Marker: marker, State: true, Previous: ParseState(body1)})
 	if !strings.Contains(body2, "Since the last push: **1 new**, **1 fixed**: [<code>"+fixed.Rule+"</code>]") {
 		t.Errorf("since line:\n%s", body2)
@@ -291,7 +291,7 @@ func TestMarkdownMaxBytes(t *testing.T) {
 		big.Findings = append(big.Findings, finding.Finding{Check: "sbom", Rule: "sbom-drift", Severity: sev, File: "go.mod", Line: i + 1,
 			Message: fmt.Sprintf("direct dependency example.com/mod%d v1.0.0 is not in sbom/app.cdx.json", i), Reference: "Annex I Part II(1)"})
 	}
-	big.Evaluate(finding.FailOnError, nil)
+	big.Evaluate(finding.FailOnError, allChecks, nil)
 	full := renderMarkdown(t, big, MarkdownOptions{})
 	run := "https://github.com/acme/lock/actions/runs/42"
 	items := func(out, sev string) int {

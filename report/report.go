@@ -29,18 +29,19 @@ const infoURI = "https://github.com/cra-gate/cra-gate"
 // required (SARIF) and the Result does not name its manifest.
 const defaultConfig = "cra.toml"
 
-// checkOrder groups findings by check: the checks of finding.Checks first, in
-// that order, then any other check ids in the order they first appear.
-func checkOrder(fs []finding.Finding) (ids []string, by map[string][]finding.Finding) {
+// checkOrder groups findings by check: the checks of the result (the order the
+// gate ran them in) first, then any other check ids in the order they first
+// appear.
+func checkOrder(checks []finding.CheckResult, fs []finding.Finding) (ids []string, by map[string][]finding.Finding) {
 	by = map[string][]finding.Finding{}
 	for _, f := range fs {
 		by[f.Check] = append(by[f.Check], f)
 	}
 	known := map[string]bool{}
-	for _, c := range finding.Checks {
-		known[c] = true
-		if len(by[c]) > 0 {
-			ids = append(ids, c)
+	for _, c := range checks {
+		known[c.ID] = true
+		if len(by[c.ID]) > 0 {
+			ids = append(ids, c.ID)
 		}
 	}
 	seen := map[string]bool{}

@@ -42,7 +42,7 @@ func Text(w io.Writer, r *finding.Result, opt TextOptions) error {
 	p := textPrinter{w: bufio.NewWriter(lf), color: opt.Color}
 	p.header(r)
 	open, waived := splitWaived(r.Findings)
-	ids, by := checkOrder(open)
+	ids, by := checkOrder(r.Checks, open)
 	for _, id := range ids {
 		p.printf("\n%s\n", p.paint(sgrBold, sanitize(id, "")))
 		for _, f := range by[id] {

@@ -40,7 +40,7 @@ func TestTextLayout(t *testing.T) {
 	// Checks appear in report order, each once, and only when they have findings.
 	var heads []string
 	for _, line := range strings.Split(out, "\n") {
-		for _, c := range finding.Checks {
+		for _, c := range allChecks {
 			if line == c {
 				heads = append(heads, c)
 			}

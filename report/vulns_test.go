@@ -18,7 +18,7 @@ func TestVulnerabilitiesRendered(t *testing.T) {
 			{File: "sbom/app.cdx.json", Line: 6, Purl: "pkg:npm/lodash@4.17.15", ID: "GHSA-1", Aliases: []string{"CVE-2020-8203"}, Summary: hostile, Fixed: "4.17.19", KEV: true, Severity: hostile},
 			{File: "sbom/app.cdx.json", Line: 7, Purl: "pkg:npm/a@1", ID: "GHSA-2", VEX: &finding.VEX{Status: "not_affected", Justification: "component_not_present"}},
 		}}
-	r.Evaluate(finding.FailOnError, nil)
+	r.Evaluate(finding.FailOnError, allChecks, nil)
 	var md strings.Builder
 	if err := Markdown(&md, []*finding.Result{r}, MarkdownOptions{}); err != nil {
 		t.Fatal(err)

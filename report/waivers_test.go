@@ -15,7 +15,7 @@ func TestWaivedEverywhere(t *testing.T) {
 	r := failing()
 	r.Findings[3].Waived = &finding.Waived{Reason: "Test-only module <b>@team</b>.", Until: "2027-06-30", Line: 70}
 	waivedRule := r.Findings[3].Rule
-	r.Evaluate(finding.FailOnError, nil)
+	r.Evaluate(finding.FailOnError, allChecks, nil)
 	if r.Summary.Waived != 1 || r.Summary.Warnings != 2 {
 		t.Fatalf("summary %+v", r.Summary)
 	}

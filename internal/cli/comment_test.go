@@ -219,7 +219,11 @@ func TestLogReportStopsCommands(t *testing.T) {
 			Source: "x = 1 # ##[set-output name=passed;]true",
 		}},
 	}
-	res.Evaluate(finding.FailOnError, nil)
+	var ids []string
+	for _, c := range checks.Checks() {
+		ids = append(ids, c.ID)
+	}
+	res.Evaluate(finding.FailOnError, ids, nil)
 	var out bytes.Buffer
 	r := newRunner(t, nil, "push")
 	a := &actionRun{std: IO{Stdout: &out, Getenv: r.getenv}}
