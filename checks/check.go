@@ -258,7 +258,12 @@ func (c *run) reportCappedAs(r *finding.Rule, sev finding.Severity, loc location
 func (c *run) flushCapped() {
 	for _, k := range c.cappedOrder {
 		if cc := c.capped[k]; cc.n > maxFindingsPerRule {
-			c.report(cc.rule, at(cc.file, 0).on("*"), "%s: %d more findings of this rule are not listed one by one (the gate lists %d per file)", cc.file, cc.n-maxFindingsPerRule, maxFindingsPerRule)
+			c.report(cc.rule,
+				at(cc.file, 0).on("*"),
+				"%s: %d more findings of this rule are not listed one by one (the gate lists %d per file)",
+				cc.file,
+				cc.n-maxFindingsPerRule,
+				maxFindingsPerRule)
 		}
 	}
 }

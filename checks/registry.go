@@ -65,8 +65,10 @@ func checkIDs() []string {
 // registry holds every rule, in declaration order.
 var registry []*finding.Rule
 
-// rule declares a rule; the checks refer to the returned pointer.
-func rule(r finding.Rule) *finding.Rule {
+// rule declares the rule whose text is rules/<id>.md; the checks refer to
+// the returned pointer.
+func rule(id string) *finding.Rule {
+	r := loadRule(id)
 	for _, have := range registry {
 		if have.ID == r.ID {
 			panic("checks: duplicate rule id " + r.ID) // a programming error, caught by any test

@@ -109,7 +109,8 @@ func (c *run) load(cfg string) *manifest.Manifest {
 		case errors.As(err, &pe) && pe.Missing:
 			c.report(ruleManifestMissing, location{file: cfg}, "%s not found: run `cra-gate init` to write one from what the repository holds, or pass --config", cfg)
 		case errors.As(err, &tl):
-			c.report(ruleManifestLimit, location{file: cfg}, "%s is %d bytes; the gate reads at most 1 MiB: a cra.toml is a few kilobytes, check that --config names the right file", cfg, tl.Size)
+			c.report(ruleManifestLimit, location{file: cfg}, "%s is %d bytes; the gate reads at most 1 MiB: a cra.toml is a few kilobytes, check that "+
+				"--config names the right file", cfg, tl.Size)
 		default:
 			c.report(ruleManifestMissing, location{file: cfg}, "cannot read %v", err)
 		}

@@ -32,15 +32,22 @@ type profileField struct {
 var (
 	fieldNameDef    = profileField{sbom.FieldName, "component name", "a name that is not a placeholder", 100}
 	fieldVersionDef = profileField{sbom.FieldVersion, "version", "a version that is not a placeholder (NOASSERTION, UNKNOWN, ${...}, @VERSION@)", 100}
-	fieldDepsDef    = profileField{sbom.FieldDependencies, "dependency relationships", "the component has an entry in the dependency graph, or is the target of one", 80}
-	fieldEvidence   = profileField{sbom.FieldLicenseEvidence, "licence evidence", "licences a tool found (CycloneDX evidence.licenses): not declared licences, shown for information", 0}
+	fieldDepsDef    = profileField{sbom.FieldDependencies,
+		"dependency relationships",
+		"the component has an entry in the dependency graph, or is the target of one",
+		80}
+	fieldEvidence = profileField{sbom.FieldLicenseEvidence,
+		"licence evidence",
+		"licences a tool found (CycloneDX evidence.licenses): not declared licences, shown for information",
+		0}
 
 	// ntia is the NTIA's "Minimum Elements for a Software Bill of Materials"
 	// (2021): supplier name, component name, version, other unique
 	// identifiers, dependency relationship, author of the SBOM data,
 	// timestamp.
 	ntia = &sbomProfile{id: "ntia", title: "NTIA minimum elements (2021)", fields: []profileField{
-		{sbom.FieldSupplier, "supplier name", "the name of an entity that creates, defines or identifies the component: CycloneDX supplier, manufacturer, publisher or author; SPDX supplier or originator", 80},
+		{sbom.FieldSupplier, "supplier name", "the name of an entity that creates, defines or identifies the component: CycloneDX " +
+			"supplier, manufacturer, publisher or author; SPDX supplier or originator", 80},
 		fieldNameDef, fieldVersionDef,
 		{sbom.FieldIdentifier, "unique identifier (purl or CPE)", "a valid purl or CPE", 80},
 		fieldDepsDef,
@@ -55,9 +62,12 @@ var (
 	// of the deployable form; for the SBOM its creator (email or URL) and
 	// timestamp; CycloneDX 1.5 or later.
 	bsi = &sbomProfile{id: "bsi-tr-03183-2", title: "BSI TR-03183-2 v2.0", creatorContact: true, minCycloneDX: "1.5", fields: []profileField{
-		{sbom.FieldCreator, "creator (email or URL)", "an email address or URL of the component's creator: CycloneDX supplier or manufacturer url or contact email, an author's email; the (email) of an SPDX supplier or originator. A name alone does not count", 80},
+		{sbom.FieldCreator, "creator (email or URL)", "an email address or URL of the component's creator: CycloneDX supplier or manufacturer " +
+			"url or contact email, an author's email; the (email) of an SPDX supplier or originator. A " +
+			"name alone does not count", 80},
 		fieldNameDef, fieldVersionDef,
-		{sbom.FieldFilename, "filename", "the component's file name: CycloneDX property bsi:component:filename (or the name of a component of type file), SPDX PackageFileName", 80},
+		{sbom.FieldFilename, "filename", "the component's file name: CycloneDX property bsi:component:filename (or the name of a " +
+			"component of type file), SPDX PackageFileName", 80},
 		fieldDepsDef,
 		{sbom.FieldLicense, "SPDX licence", "every licence named is a valid SPDX expression (a name such as \"Apache License 2.0\" is not)", 80},
 		{sbom.FieldHashSHA512, "SHA-512 hash", "the SHA-512 of the deployable component (a component hash, or one on its distribution reference)", 80},
@@ -86,38 +96,50 @@ func (c *run) profile() *sbomProfile {
 // the field.
 var generatorFixes = map[string]map[sbom.Field]string{
 	"cyclonedx-gomod": {
-		sbom.FieldSupplier:   "cyclonedx-gomod writes no supplier, and none of its flags adds one: add suppliers in a post-processing step, or waive the field (`[[waiver]] rule = \"sbom-field-coverage\" item = \"supplier\"`) with the reason.",
-		sbom.FieldCreator:    "cyclonedx-gomod writes no supplier or manufacturer contact, and none of its flags adds one: add them in a post-processing step, or waive the field with the reason.",
-		sbom.FieldLicense:    "Run cyclonedx-gomod with `-licenses -assert-licenses`: `-licenses` alone detects licences but writes them as evidence, which does not count as a declared licence.",
-		sbom.FieldHashSHA512: "cyclonedx-gomod writes the go.sum hashes (SHA-256) of modules: no flag writes a SHA-512; waive the field with the reason, or add them in a post-processing step.",
-		sbom.FieldFilename:   "cyclonedx-gomod writes no filename for modules: waive the field with the reason.",
+		sbom.FieldSupplier: "cyclonedx-gomod writes no supplier, and none of its flags adds one: add suppliers in a " +
+			"post-processing step, or waive the field (`[[waiver]] rule = \"sbom-field-coverage\" item " +
+			"= \"supplier\"`) with the reason.",
+		sbom.FieldCreator: "cyclonedx-gomod writes no supplier or manufacturer contact, and none of its flags adds " +
+			"one: add them in a post-processing step, or waive the field with the reason.",
+		sbom.FieldLicense: "Run cyclonedx-gomod with `-licenses -assert-licenses`: `-licenses` alone detects licences " +
+			"but writes them as evidence, which does not count as a declared licence.",
+		sbom.FieldHashSHA512: "cyclonedx-gomod writes the go.sum hashes (SHA-256) of modules: no flag writes a SHA-512; " +
+			"waive the field with the reason, or add them in a post-processing step.",
+		sbom.FieldFilename: "cyclonedx-gomod writes no filename for modules: waive the field with the reason.",
 	},
 	"syft": {
-		sbom.FieldSupplier:   "syft writes no supplier for most packages, and none of its options adds one: waive the field with the reason, or add suppliers in a post-processing step.",
+		sbom.FieldSupplier: "syft writes no supplier for most packages, and none of its options adds one: waive the " +
+			"field with the reason, or add suppliers in a post-processing step.",
 		sbom.FieldCreator:    "syft writes no supplier contact: waive the field with the reason, or add it in a post-processing step.",
 		sbom.FieldHash:       "syft records digests of the files it catalogs, not of most packages: no option fills this field; waive it with the reason.",
 		sbom.FieldHashSHA512: "syft records no SHA-512 of packages: waive the field with the reason.",
-		sbom.FieldVersion:    "syft writes UNKNOWN where the lockfile or binary gives no version: generate the SBOM from the lockfile or the built artefact, which carry versions.",
+		sbom.FieldVersion: "syft writes UNKNOWN where the lockfile or binary gives no version: generate the SBOM from " +
+			"the lockfile or the built artefact, which carry versions.",
 	},
 	"trivy": {
 		sbom.FieldSupplier: "trivy writes no supplier, and none of its options adds one: waive the field with the reason.",
 		sbom.FieldLicense:  "Run trivy with `--scanners license` (and `--license-full` for licences of files) so that licences are detected.",
-		sbom.FieldHash:     "trivy writes package hashes only where the lockfile or package database has them: no option fills the rest; waive the field with the reason.",
+		sbom.FieldHash: "trivy writes package hashes only where the lockfile or package database has them: no " +
+			"option fills the rest; waive the field with the reason.",
 	},
 	"cdxgen": {
 		sbom.FieldLicense:  "Run cdxgen with the environment variable FETCH_LICENSE=true so that it looks licences up in the package registries.",
 		sbom.FieldSupplier: "cdxgen writes no supplier for most packages: waive the field with the reason.",
 	},
 	"cyclonedx-npm": {
-		sbom.FieldSupplier: "cyclonedx-npm writes a supplier only where package.json names an author or a publisher: no option fills the rest; waive the field with the reason.",
-		sbom.FieldHash:     "cyclonedx-npm writes the hashes of package-lock.json's integrity fields: run it with an up-to-date lockfile (`npm install`), not `--package-lock-only` on a stale one.",
+		sbom.FieldSupplier: "cyclonedx-npm writes a supplier only where package.json names an author or a publisher: " +
+			"no option fills the rest; waive the field with the reason.",
+		sbom.FieldHash: "cyclonedx-npm writes the hashes of package-lock.json's integrity fields: run it with an " +
+			"up-to-date lockfile (`npm install`), not `--package-lock-only` on a stale one.",
 	},
 	"cyclonedx-py": {
-		sbom.FieldHash:    "cyclonedx-py writes hashes only where the requirements or lock file pins them (`--hash=sha256:...`, Poetry and Pipenv locks): pin hashes there.",
+		sbom.FieldHash: "cyclonedx-py writes hashes only where the requirements or lock file pins them " +
+			"(`--hash=sha256:...`, Poetry and Pipenv locks): pin hashes there.",
 		sbom.FieldLicense: "Generate the SBOM from the installed environment (`cyclonedx-py environment`), where package metadata names the licences.",
 	},
 	"microsoft.sbomtool": {
-		sbom.FieldSupplier: "sbom-tool writes the supplier of the main package only (`-ps`): no option names the suppliers of dependencies; waive the field with the reason.",
+		sbom.FieldSupplier: "sbom-tool writes the supplier of the main package only (`-ps`): no option names the " +
+			"suppliers of dependencies; waive the field with the reason.",
 	},
 }
 

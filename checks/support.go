@@ -13,84 +13,17 @@ import (
 // defaultSupportWarningMonths: warn when support ends within this many months.
 const defaultSupportWarningMonths = 12
 
-const (
-	// quoteArt13_8 is the minimum of Article 13(8), third subparagraph.
-	quoteArt13_8 = "Article 13(8): \"the support period shall be at least five years. Where the product with digital elements is expected to be in use for less than five years, the support period shall correspond to the expected use time.\""
-	// quoteArt13_8Use is its second subparagraph's first sentence.
-	quoteArt13_8Use = "Article 13(8): manufacturers \"shall determine the support period so that it reflects the length of time during which the product is expected to be in use\"."
-)
-
 var (
-	ruleSupportStartMissing = rule(finding.Rule{
-		ID: "support-start-missing", Check: finding.CheckSupport, Severity: finding.Error, Reference: "Article 13(8)",
-		Summary: "The support period has a start: support.start, or product.placed_on_market.",
-		Why:     "The length of the support period is measured from when the product is placed on the market; without a start it cannot be judged.",
-		Fix:     "Set product.placed_on_market to the date the first unit is made available in the EU, or support.start.",
-		Example: "[product]\nplaced_on_market = 2026-03-01",
-	})
-	ruleSupportEndBeforeStart = rule(finding.Rule{
-		ID: "support-end-before-start", Check: finding.CheckSupport, Severity: finding.Error, Reference: "Article 13(8)",
-		Summary: "support.end comes after the start of the support period.",
-		Why:     "A support period that ends before it starts is a typo in one of the dates, and hides the real end date.",
-		Fix:     "Correct support.end or support.start (or product.placed_on_market).",
-		Example: "[product]\nplaced_on_market = 2026-03-01\n\n[support]\nend = 2031-03-01",
-	})
-	ruleSupportTooShort = rule(finding.Rule{
-		ID: "support-too-short", Check: finding.CheckSupport, Severity: finding.Error, Reference: "Article 13(8)",
-		Summary: "The support period is at least five years, or matches a shorter expected time of use that the rationale explains.",
-		Why:     quoteArt13_8 + " A shorter period is justified only where the product's lifetime is shorter (Recital 60; Commission FAQ 4.5.2), and the reasons belong in the technical documentation (Annex VII(4)).",
-		Fix:     "Extend support.end to five years after the start, or set support.expected_use_years (under 5) with a rationale, and make the period cover it.",
-		Example: "[support]\nend = 2029-03-01\nexpected_use_years = 3\nrationale = \"Single-season event badge; users replace it after three years at most (sales data 2021-2025).\"",
-	})
-	ruleSupportExpired = rule(finding.Rule{
-		ID: "support-expired", Check: finding.CheckSupport, Severity: finding.Error, Reference: "Article 13(8)",
-		Summary: "support.end is not in the past.",
-		Why:     "Past the end of the support period the product gets no security updates. Units already sold may still be made available, but every unit newly placed on the market needs a support period of its own under Article 13(8) (Commission FAQ 4.5.3): releasing further units with a past end date breaks it.",
-		Fix:     "If support continues, extend support.end (and tell users); if it does not, stop releasing this product.",
-		Example: "[support]\nend = 2031-03-01   # extended, and the published date updated",
-	})
-	ruleSupportEndingSoon = rule(finding.Rule{
-		ID: "support-ending-soon", Check: finding.CheckSupport, Severity: finding.Warning, Reference: refConvention,
-		Summary: "support.end is more than 12 months away (configurable with gate.support_warning_months).",
-		Why:     "The 12 months are the gate's convention: a release near the end of support needs a decision. The CRA asks that the end date be given to users at the time of purchase (Article 13(19)) and that units newly placed on the market get a support period of their own (Article 13(8); Commission FAQ 4.5.3), which support-later-units checks.",
-		Fix:     "Decide whether to extend support.end; update the published end date either way.",
-		Example: "[gate]\nsupport_warning_months = 6",
-	})
-	ruleSupportNotPublished = rule(finding.Rule{
-		ID: "support-not-published", Check: finding.CheckSupport, Severity: finding.Warning, Reference: "Article 13(19), Annex II(7)",
-		Summary: "support.published says where users can read the end date of support.",
-		Why:     "The end date of the support period, at least month and year, must be clearly specified to users at the time of purchase and in the product information.",
-		Fix:     "Set support.published to the repository document or https page that states the end date.",
-		Example: "[support]\npublished = \"docs/support-period.md\"",
-	})
-	ruleSupportPublishedMissing = rule(finding.Rule{
-		ID: "support-published-missing", Check: finding.CheckSupport, Severity: finding.Error, Reference: "Article 13(19)",
-		Summary: "The document named by support.published exists.",
-		Why:     "A published end date that points nowhere tells users nothing.",
-		Fix:     "Create the document, or correct the path.",
-		Example: "[support]\npublished = \"docs/support-period.md\"   # the file exists",
-	})
-	ruleSupportEndNotStated = rule(finding.Rule{
-		ID: "support-end-not-stated", Check: finding.CheckSupport, Severity: finding.Warning, Reference: "Article 13(19)",
-		Summary: "The published document states the end of support with at least month and year, matching support.end.",
-		Why:     "Users rely on the published date; it must be the one the manufacturer works to.",
-		Fix:     "Write the end date in the published document, for example \"Security updates until March 2031\" or \"2031-03\".",
-		Example: "# in docs/support-period.md:\nSecurity updates until March 2031 (end of support: 2031-03-01).",
-	})
-	ruleSupportShorterThanUse = rule(finding.Rule{
-		ID: "support-shorter-than-use", Check: finding.CheckSupport, Severity: finding.Warning, Reference: "Article 13(8)",
-		Summary: "A support period of five years or more is not shorter than the expected time of use (support.expected_use_years).",
-		Why:     quoteArt13_8Use + " Five years is a floor, not a default: the Commission's FAQ 4.5.2 quotes Recital 60, \"where the time the product with digital elements is reasonably expected to be in use is longer than five years ... manufacturers should accordingly ensure longer support periods\", and its Article 26 guidance says five years is not to be considered the default for all products (as quoted by a secondary source; not read in the guidance itself).",
-		Fix:     "Extend support.end to cover the expected time of use, or correct expected_use_years and explain the period in the technical documentation (Annex VII(4)).",
-		Example: "[product]\nplaced_on_market = 2026-03-01\n\n[support]\nend = 2034-03-01\nexpected_use_years = 8",
-	})
-	ruleSupportLaterUnits = rule(finding.Rule{
-		ID: "support-later-units", Check: finding.CheckSupport, Severity: finding.Warning, Reference: "Article 13(8); Commission FAQ 4.5.3",
-		Summary: "Units placed on the market now (or, while that date is ahead, from 11 December 2027) still get the minimum support period before support.end.",
-		Why:     quoteArt13_8 + " The obligation attaches to each unit placed on the market, not to the first: the Commission's FAQ 4.5.3 says that \"for units of that product that are newly placed on the market, manufacturers are required to set the support period\", with the example of 5 000 identical units placed in 2030, two years after the first, for which the manufacturer \"is required to set a support period for those units, in accordance with Article 13(8)\". Article 13(8) applies to units placed from 11 December 2027 (Article 69(2), 71(2)).",
-		Fix:     "Move support.end so that units placed on the market now get at least five years (or the justified expected use time), and state the new end date to users; or stop placing new units on the market.",
-		Example: "[product]\nplaced_on_market = 2026-03-01\n\n[support]\nend = 2033-03-01   # units placed up to March 2028 still get five years",
-	})
+	ruleSupportStartMissing     = rule("support-start-missing")
+	ruleSupportEndBeforeStart   = rule("support-end-before-start")
+	ruleSupportTooShort         = rule("support-too-short")
+	ruleSupportExpired          = rule("support-expired")
+	ruleSupportEndingSoon       = rule("support-ending-soon")
+	ruleSupportNotPublished     = rule("support-not-published")
+	ruleSupportPublishedMissing = rule("support-published-missing")
+	ruleSupportEndNotStated     = rule("support-end-not-stated")
+	ruleSupportShorterThanUse   = rule("support-shorter-than-use")
+	ruleSupportLaterUnits       = rule("support-later-units")
 )
 
 var _ = check(Check{
@@ -139,16 +72,32 @@ func (c *run) checkSupport() {
 		return
 	}
 	if !end.After(*start) {
-		c.report(ruleSupportEndBeforeStart, c.key("support", "end"), "support.end %s is not after the start %s (%s)", date(end), date(*start), manifest.Path(startKey...))
+		c.report(ruleSupportEndBeforeStart,
+			c.key("support", "end"),
+			"support.end %s is not after the start %s (%s)",
+			date(end),
+			date(*start),
+			manifest.Path(startKey...))
 		return
 	}
 	period := years(*start, end)
 	use := s.ExpectedUseYears
 	if !start.AddDate(5, 0, 0).After(end) { // five years or more
 		if use != nil && *use <= 0 {
-			c.report(ruleSupportShorterThanUse, c.key("support", "expected_use_years"), "support.expected_use_years = %d: give the number of years the product is expected to be in use", *use)
+			c.report(ruleSupportShorterThanUse,
+				c.key("support", "expected_use_years"),
+				"support.expected_use_years = %d: give the number of years the product is expected to be in use",
+				*use)
 		} else if use != nil && start.AddDate(*use, 0, 0).After(end) {
-			c.report(ruleSupportShorterThanUse, c.key("support", "expected_use_years"), "the support period is %s (%s to %s), shorter than the expected time of use (%d years): the period should reflect how long the product is expected to be in use; five years is a minimum, not a default", period, date(*start), date(end), *use)
+			c.report(ruleSupportShorterThanUse,
+				c.key("support", "expected_use_years"),
+				"the support period is %s (%s to %s), shorter than the expected time of use (%d years): "+
+					"the period should reflect how long the product is expected to be in use; five years is a "+
+					"minimum, not a default",
+				period,
+				date(*start),
+				date(end),
+				*use)
 		}
 		c.checkLaterUnits(*start, end, 5)
 		return
@@ -158,19 +107,31 @@ func (c *run) checkSupport() {
 	}
 	switch {
 	case use == nil:
-		c.report(ruleSupportTooShort, c.key("support", "end"), "the support period is %s (%s to %s), under five years: extend it, or set support.expected_use_years and a rationale if the product is expected to be in use for less", period, date(*start), date(end))
+		c.report(ruleSupportTooShort, c.key("support", "end"), "the support period is %s (%s to %s), under five years: extend it, or set "+
+			"support.expected_use_years and a rationale if the product is expected to be in use for "+
+			"less", period, date(*start), date(end))
 	case *use >= 5:
-		c.report(ruleSupportTooShort, c.key("support", "expected_use_years"), "the support period is %s, but the product is expected to be in use for %d years: support must cover at least five years", period, *use)
+		c.report(ruleSupportTooShort,
+			c.key("support", "expected_use_years"),
+			"the support period is %s, but the product is expected to be in use for %d years: support "+
+				"must cover at least five years",
+			period,
+			*use)
 	case *use <= 0:
-		c.report(ruleSupportTooShort, c.key("support", "expected_use_years"), "support.expected_use_years = %d: give the number of years the product is expected to be in use", *use)
+		c.report(ruleSupportTooShort,
+			c.key("support", "expected_use_years"),
+			"support.expected_use_years = %d: give the number of years the product is expected to be in use",
+			*use)
 	case start.AddDate(*use, 0, 0).After(end):
-		c.report(ruleSupportTooShort, c.key("support", "end"), "the support period is %s, shorter than the expected time of use (%d years): support must last as long as the product is expected to be used", period, *use)
+		c.report(ruleSupportTooShort, c.key("support", "end"), "the support period is %s, shorter than the expected time of use (%d years): support must "+
+			"last as long as the product is expected to be used", period, *use)
 	case words(s.Rationale) < minRationaleWd:
 		loc := c.key("support", "rationale")
 		if !c.m.Has("support", "rationale") {
 			loc = c.key("support", "expected_use_years")
 		}
-		c.report(ruleSupportTooShort, loc, "the support period is %s, under five years: support.rationale must explain why the product is expected to be in use for only %d years", period, *use)
+		c.report(ruleSupportTooShort, loc, "the support period is %s, under five years: support.rationale must explain why the "+
+			"product is expected to be in use for only %d years", period, *use)
 	default:
 		c.checkLaterUnits(*start, end, *use)
 	}
@@ -188,7 +149,9 @@ func (c *run) checkLaterUnits(start, end time.Time, minYears int) {
 	if !from.After(start) || !from.Before(end) || !from.AddDate(minYears, 0, 0).After(end) {
 		return
 	}
-	c.report(ruleSupportLaterUnits, c.key("support", "end"), "units placed on the market %s get support only until %s, %s: each unit newly placed needs a support period of its own of at least %d years (Article 13(8); Commission FAQ 4.5.3); move support.end to %s or later, or stop placing new units", when, date(end), years(from, end), minYears, date(from.AddDate(minYears, 0, 0)))
+	c.report(ruleSupportLaterUnits, c.key("support", "end"), "units placed on the market %s get support only until %s, %s: each unit newly placed needs "+
+		"a support period of its own of at least %d years (Article 13(8); Commission FAQ 4.5.3); "+
+		"move support.end to %s or later, or stop placing new units", when, date(end), years(from, end), minYears, date(from.AddDate(minYears, 0, 0)))
 }
 
 func (c *run) supportWarningMonths() int {
@@ -220,7 +183,8 @@ func (c *run) checkPublished() {
 		if c.m.HasTODO("support", "published") {
 			return
 		}
-		c.report(ruleSupportNotPublished, c.key("support"), "support.published is not set: say where users can read the end date of support (a repository document or https page)")
+		c.report(ruleSupportNotPublished, c.key("support"), "support.published is not set: say where users can read the end date of support (a "+
+			"repository document or https page)")
 		return
 	}
 	r := c.resolve(s.Published, true)
@@ -239,11 +203,21 @@ func (c *run) checkPublished() {
 	}
 	data, err := c.repo.ReadFile(r.path, maxDocument)
 	if err != nil {
-		c.report(ruleSupportPublishedMissing, c.key("support", "published"), "support.published %q cannot be read: %v", s.Published, describeReadError(err, "a support document"))
+		c.report(ruleSupportPublishedMissing,
+			c.key("support", "published"),
+			"support.published %q cannot be read: %v",
+			s.Published,
+			describeReadError(err, "a support document"))
 		return
 	}
 	if !statesMonthYear(string(data), *s.End) {
-		c.report(ruleSupportEndNotStated, at(r.path, 1), "%s does not state the end of support (%s) with month and year, for example %q or %q", r.path, date(*s.End), s.End.Format("January 2006"), s.End.Format("2006-01"))
+		c.report(ruleSupportEndNotStated,
+			at(r.path, 1),
+			"%s does not state the end of support (%s) with month and year, for example %q or %q",
+			r.path,
+			date(*s.End),
+			s.End.Format("January 2006"),
+			s.End.Format("2006-01"))
 	}
 }
 

@@ -42,10 +42,6 @@ type VulnSources struct {
 func (s VulnSources) Any() bool { return len(s.DB) > 0 || strings.TrimSpace(s.API) != "" }
 
 const (
-	refVulns       = "Annex I Part I(2)(a), Annex I Part II(2)"
-	refVulnsVEX    = "Annex I Part II(2)-(4)"
-	refVulnsKEV    = "Article 14(1)-(2), Annex I Part I(2)(a)"
-	refVulnsSource = "Annex I Part I(2)(a), Annex I Part II(1)-(2)"
 	// maxVEXFile bounds a VEX document read from the repository.
 	maxVEXFile = 16 << 20
 	// maxSummary bounds an advisory summary quoted in a message.
@@ -53,83 +49,17 @@ const (
 )
 
 var (
-	ruleVulnsKnown = rule(finding.Rule{
-		ID: "vulns-known", Check: finding.CheckVulns, Severity: finding.Error, Reference: refVulns,
-		Summary: "No shipped component has a known vulnerability that a VEX statement does not answer as not_affected (with a justification or impact statement) or fixed.",
-		Why:     "Products are made available on the market without known exploitable vulnerabilities, and vulnerabilities are addressed and remediated without delay. A vulnerability known for a shipped component is either fixed, or shown not to be exploitable in the product.",
-		Fix:     "Update the component to the fixed version named in the message (then regenerate the SBOM), or record why the product is not affected in a VEX statement (OpenVEX: status not_affected with a justification) listed in [vulnerabilities] vex.",
-		Example: "[vulnerabilities]\nvex = [\"vex/firmware.openvex.json\"]   # e.g. vexctl create --product=pkg:golang/golang.org/x/net@v0.7.0 \\\n#   --vuln=GO-2023-1988 --status=not_affected --justification=vulnerable_code_not_in_execute_path",
-	})
-	ruleVulnsKEV = rule(finding.Rule{
-		ID: "vulns-kev", Check: finding.CheckVulns, Severity: finding.Error, Reference: refVulnsKEV,
-		Summary: "No shipped component has an unanswered vulnerability that CISA's Known Exploited Vulnerabilities catalog lists as actively exploited.",
-		Why:     "An actively exploited vulnerability in the product must be notified: an early warning within 24 hours of becoming aware of it, via the single reporting platform, to the CSIRT designated as coordinator of the member state of main establishment (Article 14(2)(a)), a notification within 72 hours and a final report within 14 days after a fix is available; and it must be fixed without delay.",
-		Fix:     "Start the Article 14 notification now (reporting.contact files it with the CSIRT of reporting.csirt), update the component to the fixed version, and inform users; if the product is not affected, record why in a VEX statement.",
-		Example: "[reporting]\ncsirt = \"DE\"\ncontact = \"mailto:psirt-oncall@acme-locks.eu\"\n\n[vulnerabilities]\nvex = [\"vex/firmware.openvex.json\"]",
-	})
-	ruleVulnsUnderInvestigation = rule(finding.Rule{
-		ID: "vulns-vex-under-investigation", Check: finding.CheckVulns, Severity: finding.Warning, Reference: refVulnsVEX,
-		Summary: "No VEX statement about a shipped component is still under_investigation.",
-		Why:     "Vulnerabilities are to be addressed without delay: an investigation that stays open is a known vulnerability without a decision.",
-		Fix:     "Finish the analysis and change the statement to not_affected (with a justification), affected (with an action statement) or fixed.",
-		Example: "[vulnerabilities]\nvex = [\"vex/firmware.openvex.json\"]   # vexctl add --in-place vex/firmware.openvex.json --product=... --vuln=... --status=not_affected --justification=...",
-	})
-	ruleVulnsUnjustified = rule(finding.Rule{
-		ID: "vulns-vex-unjustified", Check: finding.CheckVulns, Severity: finding.Warning, Reference: refVulnsVEX,
-		Summary: "Every not_affected VEX statement says why: a justification or an impact statement.",
-		Why:     "A not_affected claim without its reason cannot be checked by users or market surveillance authorities, and does not answer the vulnerability.",
-		Fix:     "Add a justification (component_not_present, vulnerable_code_not_present, vulnerable_code_not_in_execute_path, vulnerable_code_cannot_be_controlled_by_adversary, inline_mitigations_already_exist) or an impact_statement (CycloneDX: analysis.justification or analysis.detail).",
-		Example: "[vulnerabilities]\nvex = [\"vex/firmware.openvex.json\"]   # each not_affected statement with \"justification\": \"vulnerable_code_not_in_execute_path\"",
-	})
-	ruleVulnsStale = rule(finding.Rule{
-		ID: "vulns-vex-stale", Check: finding.CheckVulns, Severity: finding.Warning, Reference: refVulnsVEX,
-		Summary: "Every product and component a VEX statement speaks of is in one of the SBOMs.",
-		Why:     "A statement about a component that is no longer shipped is stale: the VEX documents something else than the product, and the component it was meant for may have been renamed or updated without a new analysis.",
-		Fix:     "Update the statement's product or subcomponent to the purl in the SBOM (name and version), or remove the statement.",
-		Example: "[vulnerabilities]\nvex = [\"vex/firmware.openvex.json\"]   # its products[].@id and subcomponents[].@id are purls in the SBOMs",
-	})
-	ruleVulnsVEXInvalid = rule(finding.Rule{
-		ID: "vulns-vex-invalid", Check: finding.CheckVulns, Severity: finding.Warning, Reference: refVulnsVEX,
-		Summary: "Every VEX document in [vulnerabilities] vex exists and is OpenVEX or CycloneDX VEX, and each statement names a vulnerability, a status and its products.",
-		Why:     "A VEX document the gate cannot read answers nothing: the vulnerabilities it was meant to answer are reported as unanswered.",
-		Fix:     "Fix the document at the line shown (vexctl writes valid OpenVEX), or correct the path.",
-		Example: "[vulnerabilities]\nvex = [\"vex/firmware.openvex.json\"]",
-	})
-	ruleVulnsNoPurl = rule(finding.Rule{
-		ID: "vulns-no-purl", Check: finding.CheckVulns, Severity: finding.Warning, Reference: refVulnsSource,
-		Summary: "Every SBOM component has a valid purl, so that it can be matched against vulnerability data.",
-		Why:     "Known vulnerabilities are matched by package URL (ecosystem, name, version); a component without one is never checked, however vulnerable.",
-		Fix:     "Generate the SBOM with a tool that writes purls (cyclonedx-gomod, cyclonedx-npm, syft, trivy), or add the purl to the components named.",
-		Example: "# in the SBOM (CycloneDX JSON):\n{\"type\": \"library\", \"name\": \"lodash\", \"version\": \"4.17.21\", \"purl\": \"pkg:npm/lodash@4.17.21\"}",
-	})
-	ruleVulnsUnmatched = rule(finding.Rule{
-		ID: "vulns-unmatched", Check: finding.CheckVulns, Severity: finding.Notice, Reference: refVulnsSource,
-		Summary: "Components whose purl names no OSV ecosystem, has no version, or has a version the ecosystem's ordering cannot read are listed, since they were not matched.",
-		Why:     "What the gate did not check must be visible: those components need another way of tracking their vulnerabilities.",
-		Fix:     "Give such components a versioned purl of an OSV ecosystem where one exists; track the others (firmware blobs, generic files) by their supplier's advisories.",
-		Example: "# in the SBOM (CycloneDX JSON), a versioned purl of an OSV ecosystem:\n\"purl\": \"pkg:golang/golang.org/x/net@v0.33.0\"",
-	})
-	ruleVulnsSource = rule(finding.Rule{
-		ID: "vulns-source-unreadable", Check: finding.CheckVulns, Severity: finding.Warning, Reference: refVulnsSource,
-		Summary: "The vulnerability sources given (--vuln-db, --osv-api, --kev) can be read.",
-		Why:     "A source that cannot be read checks nothing: without it the gate cannot say that the product has no known vulnerabilities, and says so instead of passing silently.",
-		Fix:     "Check the path or URL named in the message, the network, and the database records named; rerun when the service is back.",
-		Example: "# on the command line:\n#   cra-gate check --vuln-db osv/npm.zip --kev known_exploited_vulnerabilities.json",
-	})
-	ruleVulnsNoSource = rule(finding.Rule{
-		ID: "vulns-no-source", Check: finding.CheckVulns, Severity: finding.Notice, Reference: refVulns,
-		Summary: "The vulns check runs only when a vulnerability source is given; without one it is skipped, and says so.",
-		Why:     "Local runs stay offline and reproducible; the release gate must still check known vulnerabilities before the product is placed on the market.",
-		Fix:     "Pass --vuln-db (OSV records: a directory or zip) or --osv-api https://api.osv.dev, and --kev; the GitHub Action queries osv.dev and the CISA feed by default.",
-		Example: "# on the command line:\n#   cra-gate check --osv-api https://api.osv.dev --kev https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json",
-	})
-	ruleVulnsChecked = rule(finding.Rule{
-		ID: "vulns-checked", Check: finding.CheckVulns, Severity: finding.Notice, Reference: refVulns,
-		Summary: "What the vulns check matched: the components of each SBOM and the sources used.",
-		Why:     "A pass means something only with what it was checked against: the database and catalog versions belong in the technical documentation of the release.",
-		Fix:     "Nothing to fix; keep the report with the release.",
-		Example: "# on the command line:\n#   cra-gate check --format json --vuln-db osv/ --kev kev.json > release-1.2.0-cra.json",
-	})
+	ruleVulnsKnown              = rule("vulns-known")
+	ruleVulnsKEV                = rule("vulns-kev")
+	ruleVulnsUnderInvestigation = rule("vulns-vex-under-investigation")
+	ruleVulnsUnjustified        = rule("vulns-vex-unjustified")
+	ruleVulnsStale              = rule("vulns-vex-stale")
+	ruleVulnsVEXInvalid         = rule("vulns-vex-invalid")
+	ruleVulnsNoPurl             = rule("vulns-no-purl")
+	ruleVulnsUnmatched          = rule("vulns-unmatched")
+	ruleVulnsSource             = rule("vulns-source-unreadable")
+	ruleVulnsNoSource           = rule("vulns-no-source")
+	ruleVulnsChecked            = rule("vulns-checked")
 )
 
 // vulnComponent is one SBOM component considered by the vulns check.
@@ -453,7 +383,12 @@ func (c *run) readVEX(docs []*sbomFile) []vex.Statement {
 		var tl *repo.TooLargeError
 		switch {
 		case errors.As(err, &tl):
-			c.report(ruleVulnsVEXInvalid, at(r.path, 0), "%s is %s, over the %s the gate reads for a VEX document: split it", r.path, byteSize(tl.Size), byteSize(tl.Limit))
+			c.report(ruleVulnsVEXInvalid,
+				at(r.path, 0),
+				"%s is %s, over the %s the gate reads for a VEX document: split it",
+				r.path,
+				byteSize(tl.Size),
+				byteSize(tl.Limit))
 			continue
 		case err != nil:
 			c.report(ruleVulnsVEXInvalid, at(r.path, 0), "cannot read %v", err)
@@ -528,7 +463,9 @@ func (c *run) reportHit(h vulnHit, set *vex.Set, primaries map[int]vex.Component
 		if r := c.m.Reporting; r != nil && strings.TrimSpace(r.CSIRT) != "" {
 			csirt = fmt.Sprintf("the CSIRT of %s (reporting.csirt)", strings.TrimSpace(r.CSIRT))
 		}
-		c.report(ruleVulnsKEV, loc, "%s is listed in CISA's Known Exploited Vulnerabilities catalog (%s, added %s): it is actively exploited. Article 14(2): send an early warning within 24 hours of becoming aware of it, via the single reporting platform, to %s; %s",
+		c.report(ruleVulnsKEV, loc, "%s is listed in CISA's Known Exploited Vulnerabilities catalog (%s, added %s): it is "+
+			"actively exploited. Article 14(2): send an early warning within 24 hours of becoming "+
+			"aware of it, via the single reporting platform, to %s; %s",
 			what, kevEntry.CVE, orUnknown(kevEntry.DateAdded), csirt, strings.Join(tail, "; "))
 		return
 	}
@@ -559,11 +496,14 @@ func (c *run) reportStatements(stmts []vex.Statement, docs []*sbomFile) {
 			l := loc.on(subj.ID)
 			switch {
 			case !inv.Contains(st, subj):
-				c.reportCapped(ruleVulnsStale, l, "VEX statement about %s names %s, which no SBOM contains: update it to the component shipped, or remove it", st.Vulnerability, quoteID(subj.ID))
+				c.reportCapped(ruleVulnsStale, l, "VEX statement about %s names %s, which no SBOM contains: update it to the component "+
+					"shipped, or remove it", st.Vulnerability, quoteID(subj.ID))
 			case st.Status == vex.UnderInvestigation:
-				c.reportCapped(ruleVulnsUnderInvestigation, l, "%s in %s is still under_investigation%s: decide not_affected (with a justification), affected or fixed", st.Vulnerability, quoteID(subj.ID), since(st.Timestamp))
+				c.reportCapped(ruleVulnsUnderInvestigation, l, "%s in %s is still under_investigation%s: decide not_affected (with a justification), "+
+					"affected or fixed", st.Vulnerability, quoteID(subj.ID), since(st.Timestamp))
 			case st.Status == vex.NotAffected && !st.Justified():
-				c.reportCapped(ruleVulnsUnjustified, l, "VEX statement says %s in %s is not_affected without a justification or impact statement: it does not answer the vulnerability", st.Vulnerability, quoteID(subj.ID))
+				c.reportCapped(ruleVulnsUnjustified, l, "VEX statement says %s in %s is not_affected without a justification or impact statement: "+
+					"it does not answer the vulnerability", st.Vulnerability, quoteID(subj.ID))
 			}
 		}
 	}
@@ -607,7 +547,14 @@ func (c *run) reportUnmatched(docs []*sbomFile, comps []*vulnComponent) {
 			if len(invalid) > 0 {
 				parts = append(parts, fmt.Sprintf("%d with an invalid purl (%s)", len(invalid), listNames(invalid, 5)))
 			}
-			c.report(ruleVulnsNoPurl, at(p.path, 0), "%s: %d of %d components (%.1f%%) cannot be matched against known vulnerabilities: %s", p.path, n, total, 100*float64(n)/float64(max(total, 1)), strings.Join(parts, "; "))
+			c.report(ruleVulnsNoPurl,
+				at(p.path, 0),
+				"%s: %d of %d components (%.1f%%) cannot be matched against known vulnerabilities: %s",
+				p.path,
+				n,
+				total,
+				100*float64(n)/float64(max(total, 1)),
+				strings.Join(parts, "; "))
 		}
 		var parts []string
 		if len(unsupported) > 0 {

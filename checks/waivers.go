@@ -15,34 +15,10 @@ import (
 const maxWaiverMonths = 12
 
 var (
-	ruleWaiverInvalid = rule(finding.Rule{
-		ID: "waiver-invalid", Check: finding.CheckManifest, Severity: finding.Error, Reference: refConvention, Unwaivable: true,
-		Summary: "Every [[waiver]] names a rule that exists and may be waived, gives a reason of more than a few words, and an until date.",
-		Why:     "A waiver accepts a known gap on the record: the record must say which gap, why it is acceptable, and until when. Rules whose findings mean the gate could not read cra.toml cannot be waived, nor can a TODO left for a decision (manifest-todo), nor can vulnerabilities: those are answered with VEX statements, which state the product's exposure.",
-		Fix:     "Name the rule as `cra-gate rules` lists it, explain in a sentence why the gap is acceptable, and set until to the date by which it will be closed.",
-		Example: "[[waiver]]\nrule = \"sbom-drift-missing\"\nfile = \"go.mod\"\nitem = \"github.com/stretchr/testify\"\nreason = \"Test-only module; the shipped binary does not contain it (cyclonedx-gomod app mode).\"\nuntil = 2027-06-30",
-	})
-	ruleWaiverExpired = rule(finding.Rule{
-		ID: "waiver-expired", Check: finding.CheckManifest, Severity: finding.Error, Reference: refConvention, Unwaivable: true,
-		Summary: "No [[waiver]] has passed its until date.",
-		Why:     "An expired waiver is a gap that should have been closed: the findings it covered count again, and the waiver itself fails the gate until it is renewed (with a reason) or removed.",
-		Fix:     "Close the gap and remove the waiver, or renew it with a new until date and a reason that says why it is still acceptable.",
-		Example: "[[waiver]]\nrule = \"sbom-field-coverage\"\nitem = \"supplier\"\nreason = \"cyclonedx-gomod writes no supplier; the upstream issue is open and tracked in PROD-123.\"\nuntil = 2027-03-31   # renewed",
-	})
-	ruleWaiverUnused = rule(finding.Rule{
-		ID: "waiver-unused", Check: finding.CheckManifest, Severity: finding.Warning, Reference: refConvention, Unwaivable: true,
-		Summary: "Every [[waiver]] matches at least one finding.",
-		Why:     "A waiver that matches nothing is stale (the gap was closed) or mistyped (it waives nothing the author meant to): either way the record is wrong.",
-		Fix:     "Remove the waiver if the gap is closed; otherwise correct rule, file or item to the finding's (the JSON report gives each finding's file and item).",
-		Example: "[[waiver]]\nrule = \"sbom-drift-missing\"\nfile = \"go.mod\"                      # as the finding names it\nitem = \"github.com/stretchr/testify\"\nreason = \"Test-only module; the shipped binary does not contain it.\"\nuntil = 2027-06-30",
-	})
-	ruleWaiverTooLong = rule(finding.Rule{
-		ID: "waiver-too-long", Check: finding.CheckManifest, Severity: finding.Warning, Reference: refConvention, Unwaivable: true,
-		Summary: "A [[waiver]]'s until date is at most 12 months ahead.",
-		Why:     "A waiver is a temporary acceptance. A gap accepted for longer is a decision to record in the technical documentation and review, not to hide from the gate.",
-		Fix:     "Set until within the next 12 months and renew the waiver when it comes up, or fix the gap.",
-		Example: "[[waiver]]\nrule = \"support-ending-soon\"\nreason = \"Support extension to 2033 approved; the new date is published with release 4.0.\"\nuntil = 2027-03-31",
-	})
+	ruleWaiverInvalid = rule("waiver-invalid")
+	ruleWaiverExpired = rule("waiver-expired")
+	ruleWaiverUnused  = rule("waiver-unused")
+	ruleWaiverTooLong = rule("waiver-too-long")
 )
 
 // activeWaiver is a valid waiver, with its position and whether it matched.
@@ -96,7 +72,10 @@ func (c *run) applyWaivers() {
 			if a.w.Item != "" {
 				what += fmt.Sprintf(" for %q", a.w.Item)
 			}
-			c.report(ruleWaiverUnused, at(c.m.File, a.line).on(a.w.Rule+" "+a.file+" "+a.w.Item), "this waiver matches %s: remove it if the gap is closed, or correct its rule, file or item", what)
+			c.report(ruleWaiverUnused,
+				at(c.m.File, a.line).on(a.w.Rule+" "+a.file+" "+a.w.Item),
+				"this waiver matches %s: remove it if the gap is closed, or correct its rule, file or item",
+				what)
 		}
 	}
 }
@@ -164,7 +143,13 @@ func (c *run) checkWaiver(i int, w manifest.Waiver) *activeWaiver {
 		bad("until", "[[waiver]] #%d has no until date: a waiver accepts a gap for a while, not for ever", i+1)
 	case !w.Until.After(now):
 		valid = false
-		c.report(ruleWaiverExpired, key("until"), "[[waiver]] #%d of %s expired on %s (today is %s): its findings count again", i+1, w.Rule, date(*w.Until), date(now))
+		c.report(ruleWaiverExpired,
+			key("until"),
+			"[[waiver]] #%d of %s expired on %s (today is %s): its findings count again",
+			i+1,
+			w.Rule,
+			date(*w.Until),
+			date(now))
 	case w.Until.After(now.AddDate(0, maxWaiverMonths, 0)):
 		c.report(ruleWaiverTooLong, key("until"), "[[waiver]] #%d of %s runs until %s, more than %d months ahead", i+1, w.Rule, date(*w.Until), maxWaiverMonths)
 	}
