@@ -83,7 +83,8 @@ func (p Problem) Fatal() bool { return p.Kind == Syntax || p.Kind == WrongType |
 // value at its key.
 func Parse(file string, src []byte) (*Manifest, []Problem) {
 	if len(src) > MaxSize {
-		return nil, []Problem{{Kind: Limit, Msg: fmt.Sprintf("%s is %d bytes; the gate reads at most %d (1 MiB): a cra.toml is a few kilobytes, check that the right file is named", file, len(src), MaxSize)}}
+		return nil, []Problem{{Kind: Limit, Msg: fmt.Sprintf("%s is %d bytes; the gate reads at most %d (1 MiB): a cra.toml is a few kilobytes, check "+
+			"that the right file is named", file, len(src), MaxSize)}}
 	}
 	if !utf8.Valid(src) {
 		return nil, []Problem{{Kind: Syntax, Pos: firstInvalidUTF8(src), Msg: "the file is not valid UTF-8 (TOML files must be): save it as UTF-8"}}
@@ -91,7 +92,8 @@ func Parse(file string, src []byte) (*Manifest, []Problem) {
 	ix, err := tomlscan.Scan(src, limits)
 	var le *tomlscan.LimitError
 	if errors.As(err, &le) {
-		return nil, []Problem{{Kind: Limit, Pos: le.Pos, Msg: fmt.Sprintf("cra.toml has %s; the gate reads at most that, so nothing else was checked: a cra.toml needs a few dozen keys", le.What)}}
+		return nil, []Problem{{Kind: Limit, Pos: le.Pos, Msg: fmt.Sprintf("cra.toml has %s; the gate reads at most that, so nothing else was checked: a cra.toml "+
+			"needs a few dozen keys", le.What)}}
 	}
 	var raw map[string]any
 	if _, err := toml.NewDecoder(bytes.NewReader(src)).Decode(&raw); err != nil {
@@ -343,7 +345,11 @@ func (w *walker) slice(dst reflect.Value, v any, path []any, maxLen int) {
 			s, ok := item.(string)
 			if !ok {
 				p := Path(path...)
-				w.types = append(w.types, Problem{Kind: WrongType, Pos: w.ix.Nearest(p), Path: fmt.Sprintf("%s[%d]", p, i), Msg: fmt.Sprintf("%s must be a list of strings; item %d is %s", displayKey(p), i+1, describe(item))})
+				w.types = append(w.types,
+					Problem{Kind: WrongType,
+						Pos:  w.ix.Nearest(p),
+						Path: fmt.Sprintf("%s[%d]", p, i),
+						Msg:  fmt.Sprintf("%s must be a list of strings; item %d is %s", displayKey(p), i+1, describe(item))})
 				continue
 			}
 			if IsTODO(s) {
@@ -416,7 +422,12 @@ func (w *walker) checkLen(s string, path []any, maxLen int) {
 	if maxLen < MaxText {
 		what = "a name"
 	}
-	w.others = append(w.others, Problem{Kind: TooLong, Pos: w.ix.Nearest(p), Path: p, Msg: fmt.Sprintf("%s is %d bytes long; the gate reads %s of at most %d bytes here: shorten it (a longer text belongs in a document the file points to)", displayKey(p), len(s), what, maxLen)})
+	w.others = append(w.others,
+		Problem{Kind: TooLong,
+			Pos:  w.ix.Nearest(p),
+			Path: p,
+			Msg: fmt.Sprintf("%s is %d bytes long; the gate reads %s of at most %d bytes here: shorten it (a longer "+
+				"text belongs in a document the file points to)", displayKey(p), len(s), what, maxLen)})
 }
 
 // structKeys lists the keys a struct type declares, sorted.

@@ -73,7 +73,12 @@ func TestTODOEveryType(t *testing.T) {
 			t.Errorf("problem %d: %+v\n want kind %v at %s %v with %q", i, p, wantKind, w.path, w.pos, w.msg)
 		}
 	}
-	if m.Product.Manufacturer != "" || m.Product.PlacedOnMarket != nil || m.Support.End != nil || m.Support.ExpectedUseYears != nil || m.Disclosure.AcknowledgeDays != nil || m.Product.HarmonisedStandards.Applied() {
+	if m.Product.Manufacturer != "" ||
+		m.Product.PlacedOnMarket != nil ||
+		m.Support.End != nil ||
+		m.Support.ExpectedUseYears != nil ||
+		m.Disclosure.AcknowledgeDays != nil ||
+		m.Product.HarmonisedStandards.Applied() {
 		t.Errorf("TODO values were not read as absent: %+v %+v", m.Product, m.Support)
 	}
 	if strings.Join(m.Product.Functions, ",") != "unlock" || len(m.RDPS[1].Functions) != 0 || m.RDPS[0].Name != "" || m.RDPS[1].Name != "cloud" {

@@ -12,8 +12,18 @@ var (
 	ThirdPartyKinds = []string{"saas", "paas", "iaas", "connectivity", "component-service", "other"}
 	ExcludedReasons = []string{"analytics", "internal", "connectivity", "backend", "information-only", "other"}
 	DueDiligence    = []string{"ce-marking", "eu-2024-2690", "dora", "eu-certification", "iso27017", "iso27001", "sla-vulnerability-notice", "other"}
-	SBOMFields      = []string{"name", "version", "supplier", "hash", "license", "identifier", "dependencies", "creator", "hash-sha512", "filename", "license-evidence"}
-	SBOMProfiles    = []string{"ntia", "bsi-tr-03183-2"}
+	SBOMFields      = []string{"name",
+		"version",
+		"supplier",
+		"hash",
+		"license",
+		"identifier",
+		"dependencies",
+		"creator",
+		"hash-sha512",
+		"filename",
+		"license-evidence"}
+	SBOMProfiles = []string{"ntia", "bsi-tr-03183-2"}
 )
 
 // RoleSteward is the product.role of an open-source software steward
