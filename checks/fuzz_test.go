@@ -20,7 +20,8 @@ func FuzzRun(f *testing.F) {
 	f.Add([]byte(baseManifest), []byte(sbom))
 	f.Add([]byte(strings.Replace(baseManifest, `policy = "SECURITY.md"`, `policy = ".git/config"`, 1)), []byte(sbom))
 	f.Add([]byte("x."+strings.Repeat("a.", 50)+"b = 1\n"), []byte(sbom))
-	f.Add([]byte(baseManifest+"\n[[excluded]]\nname = \"t\"\nreason = \"analytics\"\nfunctions = [\"unlok\"]\n"), []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"name":"`+strings.Repeat("x", 300)+`"}]}`))
+	f.Add([]byte(baseManifest+"\n[[excluded]]\nname = \"t\"\nreason = \"analytics\"\nfunctions = [\"unlok\"]\n"),
+		[]byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"name":"`+strings.Repeat("x", 300)+`"}]}`))
 	f.Add([]byte(baseManifest), []byte("SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\n"))
 	dir := f.TempDir()
 	base := baseFiles()

@@ -69,7 +69,14 @@ user_information = "docs/user/security.md"
 func cdx(name string, comps ...string) string {
 	var cs, deps []string
 	for _, c := range comps {
-		cs = append(cs, fmt.Sprintf(`{"type":"library","bom-ref":%q,"name":%q,"version":"1.0.0","purl":"pkg:golang/example.com/%s@v1.0.0","supplier":{"name":"X"},"hashes":[{"alg":"SHA-256","content":"%x"}],"licenses":[{"license":{"id":"MIT"}}]}`, c, c, c, sha256.Sum256([]byte(c))))
+		cs = append(cs,
+			fmt.Sprintf(`{"type":"library","bom-ref":%q,"name":%q,"version":"1.0.0","purl":"pkg:golang/example.com/%s@v1.0.0","supplier":{"name":"X"},`+
+				`"hashes":[{"alg":"SHA-256","content":"%x"}],"licenses":[{"license":{"id":"MIT"}}]}`,
+
+				c,
+				c,
+				c,
+				sha256.Sum256([]byte(c))))
 		deps = append(deps, fmt.Sprintf("%q", c))
 	}
 	return fmt.Sprintf(`{"bomFormat":"CycloneDX","specVersion":"1.6","serialNumber":"urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79","version":1,
@@ -93,13 +100,16 @@ func baseFiles() map[string]string {
 		"docs/tech/support-period.md":     "# Support period\n",
 		"docs/tech/tests/pentest-2028.md": "# Penetration test\n",
 		"docs/user/security.md":           testUserInfo,
-		"SECURITY.md":                     "# Security\n\nReport vulnerabilities privately to security@testlock.eu.\nWe acknowledge reports within 3 days and coordinate disclosure with you.\n",
+		"SECURITY.md": "# Security\n\nReport vulnerabilities privately to security@testlock.eu.\nWe acknowledge " +
+			"reports within 3 days and coordinate disclosure with you.\n",
 	}
 }
 
 // testUserInfo is a user-information document that names everything Annex II
 // asks the documentation check to look for.
-const testUserInfo = "# Security information\n\nTest GmbH supports the Test Lock with security updates until March 2033.\nReport vulnerabilities to security@testlock.eu.\nThe EU declaration of conformity is at https://testlock.eu/eu-doc.\n"
+const testUserInfo = "# Security information\n\nTest GmbH supports the Test Lock with security updates until " +
+	"March 2033.\nReport vulnerabilities to security@testlock.eu.\nThe EU declaration of " +
+	"conformity is at https://testlock.eu/eu-doc.\n"
 
 // writeRepo creates a repository from a map of slash paths to contents.
 func writeRepo(t *testing.T, files map[string]string) *repo.Repo { return writeRepoB(t, files) }

@@ -44,7 +44,9 @@ func hostileManifest(entries int) string {
 	var b strings.Builder
 	b.WriteString(m)
 	for i := range entries {
-		fmt.Fprintf(&b, "\n[[excluded]]\nname = \"svc-%04d\"\nreason = \"analytics\"\nrationale = \"Usage statistics only; every product function works without it.\"\nfunctions = [\"functoin-%04d-%s\"]\nnmae = 1\n", i, i, long)
+		fmt.Fprintf(&b, "\n[[excluded]]\nname = \"svc-%04d\"\nreason = \"analytics\"\nrationale = \"Usage "+
+			"statistics only; every product function works without it.\"\nfunctions = "+
+			"[\"functoin-%04d-%s\"]\nnmae = 1\n", i, i, long)
 	}
 	return b.String()
 }
@@ -52,13 +54,18 @@ func hostileManifest(entries int) string {
 // hostileDeps is one source folder with every dependency manifest at its
 // limit: together they spend the run's whole budget (deps.MaxTotal).
 func hostileDeps() map[string]string {
-	goMod := fill(deps.MaxGoMod, "module example.com/big\n\nrequire (\n", func(i int) string { return fmt.Sprintf("\texample.com/m%07d/pkg v1.%d.%d\n", i, i%50, i%7) }, ")\n")
+	goMod := fill(deps.MaxGoMod,
+		"module example.com/big\n\nrequire (\n",
+		func(i int) string { return fmt.Sprintf("\texample.com/m%07d/pkg v1.%d.%d\n", i, i%50, i%7) },
+		")\n")
 	reqs := fill(deps.MaxRequirements, "", func(i int) string { return fmt.Sprintf("package-%07d==1.%d.0\n", i, i%30) }, "")
 	pkgs := map[string]any{}
 	root := map[string]string{}
 	for i := 0; len(pkgs)*330 < deps.MaxPackageLock-(1<<20); i++ {
 		name := fmt.Sprintf("pkg-%07d", i)
-		pkgs["node_modules/"+name] = map[string]any{"version": fmt.Sprintf("1.%d.%d", i%40, i%9), "resolved": "https://registry.npmjs.org/" + name + "/-/" + name + "-1.0.0.tgz",
+		pkgs["node_modules/"+name] = map[string]any{"version": fmt.Sprintf("1.%d.%d",
+			i%40,
+			i%9), "resolved": "https://registry.npmjs.org/" + name + "/-/" + name + "-1.0.0.tgz",
 			"integrity": "sha512-" + strings.Repeat("A", 86) + "==", "license": "MIT", "dependencies": map[string]string{"x": "^1"}}
 		if i < 20000 {
 			root[name] = "^1.0.0"
@@ -67,9 +74,14 @@ func hostileDeps() map[string]string {
 	pkgs[""] = map[string]any{"name": "big", "version": "1.0.0", "dependencies": root}
 	lock, _ := json.Marshal(map[string]any{"name": "big", "lockfileVersion": 3, "packages": pkgs})
 	cargoLock := fill(deps.MaxCargoLock, "version = 3\n\n", func(i int) string {
-		return fmt.Sprintf("[[package]]\nname = \"crate-%06d\"\nversion = \"1.%d.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"%s\"\ndependencies = [\n \"serde\",\n]\n\n", i, i%20, strings.Repeat("ab", 32))
+		return fmt.Sprintf("[[package]]\nname = \"crate-%06d\"\nversion = \"1.%d.0\"\nsource = "+
+			"\"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = "+
+			"\"%s\"\ndependencies = [\n \"serde\",\n]\n\n", i, i%20, strings.Repeat("ab", 32))
 	}, "")
-	cargoToml := fill(deps.MaxCargoToml, "[package]\nname = \"big\"\nversion = \"1.0.0\"\n\n[dependencies]\n", func(i int) string { return fmt.Sprintf("crate-%06d = \"1\"\n", i%19000) }, "")
+	cargoToml := fill(deps.MaxCargoToml,
+		"[package]\nname = \"big\"\nversion = \"1.0.0\"\n\n[dependencies]\n",
+		func(i int) string { return fmt.Sprintf("crate-%06d = \"1\"\n", i%19000) },
+		"")
 	cargoToml = cargoToml[:strings.Index(cargoToml, "crate-018999")] // one declaration each
 	return map[string]string{"go.mod": goMod, "requirements.txt": reqs, "package-lock.json": string(lock), "Cargo.lock": cargoLock, "Cargo.toml": cargoToml}
 }
@@ -77,9 +89,14 @@ func hostileDeps() map[string]string {
 // hostileDocs are a policy and a security.txt at their limits, written to
 // make the text analysis work: nested quotes, links, tables, lists.
 func hostileDocs() map[string]string {
-	shapes := []string{strings.Repeat("> ", 40) + "[x](http://a) *a* _b_ `c`\n", "| a | b |\n|---|---|\n| [r](mailto:x@y.eu) | report |\n", strings.Repeat("- ", 30) + "item <a href='x'>\n", "[link]: https://testlock.eu/security\n"}
+	shapes := []string{strings.Repeat("> ",
+		40) + "[x](http://a) *a* _b_ `c`\n", "| a | b |\n|---|---|\n| [r](mailto:x@y.eu) | report |\n", strings.Repeat("- ",
+		30) + "item <a href='x'>\n", "[link]: https://testlock.eu/security\n"}
 	policy := fill(maxPolicy, baseFiles()["SECURITY.md"], func(i int) string { return shapes[i%len(shapes)] }, "")
-	txt := fill(maxSecurityTxt, "Contact: mailto:security@testlock.eu\nExpires: 2027-06-01T00:00:00Z\n", func(i int) string { return fmt.Sprintf("# comment %d %s\n", i, strings.Repeat("x", 60)) }, "")
+	txt := fill(maxSecurityTxt,
+		"Contact: mailto:security@testlock.eu\nExpires: 2027-06-01T00:00:00Z\n",
+		func(i int) string { return fmt.Sprintf("# comment %d %s\n", i, strings.Repeat("x", 60)) },
+		"")
 	return map[string]string{"SECURITY.md": policy, ".well-known/security.txt": txt}
 }
 
@@ -115,7 +132,8 @@ func TestRDPSCoverageIndexed(t *testing.T) {
 	var b strings.Builder
 	b.WriteString(m)
 	for i := range 995 {
-		fmt.Fprintf(&b, "\n[[rdps]]\nname = \"svc-%d\"\ndeveloped_by = \"manufacturer\"\nfunctions = [\"unlock\"]\nrationale = \"Unlock cannot work without this service, which we develop.\"\n", i)
+		fmt.Fprintf(&b, "\n[[rdps]]\nname = \"svc-%d\"\ndeveloped_by = \"manufacturer\"\nfunctions = "+
+			"[\"unlock\"]\nrationale = \"Unlock cannot work without this service, which we develop.\"\n", i)
 	}
 	res := runRepo(t, b.String(), map[string]string{"sbom/app.cdx.json": string(sbomgen.CycloneDXJSON(50000))})
 	n := 0

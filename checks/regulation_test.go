@@ -13,6 +13,21 @@ import (
 // applies, quoting it: a change of behaviour or of citation fails here.
 
 // runAt runs the gate on baseFiles plus files, with cra.toml = m, on now.
+// refConvention is the Reference of a rule that is the gate's own convention:
+// how cra.toml is written, limits, thresholds. No CRA provision sets it; the
+// rule's Why says which provision the fact it protects serves, if any.
+const refConvention = "cra-gate convention (no CRA provision)"
+
+// refSBOMProfile: the fields and thresholds are an SBOM profile's, not the
+// CRA's.
+const refSBOMProfile = "SBOM profile: NTIA minimum elements or BSI TR-03183-2 (not a CRA provision; the CRA: Annex I Part II(1))"
+
+// refDocumentation is the documentation rules' reference.
+const (
+	refDocumentation = "Article 31, Annex VII, Annex II; Article 71(2)"
+	refUserInfo      = "Annex II(1), (2), (6), (7); Article 13(19)"
+)
+
 func runAt(t *testing.T, m string, files map[string]string, now time.Time) *finding.Result {
 	t.Helper()
 	all := mergeFiles(baseFiles(), files)
@@ -37,24 +52,50 @@ func TestCitations(t *testing.T) {
 		quotes          []string
 	}{
 		// The CRA sets no acknowledgement time: the CVD policy of Annex I Part II(5).
-		{"disclosure-acknowledge-slow", "Annex I Part II(5); the 14 days: cra-gate convention (no CRA provision)", []string{"put in place and enforce a policy on coordinated vulnerability disclosure", "gate.acknowledge_max_days"}},
-		{"scope-connectivity", "Article 3(2); Commission RDPS guidance (cellular-network example)", []string{"the absence of which would prevent the product with digital elements from performing one of its functions", "cellular-network example", "not confirmed against the final Article 26 guidance"}},
+		{"disclosure-acknowledge-slow",
+			"Annex I Part II(5); the 14 days: cra-gate convention (no CRA provision)",
+			[]string{"put in place and enforce a policy on coordinated vulnerability disclosure", "gate.acknowledge_max_days"}},
+		{"scope-connectivity",
+			"Article 3(2); Commission RDPS guidance (cellular-network example)",
+			[]string{"the absence of which would prevent the product with digital elements from performing one " +
+				"of its functions", "cellular-network example", "not confirmed against the final Article 26 guidance"}},
 		// Annex VII(8) is the SBOM on a market surveillance authority's request; drift is Article 31(2).
-		{"sbom-drift-missing", "Annex I Part II(1), Annex VII(2)(b), Article 31(2)", []string{"covering at the very least the top-level dependencies", "shall be continuously updated, where appropriate, at least during the support period"}},
+		{"sbom-drift-missing",
+			"Annex I Part II(1), Annex VII(2)(b), Article 31(2)",
+			[]string{"covering at the very least the top-level dependencies", "shall be continuously updated, where appropriate, at least during the support period"}},
 		{"sbom-drift-version", "Annex I Part II(1), Annex VII(2)(b), Article 31(2)", []string{"Article 31(2)"}},
 		{"sbom-deps-unreadable", "Annex I Part II(1), Annex VII(2)(b), Article 31(2)", []string{"Article 31(2)"}},
 		{"scope-conformity-route", "Article 32(3), 32(4) with Article 8(1), 32(5)", []string{"Article 32(3)", "Article 8(1)", "Annex III categories"}},
-		{"scope-conformity-confirm", "Article 32(2), 32(4) with Article 8(1)", []string{"has not applied or has applied only in part harmonised standards, common specifications or European cybersecurity certification schemes at assurance level at least 'substantial'"}},
-		{"scope-no-rdps", "Annex VII(2)(a); Commission RDPS guidance", []string{"a description of the system architecture explaining how software components build on or feed into each other and integrate into the overall processing"}},
-		{"scope-due-diligence-missing", "Article 13(5), by analogy for services (Commission RDPS guidance)", []string{"manufacturers shall exercise due diligence when integrating components sourced from third parties", "by analogy"}},
+		{"scope-conformity-confirm",
+			"Article 32(2), 32(4) with Article 8(1)",
+			[]string{"has not applied or has applied only in part harmonised standards, common specifications " +
+				"or European cybersecurity certification schemes at assurance level at least 'substantial'"}},
+		{"scope-no-rdps",
+			"Annex VII(2)(a); Commission RDPS guidance",
+			[]string{"a description of the system architecture explaining how software components build on or " +
+				"feed into each other and integrate into the overall processing"}},
+		{"scope-due-diligence-missing",
+			"Article 13(5), by analogy for services (Commission RDPS guidance)",
+			[]string{"manufacturers shall exercise due diligence when integrating components sourced from third parties", "by analogy"}},
 		{"scope-evidence-missing", "Article 13(5), by analogy for services (Commission RDPS guidance); Article 31(1)", []string{"by analogy"}},
 		// The field thresholds are a profile's, not the CRA's.
-		{"sbom-field-coverage", refSBOMProfile, []string{"in a commonly used and machine-readable format covering at the very least the top-level dependencies", "not the CRA's"}},
+		{"sbom-field-coverage", refSBOMProfile, []string{"in a commonly used and machine-readable format covering at the very least the top-level " +
+			"dependencies", "not the CRA's"}},
 		{"sbom-metadata", refSBOMProfile, []string{"not of the CRA"}},
-		{"disclosure-reporting-missing", "Article 14, Article 69(3), Article 71(2); Article 24(3) for a steward", []string{"However, Article 14 shall apply from 11 September 2026", "placed on the market before 11 December 2027"}},
-		{"disclosure-reporting-csirt", "Article 14(7); Article 69(3), Article 71(2)", []string{"using the electronic notification end-point of the CSIRT designated as coordinator of the Member State where the manufacturers have their main establishment in the Union", "authorised representative, of its importer, of its distributor"}},
+		{"disclosure-reporting-missing",
+			"Article 14, Article 69(3), Article 71(2); Article 24(3) for a steward",
+			[]string{"However, Article 14 shall apply from 11 September 2026", "placed on the market before 11 December 2027"}},
+		{"disclosure-reporting-csirt",
+			"Article 14(7); Article 69(3), Article 71(2)",
+			[]string{"using the electronic notification end-point of the CSIRT designated as coordinator of the " +
+				"Member State where the manufacturers have their main establishment in the Union", "authorised representative, of its importer, of its distributor"}},
 		{"disclosure-reporting-contact", "Article 14(1)-(4); Article 69(3), Article 71(2)", []string{"in any event within 24 hours"}},
-		{"disclosure-reporting-deadlines", "Article 14(2), 14(4), 14(7), 14(8); Article 69(3), Article 71(2)", []string{"no later than 14 days after a corrective or mitigating measure is available", "within one month after the submission of the incident notification", "the manufacturer shall inform the impacted users of the product with digital elements, and where appropriate all users"}},
+		{"disclosure-reporting-deadlines",
+			"Article 14(2), 14(4), 14(7), 14(8); Article 69(3), Article 71(2)",
+			[]string{"no later than 14 days after a corrective or mitigating measure is available",
+				"within one month after the submission of the incident notification",
+				"the manufacturer shall inform the impacted users of the product with digital elements, " +
+					"and where appropriate all users"}},
 		// The gate's own conventions say so.
 		{"disclosure-contact-invalid", refConvention, []string{"a contact address for the reporting of the vulnerabilities"}},
 		{"support-ending-soon", refConvention, []string{"The 12 months are the gate's convention"}},
@@ -62,15 +103,29 @@ func TestCitations(t *testing.T) {
 		{"sbom-too-large", refConvention, nil},
 		// New rules.
 		{"disclosure-contact-form-only", "Article 13(17)", []string{"shall not limit such means to automated tools"}},
-		{"support-shorter-than-use", "Article 13(8)", []string{"shall determine the support period so that it reflects the length of time during which the product is expected to be in use"}},
-		{"support-later-units", "Article 13(8); Commission FAQ 4.5.3", []string{"for units of that product that are newly placed on the market, manufacturers are required to set the support period"}},
-		{"scope-legacy-product", "Article 69(2)-(3), Article 71(2)", []string{"shall be subject to the requirements set out in this Regulation only if, from that date, those products are subject to a substantial modification", "legacy types or models are not exempted"}},
+		{"support-shorter-than-use", "Article 13(8)", []string{"shall determine the support period so that it reflects the length of time during which " +
+			"the product is expected to be in use"}},
+		{"support-later-units",
+			"Article 13(8); Commission FAQ 4.5.3",
+			[]string{"for units of that product that are newly placed on the market, manufacturers are required " +
+				"to set the support period"}},
+		{"scope-legacy-product",
+			"Article 69(2)-(3), Article 71(2)",
+			[]string{"shall be subject to the requirements set out in this Regulation only if, from that date, " +
+				"those products are subject to a substantial modification", "legacy types or models are not exempted"}},
 		{"scope-steward", "Article 24, Article 3(14), Article 71(2)", []string{"Article 14(1), (3) and (8)", "FAQ 5.5"}},
 		{"scope-standards-unnamed", "Annex VII(5)", []string{"the references of which have been published in the Official Journal of the European Union"}},
 		{"scope-certification-scheme-missing", "Article 32(1)(d), Article 27(9), Annex VII(5)", []string{"where available and applicable"}},
-		{"scope-excluded-backend", "Article 3(2), Recital 11; Commission RDPS guidance", []string{"do therefore not entail technical, operational or organisational measures", "still assesses and mitigates the risks"}},
-		{"documentation-missing", refDocumentation, []string{"The technical documentation shall be drawn up before the product with digital elements is placed on the market", "This Regulation shall apply from 11 December 2027"}},
-		{"documentation-user-information", refUserInfo, []string{"the single point of contact where information about vulnerabilities of the product with digital elements can be reported and received", "where applicable, the internet address at which the EU declaration of conformity can be accessed", "at least the month and year"}},
+		{"scope-excluded-backend",
+			"Article 3(2), Recital 11; Commission RDPS guidance",
+			[]string{"do therefore not entail technical, operational or organisational measures", "still assesses and mitigates the risks"}},
+		{"documentation-missing", refDocumentation, []string{"The technical documentation shall be drawn up before the product with digital elements is " +
+			"placed on the market", "This Regulation shall apply from 11 December 2027"}},
+		{"documentation-user-information",
+			refUserInfo,
+			[]string{"the single point of contact where information about vulnerabilities of the product with " +
+				"digital elements can be reported and received", "where applicable, the internet address at which the EU declaration of conformity can " +
+				"be accessed", "at least the month and year"}},
 	} {
 		r, ok := Lookup(tc.rule)
 		if !ok {
@@ -141,14 +196,27 @@ func TestAcknowledgeMaxDays(t *testing.T) {
 // segregated back-end is outside RDPS (notice); analytics a function needs is still an error.
 func TestExcludedConnectivityAndBackend(t *testing.T) {
 	entry := func(reason string) string {
-		return baseManifest + "\n[[excluded]]\nname = \"svc\"\nreason = \"" + reason + "\"\nfunctions = [\"onboarding\"]\nrationale = \"Carries or serves remote unlock without processing product data for it.\"\n"
+		return baseManifest + "\n[[excluded]]\nname = \"svc\"\nreason = \"" + reason + "\"\nfunctions = [\"onboarding\"]\nrationale = \"Carries or " +
+			"serves remote unlock without " +
+			"processing product data for it.\"\n"
 	}
 	conn, backend, analytics := entry("connectivity"), entry("backend"), entry("analytics")
 	backendNoFn := strings.Replace(backend, "functions = [\"onboarding\"]\n", "", 1)
 	runCases(t, []ruleCase{
-		{name: "connectivity with functions", manifest: conn, notices: true, want: []string{hit(t, "scope-excluded-connectivity", conn, `functions = ["onboarding"]`), hit(t, "disclosure-reporting-deadlines", conn, "[reporting]")}},
-		{name: "backend with functions", manifest: backend, notices: true, want: []string{hit(t, "scope-excluded-backend", backend, `reason = "backend"`), hit(t, "disclosure-reporting-deadlines", backend, "[reporting]")}},
-		{name: "backend without functions", manifest: backendNoFn, notices: true, want: []string{hit(t, "scope-excluded-backend", backendNoFn, `reason = "backend"`), hit(t, "disclosure-reporting-deadlines", backendNoFn, "[reporting]")}},
+		{name: "connectivity with functions",
+			manifest: conn,
+			notices:  true,
+			want: []string{hit(t, "scope-excluded-connectivity", conn, `functions = ["onboarding"]`),
+				hit(t, "disclosure-reporting-deadlines", conn, "[reporting]")}},
+		{name: "backend with functions",
+			manifest: backend,
+			notices:  true,
+			want:     []string{hit(t, "scope-excluded-backend", backend, `reason = "backend"`), hit(t, "disclosure-reporting-deadlines", backend, "[reporting]")}},
+		{name: "backend without functions",
+			manifest: backendNoFn,
+			notices:  true,
+			want: []string{hit(t, "scope-excluded-backend", backendNoFn, `reason = "backend"`),
+				hit(t, "disclosure-reporting-deadlines", backendNoFn, "[reporting]")}},
 		{name: "analytics a function needs", manifest: analytics, want: []string{hit(t, "scope-excluded-needed", analytics, `functions = ["onboarding"]`)}},
 	})
 }
@@ -198,16 +266,23 @@ func TestDocumentationCheck(t *testing.T) {
 		{name: "an item not declared", manifest: noDesign, want: []string{hit(t, "documentation-missing", noDesign, "[documentation]")}},
 		{name: "a path that does not exist", manifest: missingPath, want: []string{hit(t, "documentation-not-found", missingPath, "design =")}},
 		// A refused path counts as absent for the documentation check too.
-		{name: "a path outside the repository", manifest: outside, want: []string{hit(t, "manifest-path", outside, "design ="), hit(t, "documentation-not-found", outside, "design =")}},
-		{name: "an http URL", manifest: httpURL, want: []string{hit(t, "manifest-path", httpURL, "design ="), hit(t, "documentation-not-found", httpURL, "design =")}},
+		{name: "a path outside the repository",
+			manifest: outside,
+			want:     []string{hit(t, "manifest-path", outside, "design ="), hit(t, "documentation-not-found", outside, "design =")}},
+		{name: "an http URL",
+			manifest: httpURL,
+			want:     []string{hit(t, "manifest-path", httpURL, "design ="), hit(t, "documentation-not-found", httpURL, "design =")}},
 		{name: "an https URL is accepted as given", manifest: url},
 		{name: "n/a with a few words", manifest: naShort, want: []string{hit(t, "documentation-na-reason", naShort, "standards =")}},
 		{name: "n/a without a reason", manifest: naBare, want: []string{hit(t, "documentation-missing", naBare, "standards =")}},
 		{name: "user information is a folder", manifest: userDir, want: []string{hit(t, "documentation-not-found", userDir, "user_information =")}},
-		{name: "user information names nothing", manifest: b, files: map[string]string{"docs/user/security.md": "# Security\n\nKeep the firmware up to date.\n"}, want: []string{
-			"documentation-user-information@docs/user/security.md:1", "documentation-user-information@docs/user/security.md:1",
-			"documentation-user-information@docs/user/security.md:1", "documentation-user-information@docs/user/security.md:1",
-		}},
+		{name: "user information names nothing",
+			manifest: b,
+			files:    map[string]string{"docs/user/security.md": "# Security\n\nKeep the firmware up to date.\n"},
+			want: []string{
+				"documentation-user-information@docs/user/security.md:1", "documentation-user-information@docs/user/security.md:1",
+				"documentation-user-information@docs/user/security.md:1", "documentation-user-information@docs/user/security.md:1",
+			}},
 	})
 	// Each missing Annex II element is its own finding, named by its item.
 	res := runRepo(t, b, map[string]string{"docs/user/security.md": "# Security\n"})
@@ -275,7 +350,10 @@ func TestLegacyProduct(t *testing.T) {
 	m = replace(t, m, `class = "default"`, `class = "important-2"`) // module-a: still an error
 	res := runRepo(t, m, nil)
 	n := findingsOf(res, "scope-legacy-product")
-	if len(n) != 1 || !strings.Contains(n[0].Message, "Article 69(2)") || !strings.Contains(n[0].Message, "Article 14 reporting applies to them regardless (Article 69(3))") || !strings.Contains(n[0].Message, "every unit placed on the market from 11 December 2027 must comply") {
+	if len(n) != 1 || !strings.Contains(n[0].Message,
+		"Article 69(2)") || !strings.Contains(n[0].Message,
+		"Article 14 reporting applies to them regardless (Article 69(3))") || !strings.Contains(n[0].Message,
+		"every unit placed on the market from 11 December 2027 must comply") {
 		t.Errorf("legacy notice: %+v", n)
 	}
 	if len(findingsOf(res, "scope-conformity-route")) != 1 || len(findingsOf(res, "disclosure-reporting-deadlines")) != 1 {
@@ -311,7 +389,8 @@ func TestSupportUseAndLaterUnits(t *testing.T) {
 		t.Errorf("after: %+v", fs)
 	}
 	// A justified short period: later units need the expected use time.
-	short := replace(t, legacy, "end = 2031-03-01", "end = 2029-03-01\nexpected_use_years = 3\nrationale = \"Event badge: replaced after three seasons at most, per five years of sales data.\"")
+	short := replace(t, legacy, "end = 2031-03-01", "end = 2029-03-01\nexpected_use_years = 3\nrationale = \"Event badge: replaced after three "+
+		"seasons at most, per five years of sales data.\"")
 	shortDoc := map[string]string{"docs/support.md": "until March 2029", "docs/user/security.md": strings.Replace(testUserInfo, "March 2033", "March 2029", 1)}
 	fs = findingsOf(runAt(t, short, shortDoc, testNow), "support-later-units")
 	if len(fs) != 1 || !strings.Contains(fs[0].Message, "at least 3 years") {
@@ -325,7 +404,17 @@ func TestContactFormOnly(t *testing.T) {
 	policy := "# Security\n\nReport vulnerabilities at https://testlock.eu/report.\nWe acknowledge reports within 3 days.\n"
 	user := strings.Replace(testUserInfo, "security@testlock.eu", "https://testlock.eu/report", 1)
 	runCases(t, []ruleCase{
-		{name: "a form everywhere", manifest: form, files: map[string]string{"SECURITY.md": policy, "docs/user/security.md": user, "security.txt": "Contact: https://testlock.eu/report\nExpires: 2027-06-30T00:00:00Z\n"}, want: []string{hit(t, "disclosure-contact-form-only", form, "contact =")}},
-		{name: "security.txt offers email", manifest: form, files: map[string]string{"SECURITY.md": policy, "docs/user/security.md": user, "security.txt": "Contact: https://testlock.eu/report\nContact: mailto:security@testlock.eu\nExpires: 2027-06-30T00:00:00Z\n"}},
+		{name: "a form everywhere",
+			manifest: form,
+			files: map[string]string{"SECURITY.md": policy,
+				"docs/user/security.md": user,
+				"security.txt":          "Contact: https://testlock.eu/report\nExpires: 2027-06-30T00:00:00Z\n"},
+			want: []string{hit(t, "disclosure-contact-form-only", form, "contact =")}},
+		{name: "security.txt offers email",
+			manifest: form,
+			files: map[string]string{"SECURITY.md": policy,
+				"docs/user/security.md": user,
+				"security.txt": "Contact: https://testlock.eu/report\nContact: mailto:security@testlock.eu\nExpires: " +
+					"2027-06-30T00:00:00Z\n"}},
 	})
 }

@@ -81,7 +81,9 @@ func TestManifestRules(t *testing.T) {
 		{name: "unknown table reported once", manifest: unknownTable, want: []string{hit(t, "manifest-unknown-key", unknownTable, "[suport]")}},
 		{name: "date as string", manifest: wrongDate, want: []string{hit(t, "manifest-type", wrongDate, "end =")}},
 		{name: "string for a list", manifest: wrongList, want: []string{hit(t, "manifest-type", wrongList, "functions = \"unlock\"")}},
-		{name: "every type error at once", manifest: manyTypes, want: []string{hit(t, "manifest-type", manyTypes, "end ="), hit(t, "manifest-type", manyTypes, "csirt")}},
+		{name: "every type error at once",
+			manifest: manyTypes,
+			want:     []string{hit(t, "manifest-type", manyTypes, "end ="), hit(t, "manifest-type", manyTypes, "csirt")}},
 		{name: "syntax error", manifest: syntax, want: []string{hit(t, "manifest-syntax", syntax, "manufacturer")}},
 		{name: "required keys", manifest: missing, want: []string{
 			hit(t, "manifest-required", missing, "[product]"),
@@ -91,8 +93,12 @@ func TestManifestRules(t *testing.T) {
 		{name: "enumerated value", manifest: badEnum, want: []string{hit(t, "manifest-invalid-value", badEnum, "hosting")}},
 		// A refused path is reported once by the manifest check, and counts as
 		// absent for the check it serves.
-		{name: "path leaves the repository", manifest: outside, want: []string{hit(t, "manifest-path", outside, "published"), hit(t, "support-published-missing", outside, "published")}},
-		{name: "absolute path", manifest: absolute, want: []string{hit(t, "manifest-path", absolute, "policy"), hit(t, "disclosure-policy-not-found", absolute, "policy")}},
+		{name: "path leaves the repository",
+			manifest: outside,
+			want:     []string{hit(t, "manifest-path", outside, "published"), hit(t, "support-published-missing", outside, "published")}},
+		{name: "absolute path",
+			manifest: absolute,
+			want:     []string{hit(t, "manifest-path", absolute, "policy"), hit(t, "disclosure-policy-not-found", absolute, "policy")}},
 		{name: "http URL", manifest: httpURL, want: []string{hit(t, "manifest-path", httpURL, "policy"), hit(t, "disclosure-policy-not-found", httpURL, "policy")}},
 		{name: "gate settings", manifest: gate, want: []string{
 			hit(t, "manifest-invalid-value", gate, "support_warning_months"),

@@ -27,9 +27,13 @@ func TestScopeRules(t *testing.T) {
 	rdpsNoFn := replace(t, b, `functions = ["remote-unlock"]`, `functions = []`)
 	tpIsRDPS := replace(t, withTP, `developed_by = "third-party"`, `developed_by = "commissioned"`)
 	tpConn := replace(t, withTP, `kind = "saas"`, `kind = "connectivity"`)
-	tpNoDD := replace(t, replace(t, withTP, `due_diligence = ["iso27001"]`+"\n", ""), `evidence = ["docs/vendors/sms.md", "https://vendor.example/iso27001.pdf"]`, `evidence = ["docs/vendors/missing.md"]`)
+	tpNoDD := replace(t,
+		replace(t, withTP, `due_diligence = ["iso27001"]`+"\n", ""),
+		`evidence = ["docs/vendors/sms.md", "https://vendor.example/iso27001.pdf"]`,
+		`evidence = ["docs/vendors/missing.md"]`)
 	tpNoEvidence := replace(t, withTP, `evidence = ["docs/vendors/sms.md", "https://vendor.example/iso27001.pdf"]`+"\n", "")
-	excluded := b + "\n[[excluded]]\nname = \"metrics\"\nreason = \"analytics\"\nfunctions = [\"onboarding\"]\nrationale = \"Collects usage metrics for planning the next version.\"\n"
+	excluded := b + "\n[[excluded]]\nname = \"metrics\"\nreason = \"analytics\"\nfunctions = " +
+		"[\"onboarding\"]\nrationale = \"Collects usage metrics for planning the next version.\"\n"
 	noRDPS := b[:strings.Index(b, "[[rdps]]")] + b[strings.Index(b, "[documentation]"):]
 	imp2A := replace(t, b, `class = "default"`, `class = "important-2"`)
 	imp2AFoss := replace(t, imp2A, `conformity = "module-a"`, "conformity = \"module-a\"\nfoss = true")
@@ -48,26 +52,41 @@ func TestScopeRules(t *testing.T) {
 		{name: "function typo", manifest: fnTypo, want: []string{hit(t, "scope-unknown-function", fnTypo, "remote-unlok")}},
 		{name: "rdps by a third party", manifest: rdpsThird, want: []string{hit(t, "scope-rdps-third-party", rdpsThird, `developed_by = "third-party"`)}},
 		{name: "rdps with no function", manifest: rdpsNoFn, want: []string{hit(t, "scope-rdps-no-function", rdpsNoFn, `functions = []`)}},
-		{name: "commissioned third party is rdps", manifest: tpIsRDPS, files: tpFiles, want: []string{hit(t, "scope-third-party-is-rdps", tpIsRDPS, `developed_by = "commissioned"`)}},
-		{name: "connectivity provider", manifest: tpConn, files: tpFiles, notices: true, want: []string{hit(t, "scope-connectivity", tpConn, `kind = "connectivity"`), hit(t, "disclosure-reporting-deadlines", tpConn, "[reporting]")}},
+		{name: "commissioned third party is rdps",
+			manifest: tpIsRDPS,
+			files:    tpFiles,
+			want:     []string{hit(t, "scope-third-party-is-rdps", tpIsRDPS, `developed_by = "commissioned"`)}},
+		{name: "connectivity provider",
+			manifest: tpConn,
+			files:    tpFiles,
+			notices:  true,
+			want:     []string{hit(t, "scope-connectivity", tpConn, `kind = "connectivity"`), hit(t, "disclosure-reporting-deadlines", tpConn, "[reporting]")}},
 		{name: "no due diligence, evidence missing", manifest: tpNoDD, want: []string{
 			hit(t, "scope-due-diligence-missing", tpNoDD, "[[third_party]]"),
 			hit(t, "scope-evidence-missing", tpNoDD, "evidence ="),
 		}},
 		{name: "no evidence", manifest: tpNoEvidence, want: []string{hit(t, "scope-evidence-missing", tpNoEvidence, "[[third_party]]")}},
 		{name: "excluded but needed", manifest: excluded, want: []string{hit(t, "scope-excluded-needed", excluded, `functions = ["onboarding"]`)}},
-		{name: "no rdps is a notice", manifest: noRDPS, notices: true, want: []string{hit(t, "scope-no-rdps", noRDPS, "[product]"), hit(t, "disclosure-reporting-deadlines", noRDPS, "[reporting]")}},
+		{name: "no rdps is a notice",
+			manifest: noRDPS,
+			notices:  true,
+			want:     []string{hit(t, "scope-no-rdps", noRDPS, "[product]"), hit(t, "disclosure-reporting-deadlines", noRDPS, "[reporting]")}},
 		{name: "important-2 with module-a", manifest: imp2A, want: []string{hit(t, "scope-conformity-route", imp2A, "conformity")}},
 		{name: "important-2 foss with module-a", manifest: imp2AFoss},
 		{name: "important-1 with module-a asks to confirm", manifest: imp1A, want: []string{hit(t, "scope-conformity-confirm", imp1A, "conformity")}},
 		// Article 32(2) and Annex VII(5): true still confirms, but asks for the references.
-		{name: "important-1 with harmonised_standards = true", manifest: imp1AHarm, want: []string{hit(t, "scope-standards-unnamed", imp1AHarm, "harmonised_standards")}},
+		{name: "important-1 with harmonised_standards = true",
+			manifest: imp1AHarm,
+			want:     []string{hit(t, "scope-standards-unnamed", imp1AHarm, "harmonised_standards")}},
 		{name: "important-1 with a list of harmonised standards", manifest: imp1AList},
 		{name: "important-1 with an empty list is unconfirmed", manifest: imp1AEmpty, want: []string{hit(t, "scope-conformity-confirm", imp1AEmpty, "conformity")}},
 		{name: "critical without eucc asks to confirm", manifest: critBC, want: []string{hit(t, "scope-conformity-confirm", critBC, "conformity")}},
 		{name: "critical with eucc", manifest: critEUCC},
 		{name: "classed product without route", manifest: noConformity, want: []string{hit(t, "scope-conformity-confirm", noConformity, "class")}},
-		{name: "no class is a notice", manifest: noClass, notices: true, want: []string{hit(t, "scope-class-missing", noClass, "[product]"), hit(t, "disclosure-reporting-deadlines", noClass, "[reporting]")}},
+		{name: "no class is a notice",
+			manifest: noClass,
+			notices:  true,
+			want:     []string{hit(t, "scope-class-missing", noClass, "[product]"), hit(t, "disclosure-reporting-deadlines", noClass, "[reporting]")}},
 	})
 }
 
@@ -77,9 +96,11 @@ func TestSupportRules(t *testing.T) {
 	soon := replace(t, replace(t, b, "end = 2033-03-01", "end = 2027-06-01"), "placed_on_market = 2028-03-01", "placed_on_market = 2022-03-01")
 	soonCustom := replace(t, soon, "[reporting]", "[gate]\nsupport_warning_months = 3\n\n[reporting]")
 	short := replace(t, b, "end = 2033-03-01", "end = 2031-03-01")
-	shortJustified := replace(t, short, "end = 2031-03-01", "end = 2031-03-01\nexpected_use_years = 3\nrationale = \"Event badge: replaced after three seasons at most, per five years of sales data.\"")
+	shortJustified := replace(t, short, "end = 2031-03-01", "end = 2031-03-01\nexpected_use_years = 3\nrationale = \"Event badge: replaced after three "+
+		"seasons at most, per five years of sales data.\"")
 	shortUnexplained := replace(t, short, "end = 2031-03-01", "end = 2031-03-01\nexpected_use_years = 3")
-	shorterThanUse := replace(t, short, "end = 2031-03-01", "end = 2030-03-01\nexpected_use_years = 3\nrationale = \"Event badge: replaced after three seasons at most, per five years of sales data.\"")
+	shorterThanUse := replace(t, short, "end = 2031-03-01", "end = 2030-03-01\nexpected_use_years = 3\nrationale = \"Event badge: replaced after three "+
+		"seasons at most, per five years of sales data.\"")
 	useFive := replace(t, short, "end = 2031-03-01", "end = 2031-03-01\nexpected_use_years = 6")
 	noStart := replace(t, b, "placed_on_market = 2028-03-01\n", "")
 	withStart := replace(t, noStart, "end = 2033-03-01", "start = 2026-04-01\nend = 2033-04-01")
@@ -87,21 +108,48 @@ func TestSupportRules(t *testing.T) {
 	notPublished := replace(t, b, `published = "docs/support.md"`+"\n", "")
 	publishedURL := replace(t, b, `published = "docs/support.md"`, `published = "https://testlock.eu/support"`)
 	cases := []ruleCase{
-		{name: "expired", manifest: expired, files: map[string]string{"docs/support.md": "Updates until 2026-10."}, want: []string{hit(t, "support-expired", expired, "end =")}},
-		{name: "ending soon", manifest: soon, files: map[string]string{"docs/support.md": "Updates until June 2027."}, want: []string{hit(t, "support-ending-soon", soon, "end =")}},
+		{name: "expired",
+			manifest: expired,
+			files:    map[string]string{"docs/support.md": "Updates until 2026-10."},
+			want:     []string{hit(t, "support-expired", expired, "end =")}},
+		{name: "ending soon",
+			manifest: soon,
+			files:    map[string]string{"docs/support.md": "Updates until June 2027."},
+			want:     []string{hit(t, "support-ending-soon", soon, "end =")}},
 		{name: "ending soon, custom window", manifest: soonCustom, files: map[string]string{"docs/support.md": "Updates until June 2027."}},
-		{name: "under five years", manifest: short, files: map[string]string{"docs/support.md": "until 03/2031"}, want: []string{hit(t, "support-too-short", short, "end =")}},
+		{name: "under five years",
+			manifest: short,
+			files:    map[string]string{"docs/support.md": "until 03/2031"},
+			want:     []string{hit(t, "support-too-short", short, "end =")}},
 		{name: "shorter, justified", manifest: shortJustified, files: map[string]string{"docs/support.md": "until 1 March 2031"}},
-		{name: "shorter, no rationale", manifest: shortUnexplained, files: map[string]string{"docs/support.md": "until 2031-03"}, want: []string{hit(t, "support-too-short", shortUnexplained, "expected_use_years")}},
-		{name: "shorter than expected use", manifest: shorterThanUse, files: map[string]string{"docs/support.md": "until Mar 2030"}, want: []string{hit(t, "support-too-short", shorterThanUse, "end =")}},
-		{name: "expected use of five years or more", manifest: useFive, files: map[string]string{"docs/support.md": "until 2031-03"}, want: []string{hit(t, "support-too-short", useFive, "expected_use_years")}},
+		{name: "shorter, no rationale",
+			manifest: shortUnexplained,
+			files:    map[string]string{"docs/support.md": "until 2031-03"},
+			want:     []string{hit(t, "support-too-short", shortUnexplained, "expected_use_years")}},
+		{name: "shorter than expected use",
+			manifest: shorterThanUse,
+			files:    map[string]string{"docs/support.md": "until Mar 2030"},
+			want:     []string{hit(t, "support-too-short", shorterThanUse, "end =")}},
+		{name: "expected use of five years or more",
+			manifest: useFive,
+			files:    map[string]string{"docs/support.md": "until 2031-03"},
+			want:     []string{hit(t, "support-too-short", useFive, "expected_use_years")}},
 		{name: "no start", manifest: noStart, want: []string{hit(t, "support-start-missing", noStart, "end =")}},
 		{name: "explicit start", manifest: withStart, files: map[string]string{"docs/support.md": "until April 2033"}},
-		{name: "end before start", manifest: backwards, files: map[string]string{"docs/support.md": "until 2026-01"}, want: []string{hit(t, "support-end-before-start", backwards, "end ="), hit(t, "support-expired", backwards, "end =")}},
+		{name: "end before start",
+			manifest: backwards,
+			files:    map[string]string{"docs/support.md": "until 2026-01"},
+			want:     []string{hit(t, "support-end-before-start", backwards, "end ="), hit(t, "support-expired", backwards, "end =")}},
 		{name: "not published", manifest: notPublished, want: []string{hit(t, "support-not-published", notPublished, "[support]")}},
 		{name: "published as URL", manifest: publishedURL},
-		{name: "published file missing", manifest: b, files: map[string]string{"docs/support.md": ""}, want: []string{hit(t, "support-published-missing", b, "published")}},
-		{name: "published file silent on the date", manifest: b, files: map[string]string{"docs/support.md": "We support the lock for a long time."}, want: []string{"support-end-not-stated@docs/support.md:1"}},
+		{name: "published file missing",
+			manifest: b,
+			files:    map[string]string{"docs/support.md": ""},
+			want:     []string{hit(t, "support-published-missing", b, "published")}},
+		{name: "published file silent on the date",
+			manifest: b,
+			files:    map[string]string{"docs/support.md": "We support the lock for a long time."},
+			want:     []string{"support-end-not-stated@docs/support.md:1"}},
 	}
 	// The user information states the end of support too (documentation
 	// check): give it the same words as the published document.
@@ -152,7 +200,9 @@ func TestReportingRules(t *testing.T) {
 		{name: "Greece as EL", manifest: greece, want: []string{hit(t, "disclosure-reporting-csirt", greece, "csirt")}},
 		{name: "reporting contact not a URI", manifest: badContact, want: []string{hit(t, "disclosure-reporting-contact", badContact, "psirt@")}},
 		{name: "reporting contact missing", manifest: noContact, want: []string{hit(t, "disclosure-reporting-contact", noContact, "[reporting]")}},
-		{name: "disclosure contact invalid", manifest: badDisclosureContact, want: []string{hit(t, "disclosure-contact-invalid", badDisclosureContact, "not an address")}},
+		{name: "disclosure contact invalid",
+			manifest: badDisclosureContact,
+			want:     []string{hit(t, "disclosure-contact-invalid", badDisclosureContact, "not an address")}},
 		{name: "acknowledge zero days", manifest: ackZero, want: []string{hit(t, "disclosure-acknowledge-invalid", ackZero, "acknowledge_days")}},
 		{name: "acknowledge slowly", manifest: ackSlow, want: []string{hit(t, "disclosure-acknowledge-slow", ackSlow, "acknowledge_days")}},
 	})

@@ -16,15 +16,19 @@ func TestManifestTODO(t *testing.T) {
 	manufacturer := todo(`manufacturer = "Test GmbH"`, `manufacturer = "TODO: the legal name of the manufacturer"`)
 	end := todo(`end = 2033-03-01`, `end = "TODO: the date security updates end"`)
 	placed := todo(`placed_on_market = 2028-03-01`, `placed_on_market = "TODO: the date the first unit is placed on the market"`)
-	class := todo("class = \"default\"\nconformity = \"module-a\"", "class = \"TODO: default | important-1 | important-2 | critical\"\nconformity = \"TODO: module-a | module-b-c | module-h | eu-certification\"")
+	class := todo("class = \"default\"\nconformity = \"module-a\"", "class = \"TODO: default | important-1 | important-2 | critical\"\nconformity = \"TODO: "+
+		"module-a | module-b-c | module-h | eu-certification\"")
 	functions := todo(`functions = ["unlock", "remote-unlock", "onboarding"]`, `functions = ["TODO: what the product does, in short names"]`)
 	entry := todo(`name = "test-cloud"`, `name = "TODO: name the service, or delete this entry"`)
-	reporting := todo("csirt = \"DE\"\ncontact = \"mailto:psirt@testlock.eu\"", "csirt = \"TODO: the member state of main establishment\"\ncontact = \"TODO: who files Article 14 notifications\"")
+	reporting := todo("csirt = \"DE\"\ncontact = \"mailto:psirt@testlock.eu\"",
+		"csirt = \"TODO: the member state of main establishment\"\ncontact = \"TODO: who files "+
+			"Article 14 notifications\"")
 	policy := todo(`policy = "SECURITY.md"`, `policy = "TODO: the disclosure policy"`)
 	contact := todo(`contact = "mailto:security@testlock.eu"`, `contact = "TODO: the vulnerability contact"`)
 	doc := todo(`design = "docs/tech/architecture.md"`, `design = "TODO: where the architecture is described"`)
 	waiver := b + "\n[[waiver]]\nrule = \"TODO: the rule\"\nreason = \"TODO: why\"\nuntil = \"TODO: a date\"\n"
-	waiveTODO := manufacturer + "\n[[waiver]]\nrule = \"manifest-todo\"\nreason = \"We will decide the manufacturer next quarter, promised.\"\nuntil = 2027-01-31\n"
+	waiveTODO := manufacturer + "\n[[waiver]]\nrule = \"manifest-todo\"\nreason = \"We will decide the manufacturer next " +
+		"quarter, promised.\"\nuntil = 2027-01-31\n"
 	runCases(t, []ruleCase{
 		{name: "string", manifest: manufacturer, want: []string{hit(t, "manifest-todo", manufacturer, "manufacturer =")}},
 		{name: "date", manifest: end, want: []string{hit(t, "manifest-todo", end, "end =")}},
@@ -36,8 +40,12 @@ func TestManifestTODO(t *testing.T) {
 		{name: "policy", manifest: policy, want: []string{hit(t, "manifest-todo", policy, "policy =")}},
 		{name: "contact", manifest: contact, want: []string{hit(t, "manifest-todo", contact, "the vulnerability contact")}},
 		{name: "documentation item", manifest: doc, want: []string{hit(t, "manifest-todo", doc, "design =")}},
-		{name: "waiver", manifest: waiver, want: []string{hit(t, "manifest-todo", waiver, "the rule"), hit(t, "manifest-todo", waiver, "why"), hit(t, "manifest-todo", waiver, "a date")}},
-		{name: "not waivable", manifest: waiveTODO, want: []string{hit(t, "manifest-todo", waiveTODO, "manufacturer ="), hit(t, "waiver-invalid", waiveTODO, `rule = "manifest-todo"`)}},
+		{name: "waiver",
+			manifest: waiver,
+			want:     []string{hit(t, "manifest-todo", waiver, "the rule"), hit(t, "manifest-todo", waiver, "why"), hit(t, "manifest-todo", waiver, "a date")}},
+		{name: "not waivable",
+			manifest: waiveTODO,
+			want:     []string{hit(t, "manifest-todo", waiveTODO, "manufacturer ="), hit(t, "waiver-invalid", waiveTODO, `rule = "manifest-todo"`)}},
 	})
 	res := runRepo(t, waiveTODO, nil)
 	for _, f := range res.Findings {

@@ -33,7 +33,8 @@ func record(id, eco, name, fixed string, aliases ...string) string {
 	al, _ := json.Marshal(aliases)
 	return fmt.Sprintf(`{"schema_version":"1.6.0","id":%q,"modified":"2026-01-01T00:00:00Z","aliases":%s,"summary":"Bad thing in %s",
 "database_specific":{"severity":"HIGH"},
-"affected":[{"package":{"ecosystem":%q,"name":%q},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":%q}]}]}]}`, id, al, name, eco, name, fixed)
+"affected":[{"package":{"ecosystem":%q,"name":%q},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":%q}]}]}]}`, id, al,
+		name, eco, name, fixed)
 }
 
 // vulnDB writes records into a temporary directory and returns it.
@@ -99,11 +100,16 @@ func TestVulnsKnownAndKEV(t *testing.T) {
 	}
 	k := known[0]
 	if k.File != "sbom/app.cdx.json" || k.Line != 5 || k.Severity != finding.Error || k.Item != "pkg:golang/example.com/a@v1.0.0#GO-2026-0001" ||
-		!strings.Contains(k.Message, "GO-2026-0001 (CVE-2026-1111, severity HIGH)") || !strings.Contains(k.Message, "fixed in 1.2.0") || !strings.Contains(k.Message, "no VEX statement") {
+		!strings.Contains(k.Message,
+			"GO-2026-0001 (CVE-2026-1111, severity HIGH)") || !strings.Contains(k.Message,
+		"fixed in 1.2.0") || !strings.Contains(k.Message,
+		"no VEX statement") {
 		t.Errorf("vulns-known finding: %+v", k)
 	}
 	kevs := findingsOf(res, "vulns-kev")
-	if len(kevs) != 1 || kevs[0].Line != 6 || !strings.Contains(kevs[0].Message, "within 24 hours") || !strings.Contains(kevs[0].Message, "CSIRT of DE (reporting.csirt)") ||
+	if len(kevs) != 1 || kevs[0].Line != 6 || !strings.Contains(kevs[0].Message,
+		"within 24 hours") || !strings.Contains(kevs[0].Message,
+		"CSIRT of DE (reporting.csirt)") ||
 		!strings.Contains(kevs[0].Message, "single reporting platform") || kevs[0].Item != "pkg:npm/lodash@4.17.15#GHSA-p6mc-m468-83gw" {
 		t.Errorf("vulns-kev: %+v", kevs)
 	}
@@ -212,7 +218,8 @@ func TestVulnsVEX(t *testing.T) {
 				t.Errorf("under investigation: %+v", ui)
 			}
 			for _, f := range findingsOf(res, "vulns-known") {
-				want := map[int]string{5: "VEX statement at vex/app.openvex.json:8 says " + tc.status, 6: "VEX statement at vex/app.openvex.json:13 says under_investigation"}[f.Line]
+				want := map[int]string{5: "VEX statement at vex/app.openvex.json:8 says " + tc.status,
+					6: "VEX statement at vex/app.openvex.json:13 says under_investigation"}[f.Line]
 				if !strings.Contains(f.Message, want) {
 					t.Errorf("the error names the statement (%q): %s", want, f.Message)
 				}
@@ -232,7 +239,8 @@ func TestVulnsVEX(t *testing.T) {
 
 func TestVulnsSBOMOwnAnalysis(t *testing.T) {
 	db := vulnDB(t, map[string]string{"GO-1.json": record("GO-2026-0001", "Go", "example.com/a", "1.2.0", "CVE-2026-1111")})
-	sb := strings.Replace(vulnSBOM, `"dependencies":`, `"vulnerabilities":[{"id":"CVE-2026-1111","analysis":{"state":"not_affected","justification":"code_not_reachable"},"affects":[{"ref":"a"}]},
+	sb := strings.Replace(vulnSBOM, `"dependencies":`, `"vulnerabilities":[{"id":"CVE-2026-1111","analysis":{"state":"not_affected",`+
+		`"justification":"code_not_reachable"},"affects":[{"ref":"a"}]},
 {"id":"CVE-2026-9999","analysis":{"state":"in_triage"},"affects":[{"ref":"gone"}]}],
 "dependencies":`, 1)
 	res := runVulns(t, "", map[string]string{"sbom/app.cdx.json": sb}, VulnSources{DB: []string{db}})
@@ -258,7 +266,10 @@ func TestVulnsBadSources(t *testing.T) {
 	})
 	res := runVulns(t, "", nil, VulnSources{DB: []string{db}})
 	src := findingsOf(res, "vulns-source-unreadable")
-	if len(src) != 2 || !strings.Contains(src[0].Message, "broken.json") || !strings.Contains(src[0].Message, "invalid JSON") || !strings.Contains(src[1].Message, "typed.json") {
+	if len(src) != 2 || !strings.Contains(src[0].Message,
+		"broken.json") || !strings.Contains(src[0].Message,
+		"invalid JSON") || !strings.Contains(src[1].Message,
+		"typed.json") {
 		t.Errorf("record problems: %+v", src)
 	}
 	if len(findingsOf(res, "vulns-known")) != 1 {
@@ -271,9 +282,14 @@ func TestVulnsBadSources(t *testing.T) {
 		t.Errorf("missing database: %+v %v", c, hits(res.Findings, false))
 	}
 
-	res = runVulns(t, "\n[vulnerabilities]\nvex = [\"vex/none.json\", \"vex/bad.json\"]\n", map[string]string{"vex/bad.json": "{\"@context\": \"https://openvex.dev/ns/v0.2.0\", \"statements\": 3}"}, VulnSources{DB: []string{db}})
+	res = runVulns(t,
+		"\n[vulnerabilities]\nvex = [\"vex/none.json\", \"vex/bad.json\"]\n",
+		map[string]string{"vex/bad.json": "{\"@context\": \"https://openvex.dev/ns/v0.2.0\", \"statements\": 3}"},
+		VulnSources{DB: []string{db}})
 	inv := findingsOf(res, "vulns-vex-invalid")
-	if len(inv) != 2 || !strings.Contains(inv[0].Message+inv[1].Message, "does not exist") || !strings.Contains(inv[0].Message+inv[1].Message, "not valid OpenVEX") {
+	if len(inv) != 2 || !strings.Contains(inv[0].Message+inv[1].Message,
+		"does not exist") || !strings.Contains(inv[0].Message+inv[1].Message,
+		"not valid OpenVEX") {
 		t.Errorf("vex problems: %+v", inv)
 	}
 }
@@ -375,7 +391,10 @@ func TestVulnsOSVAPI(t *testing.T) {
 	srv = fakeOSV(t, map[string]string{}, map[string][]string{"npm/lodash@4.17.15": {"GHSA-gone"}})
 	res = runVulns(t, "", nil, VulnSources{API: srv.URL, HTTP: srv.Client(), APIClient: &osvapi.Client{Retries: 1, Backoff: time.Millisecond}})
 	src := findingsOf(res, "vulns-source-unreadable")
-	if c := checkStatus(res, finding.CheckVulns); c.Status != finding.StatusSkip || len(src) != 1 || !strings.Contains(src[0].Message, "404") || !strings.Contains(src[0].Message, "Bug not found.") {
+	if c := checkStatus(res,
+		finding.CheckVulns); c.Status != finding.StatusSkip || len(src) != 1 || !strings.Contains(src[0].Message,
+		"404") || !strings.Contains(src[0].Message,
+		"Bug not found.") {
 		t.Errorf("lying API: %+v %+v", c, src)
 	}
 }

@@ -40,7 +40,9 @@ approved_by = "security@testlock.eu"
 			open = append(open, f.Item)
 		}
 	}
-	if strings.Join(waived, " ") != "github.com/stretchr/testify" || strings.Join(open, " ") != "golang.org/x/net" || res.Summary.Waived != 1 || res.Summary.Warnings != 1 {
+	if strings.Join(waived,
+		" ") != "github.com/stretchr/testify" || strings.Join(open,
+		" ") != "golang.org/x/net" || res.Summary.Waived != 1 || res.Summary.Warnings != 1 {
 		t.Fatalf("waived %v, open %v, summary %+v", waived, open, res.Summary)
 	}
 	// With the other one waived too, a release gate (fail on warning) passes.

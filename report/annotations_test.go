@@ -79,7 +79,8 @@ func TestAnnotationsHostile(t *testing.T) {
 			t.Errorf("unescaped colon in properties %q", props)
 		}
 	}
-	if want := "::error col=1,file=a%2Cb%3Ac.toml,line=3,title=r%2C1%3Ax::line one%0A::error::pwned%0D%0A%250A::warning::also pwned %2525"; !strings.HasPrefix(lines[0], want) {
+	if want := "::error col=1,file=a%2Cb%3Ac.toml,line=3,title=r%2C1%3Ax::line " +
+		"one%0A::error::pwned%0D%0A%250A::warning::also pwned %2525"; !strings.HasPrefix(lines[0], want) {
 		t.Errorf("escaping:\n got %s\nwant prefix %s", lines[0], want)
 	}
 	if want := "::warning file=x%0A%3A%3Aerror%3A%3Apwned,line=1,title=r2::m%0D::error::pwned%0A"; lines[1] != want {
@@ -117,12 +118,14 @@ func TestAnnotationsLimit(t *testing.T) {
 	if !strings.HasSuffix(lines[9], "::error 9") || !strings.HasSuffix(lines[13], "::notice 0") {
 		t.Errorf("not in order of importance:\n%s", strings.Join(lines, "\n"))
 	}
-	if want := "::notice title=cra-gate::5 more errors and 3 more notices are not annotated (GitHub shows 10 per level): see the job summary"; lines[len(lines)-1] != want {
+	if want := "::notice title=cra-gate::5 more errors and 3 more notices are not annotated (GitHub shows " +
+		"10 per level): see the job summary"; lines[len(lines)-1] != want {
 		t.Errorf("last line\n got %s\nwant %s", lines[len(lines)-1], want)
 	}
 
 	lines = renderAnnotations(t, r, AnnotationOptions{MaxPerLevel: 2})
-	if len(lines) != 2+2+1+1 || lines[len(lines)-1] != "::notice title=cra-gate::13 more errors, 1 more warning and 11 more notices are not annotated (GitHub shows 2 per level): see the job summary" {
+	if len(lines) != 2+2+1+1 || lines[len(lines)-1] != "::notice title=cra-gate::13 more errors, 1 more warning and 11 more notices are not "+
+		"annotated (GitHub shows 2 per level): see the job summary" {
 		t.Errorf("MaxPerLevel 2:\n%s", strings.Join(lines, "\n"))
 	}
 

@@ -29,11 +29,26 @@ func hostileResult(s string) *finding.Result {
 		Tool: finding.Tool{Name: "cra-gate", Version: "test"}, Config: s, Date: "2026-12-01", FailOn: "error",
 		Product: finding.Product{Name: s, Manufacturer: s, Version: s},
 		Findings: []finding.Finding{
-			{Check: "manifest", Rule: "manifest-unknown-key", Severity: finding.Error, Message: s, File: s, Line: 2, Column: 1, Reference: "Annex VII", Fix: "fix " + s, Source: s, Item: s, Key: s},
+			{Check: "manifest",
+				Rule:      "manifest-unknown-key",
+				Severity:  finding.Error,
+				Message:   s,
+				File:      s,
+				Line:      2,
+				Column:    1,
+				Reference: "Annex VII",
+				Fix:       "fix " + s,
+				Source:    s,
+				Item:      s,
+				Key:       s},
 			{Check: "sbom", Rule: "sbom-not-sbom", Severity: finding.Warning, Message: s, File: s},
 			{Check: "scope", Rule: "scope-no-rdps", Severity: finding.Notice, Message: s, File: "cra.toml", Line: 3},
 		},
-		SBOMs: []finding.SBOMCoverage{{File: s, Format: s, SpecVersion: s, Components: 1, Fields: []finding.FieldCoverage{{Field: s, Present: 0, Threshold: 80, Missing: []string{s}}}}},
+		SBOMs: []finding.SBOMCoverage{{File: s,
+			Format:      s,
+			SpecVersion: s,
+			Components:  1,
+			Fields:      []finding.FieldCoverage{{Field: s, Present: 0, Threshold: 80, Missing: []string{s}}}}},
 	}
 	r.Evaluate(finding.FailOnError, allChecks, map[string]string{"support": s})
 	return r

@@ -85,7 +85,8 @@ func failing() *finding.Result {
 			Reference: "Annex I Part II(1)", Fix: "Regenerate the SBOM from the current dependency manifest.",
 			Source: "\tgithub.com/BurntSushi/toml v1.6.0"},
 		{Check: "disclosure", Rule: "disclosure-reporting-missing", Severity: finding.Error, File: "cra.toml",
-			Message:   "no [reporting] section: Article 14 applies from 2026-09-11 (early warning within 24 h, notification within 72 h, final report within 14 days / 1 month)",
+			Message: "no [reporting] section: Article 14 applies from 2026-09-11 (early warning within 24 h, " +
+				"notification within 72 h, final report within 14 days / 1 month)",
 			Reference: "Article 14", Fix: "Add [reporting] with csirt (the member state of main establishment) and contact."},
 		{Check: "disclosure", Rule: "disclosure-acknowledge-days", Severity: finding.Warning, File: "cra.toml", Line: 40, Column: 20,
 			Message:   "acknowledge_days = 30: more than 14 days to acknowledge a report",
@@ -95,7 +96,13 @@ func failing() *finding.Result {
 			Message:   "disclosure.policy is an https URL: accepted as given, not checked",
 			Reference: "Annex I Part II(5)"},
 	}
-	r.SBOMs = []finding.SBOMCoverage{{File: "sbom/app.cdx.json", Format: "CycloneDX", SpecVersion: "1.6", Components: 143, Profile: "ntia", Generator: "cyclonedx-gomod",
+	r.SBOMs = []finding.SBOMCoverage{{File: "sbom/app.cdx.json",
+		Format:      "CycloneDX",
+		SpecVersion: "1.6",
+		Components:  143,
+		Profile:     "ntia",
+		Generator:   "cyclonedx-gomod",
+
 		Timestamp: true, Creator: true, Fields: []finding.FieldCoverage{
 			{Field: "supplier", Present: 12, Percent: 8.3, Threshold: 80, Missing: []string{"golang.org/x/sys@v0.20.0"}},
 			{Field: "name", Present: 143, Percent: 100, Threshold: 100},
@@ -144,18 +151,21 @@ func rules() []finding.Rule {
 	return []finding.Rule{
 		{ID: "manifest-unknown-key", Check: "manifest", Severity: finding.Error, Reference: "Annex VII",
 			Summary: "cra.toml has no unknown keys", Why: "A misspelt key would silently disable the check it belongs to.",
-			Fix: "Correct the key's spelling; the message suggests the nearest known key.", Example: "[[rdps]]\nname = \"acme-cloud-api\"\nrationale = \"Remote unlock needs it.\""},
+			Fix: "Correct the key's spelling; the message suggests the nearest known key.", Example: "[[rdps]]\nname = \"acme-cloud-api\"\nrationale " +
+				"= \"Remote unlock needs it.\""},
 		{ID: "manifest-syntax", Check: "manifest", Severity: finding.Error, Reference: "Annex VII",
 			Summary: "cra.toml is valid TOML", Why: "The gate cannot check a manifest it cannot read.", Fix: "Fix the TOML syntax at the position shown."},
 		{ID: "scope-unknown-function", Check: "scope", Severity: finding.Error, Reference: "Article 3(2)",
 			Summary: "Entry functions are product functions", Why: "RDPS is defined by the product functions it serves.",
 			Fix: "Use a name listed in product.functions.", Example: "functions = [\"remote-unlock\"]"},
 		{ID: "scope-connectivity", Check: "scope", Severity: finding.Notice, Reference: "Recital 11",
-			Summary: "Connectivity providers are not third-party components", Why: "A network operator is a channel.", Fix: "Declare it under [[excluded]] with reason = \"connectivity\"."},
+			Summary: "Connectivity providers are not third-party components", Why: "A network operator is a channel.", Fix: "Declare it under " +
+				"[[excluded]] with reason = \"connectivity\"."},
 		{ID: "scope-no-rdps", Check: "scope", Severity: finding.Notice, Reference: "Article 3(2)",
 			Summary: "A product without RDPS records that decision"},
 		{ID: "sbom-no-dependencies", Check: "sbom", Severity: finding.Warning, Reference: "Annex I Part II(1)",
-			Summary: "SBOMs have a dependency graph", Why: "The CRA asks for at least the top-level dependencies.", Fix: "Generate the SBOM with a tool that records dependencies."},
+			Summary: "SBOMs have a dependency graph", Why: "The CRA asks for at least the top-level dependencies.", Fix: "Generate the SBOM with a " +
+				"tool that records dependencies."},
 		{ID: "sbom-drift", Check: "sbom", Severity: finding.Warning, Reference: "Annex I Part II(1)",
 			Summary: "SBOMs list every direct dependency", Why: "A stale SBOM misses components.", Fix: "Regenerate the SBOM."},
 		{ID: "disclosure-reporting-missing", Check: "disclosure", Severity: finding.Error, Reference: "Article 14",

@@ -55,7 +55,8 @@ func ReadJSON(rd io.Reader) (*finding.Result, error) {
 		return nil, errors.New(`reading report: not a cra-gate JSON report (no "version" field)`)
 	}
 	if *probe.Version != finding.FormatVersion {
-		return nil, fmt.Errorf("reading report: report format version %d is not supported: this cra-gate reads version %d; use the cra-gate release that wrote the report", *probe.Version, finding.FormatVersion)
+		return nil, fmt.Errorf("reading report: report format version %d is not supported: this cra-gate reads version "+
+			"%d; use the cra-gate release that wrote the report", *probe.Version, finding.FormatVersion)
 	}
 	var r finding.Result
 	if err := json.Unmarshal(data, &r); err != nil {

@@ -46,7 +46,12 @@ func TestJSONContract(t *testing.T) {
 	if err := json.Unmarshal(doc.Findings[0], &f); err != nil {
 		t.Fatal(err)
 	}
-	for k, want := range map[string]any{"check": "manifest", "rule": "manifest-unknown-key", "severity": "error", "file": "cra.toml", "line": 52.0, "reference": "Annex VII"} {
+	for k, want := range map[string]any{"check": "manifest",
+		"rule":      "manifest-unknown-key",
+		"severity":  "error",
+		"file":      "cra.toml",
+		"line":      52.0,
+		"reference": "Annex VII"} {
 		if f[k] != want {
 			t.Errorf("finding[%s] = %v, want %v", k, f[k], want)
 		}
@@ -77,7 +82,14 @@ func TestJSONRoundTrip(t *testing.T) {
 	for name, r := range map[string]*finding.Result{"failing": failing(), "passing": passing(), "skipped": skipped(), "hostile": hostile()} {
 		t.Run(name, func(t *testing.T) {
 			r.SBOMs = []finding.SBOMCoverage{{File: "sbom/app.cdx.json", Format: "CycloneDX", SpecVersion: "1.6", Components: 50,
-				Fields: []finding.FieldCoverage{{Field: "name", Present: 50, Percent: 100, Threshold: 100}, {Field: "hash", Present: 10, Percent: 20, Threshold: 80, Missing: []string{"a@1"}}}}}
+				Fields: []finding.FieldCoverage{{Field: "name",
+					Present:   50,
+					Percent:   100,
+					Threshold: 100}, {Field: "hash",
+					Present:   10,
+					Percent:   20,
+					Threshold: 80,
+					Missing:   []string{"a@1"}}}}}
 			var b bytes.Buffer
 			if err := JSON(&b, r); err != nil {
 				t.Fatal(err)

@@ -134,7 +134,8 @@ func (d *mdDoc) note(omitted int) string {
 	if d.runURL != "" {
 		where = "[in the workflow run](" + d.runURL + ")"
 	}
-	return fmt.Sprintf("\n> **%s not shown** here: this report is longer than a comment can hold. See the full report %s.\n", plural(omitted, "more finding"), where)
+	return fmt.Sprintf("\n> **%s not shown** here: this report is longer than a comment can hold. See the full "+
+		"report %s.\n", plural(omitted, "more finding"), where)
 }
 
 func buildMarkdown(results []*finding.Result, opt MarkdownOptions) *mdDoc {

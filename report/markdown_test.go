@@ -86,7 +86,8 @@ func TestMarkdownVerdicts(t *testing.T) {
 		{never, Links{}, "### ⚠️ CRA gate: report only · Acme Smart Lock"},
 		{clean, Links{}, "### ✅ CRA gate passed"},
 		{withCommit, Links{}, "### ❌ CRA gate failed · Acme Smart Lock · checked <code>5d41402</code>"},
-		{withCommit, testLinks, "### ❌ CRA gate failed · Acme Smart Lock · checked [<code>5d41402</code>](https://github.com/acme/lock/commit/5d41402abc4b2a76b9719d911017c592aabbccdd)"},
+		{withCommit, testLinks, "### ❌ CRA gate failed · Acme Smart Lock · checked " +
+			"[<code>5d41402</code>](https://github.com/acme/lock/commit/5d41402abc4b2a76b9719d911017c592aabbccdd)"},
 	} {
 		out := renderMarkdown(t, tc.r, MarkdownOptions{Links: tc.links})
 		if first, _, _ := strings.Cut(out, "\n"); first != tc.want {
@@ -116,14 +117,22 @@ func TestMarkdownItems(t *testing.T) {
 	r.Findings[0].Fix = "Add `schema = 1` as the first line; see `cra-gate rules`."
 	r.Findings[0].File = "fw dir/cra.toml"
 	out := renderMarkdown(t, r, MarkdownOptions{Links: testLinks})
-	want := "- [<code>fw dir/cra.toml:52</code>](https://github.com/acme/lock/blob/5d41402abc4b2a76b9719d911017c592aabbccdd/fw%20dir/cra.toml#L52) unknown key \"rationle\" in \\[\\[rdps\\]\\] \"acme-cloud-api\"; did you mean \"rationale\"?" +
-		"<br><sub>[<code>manifest-unknown-key</code>](https://github.com/cra-gate/cra-gate/blob/main/docs/rules/manifest-unknown-key.md) · Annex VII · **Fix:** Add <code>schema = 1</code> as the first line; see <code>cra-gate rules</code>.</sub>\n"
+	want := "- [<code>fw " +
+		"dir/cra.toml:52</code>](https://github.com/acme/lock/blob/5d41402abc4b2a76b9719d911017c592aabbccdd/fw%20dir/cra.toml#L52) " +
+		"unknown key \"rationle\" in \\[\\[rdps\\]\\] \"acme-cloud-api\"; did you mean " +
+		"\"rationale\"?" +
+		"<br><sub>[<code>manifest-unknown-key</code>](https://github.com/cra-gate/cra-gate/blob/main/docs/rules/manifest-unknown-key.md) " +
+		"· Annex VII · **Fix:** Add <code>schema = 1</code> as the first line; see <code>cra-gate " +
+		"rules</code>.</sub>\n"
 	if !strings.Contains(out, want) {
 		t.Errorf("item not found; want\n%s\nin\n%s", want, out)
 	}
 	// Without a valid commit, locations are plain.
 	r.Commit = "not-a-sha"
-	if out := renderMarkdown(t, r, MarkdownOptions{Links: Links{Server: "https://github.com", Repo: "acme/lock", Commit: "main"}}); strings.Contains(out, "acme/lock/blob") {
+	if out := renderMarkdown(t,
+		r,
+		MarkdownOptions{Links: Links{Server: "https://github.com", Repo: "acme/lock", Commit: "main"}}); strings.Contains(out,
+		"acme/lock/blob") {
 		t.Errorf("linked to a branch name:\n%s", out)
 	}
 }
@@ -142,7 +151,15 @@ func TestMarkdownSinceLastPush(t *testing.T) {
 	second.Commit = "2222222222222222222222222222222222222222"
 	fixed := second.Findings[1] // scope-unknown-function
 	second.Findings = append(second.Findings[:1], second.Findings[2:]...)
-	second.Findings = append(second.Findings, finding.Finding{Check: "sbom", Rule: "sbom-drift-missing", Severity: finding.Warning, File: "go.mod", Line: 9, Item: "golang.org/x/net", Key: "golang.org/x/net", Message: "golang.org/x/net v0.31.0 is not in the SBOM"})
+	second.Findings = append(second.Findings,
+		finding.Finding{Check: "sbom",
+			Rule:     "sbom-drift-missing",
+			Severity: finding.Warning,
+			File:     "go.mod",
+			Line:     9,
+			Item:     "golang.org/x/net",
+			Key:      "golang.org/x/net",
+			Message:  "golang.org/x/net v0.31.0 is not in the SBOM"})
 	second.Evaluate(finding.FailOnError, allChecks, nil)
 	body2 := renderMarkdown(t, second, MarkdownOptions{Marker: marker, State: true, Previous: ParseState(body1)})
 	if !strings.Contains(body2, "Since the last push: **1 new**, **1 fixed**: [<code>"+fixed.Rule+"</code>]") {
@@ -165,7 +182,11 @@ func TestMarkdownSinceLastPush(t *testing.T) {
 	}
 	clean := passing()
 	clean.Commit = "4444444444444444444444444444444444444444"
-	if out := renderMarkdown(t, clean, MarkdownOptions{State: true, Previous: ParseState(hb)}); !strings.Contains(out, "**1 fixed**: [<code>manifest-unknown-key</code>]") || strings.Contains(out, "<!--\x20x") {
+	if out := renderMarkdown(t,
+		clean,
+		MarkdownOptions{State: true, Previous: ParseState(hb)}); !strings.Contains(out,
+		"**1 fixed**: [<code>manifest-unknown-key</code>]") || strings.Contains(out,
+		"<!--\x20x") {
 		t.Errorf("fixed hostile findings:\n%s", out)
 	}
 }
@@ -174,7 +195,9 @@ func TestMarkdownSinceLastPush(t *testing.T) {
 // with its section.
 func TestMarkdownMonorepo(t *testing.T) {
 	out := renderMarkdowns(t, monorepo(), MarkdownOptions{})
-	if first, _, _ := strings.Cut(out, "\n"); first != "### ❌ CRA gate failed · 2 products · checked <code>5d41402</code>" || !strings.Contains(out, "\n**3 errors, 4 warnings**\n") {
+	if first, _, _ := strings.Cut(out,
+		"\n"); first != "### ❌ CRA gate failed · 2 products · checked <code>5d41402</code>" || !strings.Contains(out,
+		"\n**3 errors, 4 warnings**\n") {
 		t.Errorf("heading %q", first)
 	}
 	cam, lock := strings.Index(out, "#### ❌ **Brightcam Indoor 2**"), strings.Index(out, "#### ⚠️ **Acme Smart Lock**")
@@ -324,7 +347,8 @@ func TestMarkdownMaxBytes(t *testing.T) {
 		if warns > 0 && errs != big.Summary.Errors {
 			t.Errorf("limit %d: %d of %d errors and %d warnings shown: errors must be kept before warnings", limit, errs, big.Summary.Errors, warns)
 		}
-		note := fmt.Sprintf("> **%d more findings not shown** here: this report is longer than a comment can hold. See the full report [in the workflow run](%s).", big.Summary.Errors+big.Summary.Warnings+big.Summary.Notices-errs-warns, run)
+		note := fmt.Sprintf("> **%d more findings not shown** here: this report is longer than a comment can hold. See "+
+			"the full report [in the workflow run](%s).", big.Summary.Errors+big.Summary.Warnings+big.Summary.Notices-errs-warns, run)
 		if !strings.Contains(out, note) {
 			t.Errorf("limit %d: note %q missing:\n%s", limit, note, out[max(0, len(out)-400):])
 		}
@@ -353,7 +377,9 @@ func TestMarkdownCoverage(t *testing.T) {
 	r.SBOMs = []finding.SBOMCoverage{{File: "sbom/a|b.json", Format: "CycloneDX", SpecVersion: "1.6", Components: 10,
 		Fields: []finding.FieldCoverage{{Field: "name", Present: 10, Percent: 100, Threshold: 100}, {Field: "hash", Present: 2, Percent: 20, Threshold: 80}}}}
 	out := renderMarkdown(t, r, MarkdownOptions{})
-	for _, want := range []string{"📦 SBOM coverage: 1 SBOM, 1 field under the threshold", "- <code>sbom/a&#124;b.json</code> (CycloneDX 1.6, 10 components): name 100% · ⚠️ hash 20% (under 80%)"} {
+	for _, want := range []string{"📦 SBOM coverage: 1 SBOM, 1 field under the threshold",
+		"- <code>sbom/a&#124;b.json</code> (CycloneDX 1.6, 10 components): name 100% · ⚠️ hash 20% " +
+			"(under 80%)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("coverage table lacks %q:\n%s", want, out)
 		}

@@ -198,7 +198,8 @@ func TestSARIFFingerprintsStable(t *testing.T) {
 		}
 		return out
 	}
-	a, b := fps(day("support ends on 2027-06-30, within 12 months of today (2026-12-01)")), fps(day("support ends on 2027-06-30, within 12 months of today (2026-12-02)"))
+	a, b := fps(day("support ends on 2027-06-30, within 12 months of today (2026-12-01)")), fps(day("support ends on 2027-06-30, within 12 "+
+		"months of today (2026-12-02)"))
 	if strings.Join(a, " ") != strings.Join(b, " ") {
 		t.Errorf("fingerprints changed with the date:\n%v\n%v", a, b)
 	}
@@ -232,7 +233,10 @@ func TestSARIFRunPerConfig(t *testing.T) {
 	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if len(doc.Runs) != 2 || doc.Runs[0].AutomationDetails.ID != "cra-gate/camera/cra.toml/" || doc.Runs[1].AutomationDetails.ID != "cra-gate/lock/cra.toml/" || len(doc.Runs[0].Results) != len(a.Findings) {
+	if len(doc.Runs) != 2 ||
+		doc.Runs[0].AutomationDetails.ID != "cra-gate/camera/cra.toml/" ||
+		doc.Runs[1].AutomationDetails.ID != "cra-gate/lock/cra.toml/" ||
+		len(doc.Runs[0].Results) != len(a.Findings) {
 		t.Errorf("runs %+v", doc.Runs)
 	}
 }

@@ -13,9 +13,23 @@ import (
 func TestVulnerabilitiesRendered(t *testing.T) {
 	hostile := "</details><script>x</script> | @team ::error::x\n::warning::y"
 	r := &finding.Result{Version: 1, Config: "cra.toml",
-		Findings: []finding.Finding{{Check: "vulns", Rule: "vulns-kev", Severity: finding.Error, Message: "known " + hostile, File: "sbom/app.cdx.json", Line: 6, Item: "pkg:npm/lodash@4.17.15#GHSA-1"}},
+		Findings: []finding.Finding{{Check: "vulns",
+			Rule:     "vulns-kev",
+			Severity: finding.Error,
+			Message:  "known " + hostile,
+			File:     "sbom/app.cdx.json",
+			Line:     6,
+			Item:     "pkg:npm/lodash@4.17.15#GHSA-1"}},
 		Vulnerabilities: []finding.Vulnerability{
-			{File: "sbom/app.cdx.json", Line: 6, Purl: "pkg:npm/lodash@4.17.15", ID: "GHSA-1", Aliases: []string{"CVE-2020-8203"}, Summary: hostile, Fixed: "4.17.19", KEV: true, Severity: hostile},
+			{File: "sbom/app.cdx.json",
+				Line:     6,
+				Purl:     "pkg:npm/lodash@4.17.15",
+				ID:       "GHSA-1",
+				Aliases:  []string{"CVE-2020-8203"},
+				Summary:  hostile,
+				Fixed:    "4.17.19",
+				KEV:      true,
+				Severity: hostile},
 			{File: "sbom/app.cdx.json", Line: 7, Purl: "pkg:npm/a@1", ID: "GHSA-2", VEX: &finding.VEX{Status: "not_affected", Justification: "component_not_present"}},
 		}}
 	r.Evaluate(finding.FailOnError, allChecks, nil)
@@ -24,7 +38,11 @@ func TestVulnerabilitiesRendered(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := md.String()
-	if !strings.Contains(out, "<details><summary>🛡️ Known vulnerabilities: 2, 1 unanswered, 1 KEV-listed</summary>") || strings.Contains(out, "<script>") || strings.Count(out, "</details>") != strings.Count(out, "<details>") {
+	if !strings.Contains(out,
+		"<details><summary>🛡️ Known vulnerabilities: 2, 1 unanswered, 1 KEV-listed</summary>") || strings.Contains(out,
+		"<script>") || strings.Count(out,
+		"</details>") != strings.Count(out,
+		"<details>") {
 		t.Errorf("markdown:\n%s", out)
 	}
 	if i, j := strings.Index(out, "GHSA-1"), strings.Index(out, "GHSA-2"); i < 0 || j < i {
@@ -42,7 +60,10 @@ func TestVulnerabilitiesRendered(t *testing.T) {
 	}
 	var txt bytes.Buffer
 	Text(&txt, r, TextOptions{})
-	if !strings.Contains(txt.String(), "Known vulnerabilities (2)") || !strings.Contains(txt.String(), "sbom/app.cdx.json:6  pkg:npm/lodash@4.17.15  GHSA-1 (CVE-2020-8203)") || strings.Contains(txt.String(), "\n::warning") {
+	if !strings.Contains(txt.String(),
+		"Known vulnerabilities (2)") || !strings.Contains(txt.String(),
+		"sbom/app.cdx.json:6  pkg:npm/lodash@4.17.15  GHSA-1 (CVE-2020-8203)") || strings.Contains(txt.String(),
+		"\n::warning") {
 		t.Errorf("text:\n%s", txt.String())
 	}
 	// The table is absent when the check did not run.

@@ -56,11 +56,17 @@ func TestWaivedEverywhere(t *testing.T) {
 		t.Errorf("SARIF suppressions:\n%s", s.String())
 	}
 	txt := renderText(t, r, false)
-	if !strings.Contains(txt, "waived (1: accepted by [[waiver]] entries, not counted)") || !strings.Contains(txt, "waived until 2027-06-30 (cra.toml:70)") || !strings.Contains(txt, ", 1 waived") {
+	if !strings.Contains(txt,
+		"waived (1: accepted by [[waiver]] entries, not counted)") || !strings.Contains(txt,
+		"waived until 2027-06-30 (cra.toml:70)") || !strings.Contains(txt,
+		", 1 waived") {
 		t.Errorf("text:\n%s", txt)
 	}
 	md := renderMarkdown(t, r, MarkdownOptions{State: true})
-	if !strings.Contains(md, "<details><summary>🙈 1 waived finding") || !strings.Contains(md, "**waived until 2027-06-30:** Test-only module &lt;b&gt;@&#8203;team&lt;/b&gt;.") || !strings.Contains(md, "(1 waived)") {
+	if !strings.Contains(md,
+		"<details><summary>🙈 1 waived finding") || !strings.Contains(md,
+		"**waived until 2027-06-30:** Test-only module &lt;b&gt;@&#8203;team&lt;/b&gt;.") || !strings.Contains(md,
+		"(1 waived)") {
 		t.Errorf("markdown:\n%s", md)
 	}
 	var w finding.Finding

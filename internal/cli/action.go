@@ -197,7 +197,9 @@ func relocate(res *finding.Result, prefix string) *finding.Result {
 
 // errorf prints an error annotation (escaped by go-githubactions).
 func (a *actionRun) errorf(format string, args ...any) {
-	a.gha.IssueCommand(&githubactions.Command{Name: "error", Message: fmt.Sprintf(format, args...), Properties: githubactions.CommandProperties{"title": "cra-gate"}})
+	a.gha.IssueCommand(&githubactions.Command{Name: "error",
+		Message:    fmt.Sprintf(format, args...),
+		Properties: githubactions.CommandProperties{"title": "cra-gate"}})
 }
 
 // fail reports a file the workflow relies on that could not be written; the

@@ -77,7 +77,9 @@ func (a *actionRun) writeSummary(res *finding.Result, runURL string) {
 		return
 	}
 	var b strings.Builder
-	if err := report.Markdown(&b, products(res), report.MarkdownOptions{RunURL: runURL, MaxBytes: summaryMaxBytes, Links: linksFrom(a.std.Getenv, res.Commit)}); err != nil {
+	if err := report.Markdown(&b,
+		products(res),
+		report.MarkdownOptions{RunURL: runURL, MaxBytes: summaryMaxBytes, Links: linksFrom(a.std.Getenv, res.Commit)}); err != nil {
 		a.fail("writing the job summary: %v", err)
 		return
 	}

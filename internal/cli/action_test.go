@@ -1020,8 +1020,18 @@ func TestActionMonorepo(t *testing.T) {
 	r.setHead(strings.Repeat("c", 40))
 	product := func(dir, name, extra string) {
 		files := map[string]string{
-			dir + "/cra.toml":      "schema = 1\n" + extra + "[product]\nname = \"" + name + "\"\nmanufacturer = \"Acme GmbH\"\nclass = \"default\"\nconformity = \"module-a\"\nplaced_on_market = 2026-03-01\nfunctions = [\"unlock\"]\nsbom = [\"" + dir + "/sbom.cdx.json\"]\nsource = \"" + dir + "\"\n\n[support]\nend = 2033-03-01\npublished = \"https://acme-locks.eu/support\"\n\n[disclosure]\npolicy = \"SECURITY.md\"\ncontact = \"mailto:security@acme-locks.eu\"\n\n[reporting]\ncsirt = \"DE\"\ncontact = \"mailto:psirt@acme-locks.eu\"\n" + documentedAt("https://acme-locks.eu/tech"),
-			dir + "/sbom.cdx.json": `{"bomFormat":"CycloneDX","specVersion":"1.6","serialNumber":"urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79","version":1,"metadata":{"timestamp":"2026-11-01T10:00:00Z","tools":{"components":[{"name":"gen","version":"1"}]},"component":{"bom-ref":"root","name":"` + name + `","version":"1"}},"components":[{"type":"library","bom-ref":"a","name":"a","version":"1.0.0","purl":"pkg:golang/example.com/a@v1.0.0","supplier":{"name":"X"},"hashes":[{"alg":"SHA-256","content":"` + strings.Repeat("ab", 32) + `"}],"licenses":[{"license":{"id":"MIT"}}]}],"dependencies":[{"ref":"root","dependsOn":["a"]}]}`,
+			dir + "/cra.toml": "schema = 1\n" + extra + "[product]\nname = \"" + name + "\"\nmanufacturer = \"Acme GmbH\"\nclass = \"default\"\nconformity = " +
+				"\"module-a\"\nplaced_on_market = 2026-03-01\nfunctions = [\"unlock\"]\nsbom = [\"" + dir + "/sbom.cdx.json\"]\nsource = " +
+				"\"" + dir + "\"\n\n[support]\nend = 2033-03-01\npublished = " +
+				"\"https://acme-locks.eu/support\"\n\n[disclosure]\npolicy = \"SECURITY.md\"\ncontact = " +
+				"\"mailto:security@acme-locks.eu\"\n\n[reporting]\ncsirt = \"DE\"\ncontact = " +
+				"\"mailto:psirt@acme-locks.eu\"\n" + documentedAt("https://acme-locks.eu/tech"),
+			dir + "/sbom.cdx.json": `{"bomFormat":"CycloneDX","specVersion":"1.6","serialNumber":"urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79",` +
+				`"version":1,"metadata":{"timestamp":"2026-11-01T10:00:00Z","tools":{"components":[{"name":"gen","version":"1"}]},` +
+				`"component":{"bom-ref":"root","name":"` + name + `","version":"1"}},"components":[{"type":"library","bom-ref":"a","name":"a",` +
+				`"version":"1.0.0","purl":"pkg:golang/example.com/a@v1.0.0","supplier":{"name":"X"},"hashes":[{"alg":"SHA-256","content":"` + strings.Repeat("ab",
+
+				32) + `"}],"licenses":[{"license":{"id":"MIT"}}]}],"dependencies":[{"ref":"root","dependsOn":["a"]}]}`,
 		}
 		for name, content := range files {
 			p := filepath.Join(r.ws, filepath.FromSlash(name))
@@ -1035,7 +1045,8 @@ func TestActionMonorepo(t *testing.T) {
 	}
 	product("lock", "Acme Lock", "")
 	product("camera", "Acme Camera", "colour = \"blue\"\n")
-	if err := os.WriteFile(filepath.Join(r.ws, "SECURITY.md"), []byte("Report vulnerabilities privately to security@acme-locks.eu.\nWe acknowledge reports within 3 days and coordinate disclosure.\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(r.ws, "SECURITY.md"), []byte("Report vulnerabilities privately to security@acme-locks.eu.\nWe acknowledge reports "+
+		"within 3 days and coordinate disclosure.\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	r.env["INPUT_CONFIG"] = "*/cra.toml"
@@ -1083,7 +1094,11 @@ func TestActionPathPrefixEverywhere(t *testing.T) {
 	stdout, _, _ := r.run()
 	sarif, _ := os.ReadFile(filepath.Join(r.ws, "cra.sarif"))
 	rep, _ := os.ReadFile(r.outputs()["report"])
-	for where, text := range map[string]string{"annotations": stdout, "summary": r.readSummary(), "comment": gh.all()[0].Body, "SARIF": string(sarif), "JSON": string(rep)} {
+	for where, text := range map[string]string{"annotations": stdout,
+		"summary": r.readSummary(),
+		"comment": gh.all()[0].Body,
+		"SARIF":   string(sarif),
+		"JSON":    string(rep)} {
 		if !strings.Contains(text, "camera/cra.toml") {
 			t.Errorf("%s does not name camera/cra.toml", where)
 		}
@@ -1114,7 +1129,9 @@ func TestActionVulnInputs(t *testing.T) {
 			}
 			fmt.Fprintf(w, `{"results":[%s]}`, strings.Join(results, ","))
 		case r.URL.Path == "/v1/vulns/GO-2026-9999":
-			fmt.Fprint(w, `{"id":"GO-2026-9999","aliases":["CVE-2026-9999"],"summary":"Bad crypto","affected":[{"package":{"ecosystem":"Go","name":"golang.org/x/crypto"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"9.0.0"}]}]}]}`)
+			fmt.Fprint(w,
+				`{"id":"GO-2026-9999","aliases":["CVE-2026-9999"],"summary":"Bad crypto","affected":[{"package":{"ecosystem":"Go",`+
+					`"name":"golang.org/x/crypto"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"9.0.0"}]}]}]}`)
 		default:
 			w.WriteHeader(http.StatusNotFound)
 		}

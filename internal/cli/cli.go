@@ -162,7 +162,9 @@ func parseCheck(args []string, std IO) (settings, error) {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(std.Stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(std.Stderr, "Usage: cra-gate check [flags] [DIR]\n\nChecks the repository at DIR (default .) against its cra.toml.\nExit status: 0 pass, 1 the gate fails, 2 the gate could not run.\n\nFlags:\n")
+		fmt.Fprintf(std.Stderr, "Usage: cra-gate check [flags] [DIR]\n\nChecks the repository at DIR (default .) against "+
+			"its cra.toml.\nExit status: 0 pass, 1 the gate fails, 2 the gate could not "+
+			"run.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	f.register(fs)
@@ -362,7 +364,14 @@ func writeText(w io.Writer, res *finding.Result, opt report.TextOptions) error {
 		if !res.Passed {
 			verdict = "FAIL"
 		}
-		_, err := fmt.Fprintf(w, "\n%s: %d products (%s), %d errors, %d warnings, %d notices\n", verdict, len(ps), res.Config, res.Summary.Errors, res.Summary.Warnings, res.Summary.Notices)
+		_, err := fmt.Fprintf(w,
+			"\n%s: %d products (%s), %d errors, %d warnings, %d notices\n",
+			verdict,
+			len(ps),
+			res.Config,
+			res.Summary.Errors,
+			res.Summary.Warnings,
+			res.Summary.Notices)
 		return err
 	}
 	return nil

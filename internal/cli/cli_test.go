@@ -133,7 +133,8 @@ func TestCheckSARIFAndMarkdown(t *testing.T) {
 	if err := json.Unmarshal([]byte(jsonOut), &rep); err != nil || len(rep.Findings) < 20 {
 		t.Fatalf("JSON: %v, %d findings", err, len(rep.Findings))
 	}
-	if err := json.Unmarshal([]byte(out), &sarif); err != nil || sarif.Version != "2.1.0" || len(sarif.Runs) != 1 || len(sarif.Runs[0].Results) != len(rep.Findings) {
+	if err := json.Unmarshal([]byte(out),
+		&sarif); err != nil || sarif.Version != "2.1.0" || len(sarif.Runs) != 1 || len(sarif.Runs[0].Results) != len(rep.Findings) {
 		t.Errorf("SARIF: %v, %d results for %d findings", err, len(sarif.Runs[0].Results), len(rep.Findings))
 	}
 	md, _, _ := runMain(env, false, "check", "--format", "markdown", "../../examples/camera-gaps")
@@ -209,7 +210,14 @@ func TestCheckVulnFlags(t *testing.T) {
 	if err != nil || strings.Join(s.opt.Vulns.DB, ",") != "a.zip,osv/" || s.opt.Vulns.API != "https://api.osv.dev" || s.opt.Vulns.KEV != "kev.json" {
 		t.Fatalf("from the environment: %+v %v", s.opt.Vulns, err)
 	}
-	s, err = parseCheck([]string{"--vuln-db", "x.zip", ".", "--vuln-db", "y", "--osv-api", "http://127.0.0.1:8080"}, IO{Stderr: io.Discard, Getenv: env(map[string]string{"CRA_GATE_VULN_DB": "a.zip"})})
+	s, err = parseCheck([]string{"--vuln-db",
+		"x.zip",
+		".",
+		"--vuln-db",
+		"y",
+		"--osv-api",
+		"http://127.0.0.1:8080"}, IO{Stderr: io.Discard,
+		Getenv: env(map[string]string{"CRA_GATE_VULN_DB": "a.zip"})})
 	if err != nil || strings.Join(s.opt.Vulns.DB, ",") != "x.zip,y" || s.opt.Vulns.API != "http://127.0.0.1:8080" {
 		t.Fatalf("flags win: %+v %v", s.opt.Vulns, err)
 	}
@@ -238,7 +246,8 @@ func TestRulesJSON(t *testing.T) {
 	}
 	out, _, status = runMain(nil, false, "rules", "support-later-units", "--format", "json")
 	var one map[string]any
-	if err := json.Unmarshal([]byte(out), &one); err != nil || status != ExitPass || one["id"] != "support-later-units" || one["reference"] != "Article 13(8); Commission FAQ 4.5.3" {
+	if err := json.Unmarshal([]byte(out),
+		&one); err != nil || status != ExitPass || one["id"] != "support-later-units" || one["reference"] != "Article 13(8); Commission FAQ 4.5.3" {
 		t.Errorf("one rule: %d %v %v", status, err, one)
 	}
 	for _, args := range [][]string{{"rules", "--format", "yaml"}, {"rules", "a", "b"}, {"rules", "--format", "json", "support-to-short"}} {

@@ -53,8 +53,10 @@ func parseComment(args []string, std IO) (commentSettings, error) {
 	fs.StringVar(&pr, "pr", "", "pull request number (required)")
 	fs.StringVar(&repoFlag, "repo", "", "repository as owner/name (default $GITHUB_REPOSITORY)")
 	fs.StringVar(&s.key, "config-key", "", "key that tells this config's comment apart (default: the report's config path, as the Action uses)")
-	fs.StringVar(&s.author, "comment-author", ghcomment.DefaultAuthor, "login whose comment is updated: github-actions[bot] for GITHUB_TOKEN, <app>[bot] for an App, the user for a PAT")
-	fs.StringVar(&s.commit, "commit", "", "full SHA of the commit the report checked, for the comment's links (default: the report's; in the workflow_run pattern pass github.event.workflow_run.head_sha)")
+	fs.StringVar(&s.author, "comment-author", ghcomment.DefaultAuthor, "login whose comment is updated: github-actions[bot] for GITHUB_TOKEN, <app>[bot] for an "+
+		"App, the user for a PAT")
+	fs.StringVar(&s.commit, "commit", "", "full SHA of the commit the report checked, for the comment's links (default: the "+
+		"report's; in the workflow_run pattern pass github.event.workflow_run.head_sha)")
 	fs.StringVar(&s.runURL, "run-url", "", "workflow run to link (default: this run, from GITHUB_SERVER_URL, GITHUB_REPOSITORY and GITHUB_RUN_ID)")
 	if err := fs.Parse(args); err != nil {
 		return s, err

@@ -87,7 +87,13 @@ func TestCommentPostsTheActionsComment(t *testing.T) {
 	}
 
 	// A passing report under another config key has no earlier comment to update: none is created.
-	if _, stderr, status := runCommentCmd(env, "--report", savedReport(t, "smart-lock"), "--pr", "7", "--config-key", "firmware/cra.toml"); status != ExitPass || len(gh.all()) != 1 {
+	if _, stderr, status := runCommentCmd(env,
+		"--report",
+		savedReport(t, "smart-lock"),
+		"--pr",
+		"7",
+		"--config-key",
+		"firmware/cra.toml"); status != ExitPass || len(gh.all()) != 1 {
 		t.Fatalf("status %d, %d comments\n%s", status, len(gh.all()), stderr)
 	}
 	// A failing one gets its own comment; the default run URL is this run.

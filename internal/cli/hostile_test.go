@@ -20,8 +20,10 @@ func hostileRepo(t *testing.T) string {
 	sbomName := "  ::notice title=x::pwned.json"
 	files := map[string]string{
 		".git/config": "[http \"https://github.com/\"]\n\textraheader = AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW46Z2hzX1NFQ1JFVA==\n",
-		"cra.toml": "schema = 1\nx = 1 # ##[set-output name=passed;]true\n[product]\nname = \"##[warning]pwned\"\nmanufacturer = \"M\"\nfunctions = [\"f\"]\nsbom = [" +
-			`"` + sbomName + `", "docs/leak.json"]` + "\n[support]\nend = 2031-01-01\n[disclosure]\npolicy = \"SECURITY.md\"\ncontact = \"mailto:a@b.eu\"\nsecurity_txt = \".git/config\"\n",
+		"cra.toml": "schema = 1\nx = 1 # ##[set-output name=passed;]true\n[product]\nname = " +
+			"\"##[warning]pwned\"\nmanufacturer = \"M\"\nfunctions = [\"f\"]\nsbom = [" +
+			`"` + sbomName + `", "docs/leak.json"]` + "\n[support]\nend = 2031-01-01\n[disclosure]\npolicy = \"SECURITY.md\"\ncontact = " +
+			"\"mailto:a@b.eu\"\nsecurity_txt = \".git/config\"\n",
 		sbomName:      "::error::pwned too\n##[set-output name=passed;]true\n",
 		"SECURITY.md": "Report to a@b.eu.\n",
 	}
@@ -114,8 +116,11 @@ func TestCheckFIFOs(t *testing.T) {
 				}
 			}
 			must(os.MkdirAll(filepath.Join(dir, "sbom"), 0o755))
-			must(os.WriteFile(filepath.Join(dir, "cra.toml"), []byte("schema = 1\n[product]\nname = \"n\"\nmanufacturer = \"m\"\nfunctions = [\"f\"]\nsbom = [\"sbom/app.cdx.json\"]\n"), 0o644))
-			must(os.WriteFile(filepath.Join(dir, "sbom", "app.cdx.json"), []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"name":"a","version":"1"}]}`), 0o644))
+			must(os.WriteFile(filepath.Join(dir, "cra.toml"), []byte("schema = 1\n[product]\nname = \"n\"\nmanufacturer = \"m\"\nfunctions = [\"f\"]\nsbom = "+
+				"[\"sbom/app.cdx.json\"]\n"), 0o644))
+			must(os.WriteFile(filepath.Join(dir,
+				"sbom",
+				"app.cdx.json"), []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"name":"a","version":"1"}]}`), 0o644))
 			p := filepath.Join(dir, filepath.FromSlash(name))
 			os.Remove(p)
 			if err := syscall.Mkfifo(p, 0o644); err != nil {
@@ -143,9 +148,12 @@ func TestInitOnAHostileRepository(t *testing.T) {
 		}
 	}
 	must(os.MkdirAll(filepath.Join(dir, "sbom"), 0o755))
-	must(os.WriteFile(filepath.Join(base, "secret.cdx.json"), []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"name":"TOP-SECRET","version":"1"}]}`), 0o644))
+	must(os.WriteFile(filepath.Join(base,
+		"secret.cdx.json"), []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"name":"TOP-SECRET","version":"1"}]}`), 0o644))
 	must(os.Symlink(filepath.Join(base, "secret.cdx.json"), filepath.Join(dir, "sbom", "leak.json")))
-	must(os.WriteFile(filepath.Join(dir, "sbom", "  ::notice title=x::pwned ##[error]x.json"), []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"name":"a","version":"1"}]}`), 0o644))
+	must(os.WriteFile(filepath.Join(dir,
+		"sbom",
+		"  ::notice title=x::pwned ##[error]x.json"), []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"name":"a","version":"1"}]}`), 0o644))
 	if err := syscall.Mkfifo(filepath.Join(dir, "SECURITY.md"), 0o644); err != nil {
 		t.Skipf("no FIFOs: %v", err)
 	}

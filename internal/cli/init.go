@@ -113,5 +113,6 @@ func runInit(args []string, std IO) int {
 
 // refuseOverwrite says that the file exists and what to do instead.
 func refuseOverwrite(std IO, shownPath string) {
-	printErr(std.Stderr, "%s exists already; init never overwrites a file. Check it with `cra-gate check`, print a fresh one to compare with `cra-gate init --stdout`, or move it away first", shownPath)
+	printErr(std.Stderr, "%s exists already; init never overwrites a file. Check it with `cra-gate check`, print a "+
+		"fresh one to compare with `cra-gate init --stdout`, or move it away first", shownPath)
 }

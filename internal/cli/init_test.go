@@ -43,7 +43,11 @@ func TestInit(t *testing.T) {
 	if status != ExitPass || stderr != "" {
 		t.Fatalf("init: status %d, stderr %q", status, stderr)
 	}
-	for _, want := range []string{"Wrote cra.toml.", "product.sbom             sbom/deps.json: SPDX 2.3 JSON", "To decide: 13 TODOs.", "Check: cra-gate check " + root, "uses: cra-gate/cra-gate@v1"} {
+	for _, want := range []string{"Wrote cra.toml.",
+		"product.sbom             sbom/deps.json: SPDX 2.3 JSON",
+		"To decide: 13 TODOs.",
+		"Check: cra-gate check " + root,
+		"uses: cra-gate/cra-gate@v1"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, stdout)
 		}
@@ -52,7 +56,10 @@ func TestInit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(written), "\nschema = 1\n") || !strings.Contains(string(written), `"sbom/deps.json",`) || strings.Contains(string(written), "notes.json") {
+	if !strings.Contains(string(written),
+		"\nschema = 1\n") || !strings.Contains(string(written),
+		`"sbom/deps.json",`) || strings.Contains(string(written),
+		"notes.json") {
 		t.Errorf("cra.toml:\n%s", written)
 	}
 

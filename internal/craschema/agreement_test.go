@@ -233,7 +233,13 @@ func spaces() []rune {
 // and their edges, wrong values and wrong types. Which of them each side
 // accepts is not written here: the gate and the schema must agree.
 func probes(s map[string]any, path string, seen map[string]bool) []probe {
-	p := []probe{{"string", "x"}, {"integer", int64(7)}, {"boolean", true}, {"date", localDate(2031, 3, 1)}, {"table", map[string]any{"a": "b"}}, {"list", []any{"x"}}}
+	p := []probe{{"string",
+		"x"}, {"integer",
+		int64(7)}, {"boolean",
+		true}, {"date",
+		localDate(2031, 3, 1)}, {"table",
+		map[string]any{"a": "b"}}, {"list",
+		[]any{"x"}}}
 	if _, ok := s["anyOf"]; ok { // product.harmonised_standards
 		long := strings.Repeat("s", int(manifestMaxStandardRef()))
 		return append(p, probe{"false", false}, probe{"empty list", []any{}}, probe{"a reference", []any{"EN 18031-1:2024"}},
@@ -414,16 +420,48 @@ func TestKnownGaps(t *testing.T) {
 		dateTimes        bool
 		gateRule, reason string
 	}{
-		{name: "a date in quotes", doc: with(base, []any{"support", "end"}, "2031-03-01"), gate: true, gateRule: "manifest-type", reason: "JSON has no dates: Taplo gives the schema a TOML date as a string"},
-		{name: "a date where a string belongs", doc: with(base, []any{"product", "version"}, localDate(2031, 3, 1)), gate: true, gateRule: "manifest-type", reason: "the same, the other way round"},
-		{name: "an offset date-time for a date", doc: with(base, []any{"support", "end"}, offset), schema: true, dateTimes: true, reason: "the gate reads any TOML date-time or time as a date; the contract says dates"},
+		{name: "a date in quotes",
+			doc:      with(base, []any{"support", "end"}, "2031-03-01"),
+			gate:     true,
+			gateRule: "manifest-type",
+			reason:   "JSON has no dates: Taplo gives the schema a TOML date as a string"},
+		{name: "a date where a string belongs",
+			doc:      with(base, []any{"product", "version"}, localDate(2031, 3, 1)),
+			gate:     true,
+			gateRule: "manifest-type",
+			reason:   "the same, the other way round"},
+		{name: "an offset date-time for a date",
+			doc:       with(base, []any{"support", "end"}, offset),
+			schema:    true,
+			dateTimes: true,
+			reason:    "the gate reads any TOML date-time or time as a date; the contract says dates"},
 		{name: "a local date-time for a date", doc: with(base, []any{"support", "end"}, local["dt"]), schema: true, dateTimes: true, reason: "as above"},
 		{name: "a local time for a date", doc: with(base, []any{"support", "end"}, local["t"]), schema: true, dateTimes: true, reason: "as above"},
-		{name: "a float with no fraction for a whole number", doc: with(base, []any{"disclosure", "acknowledge_days"}, 5.0), gate: true, gateRule: "manifest-type", reason: "JSON Schema's integer is a mathematical one: 5.0 is an integer"},
-		{name: "a name of 256 characters and 512 bytes", doc: with(base, []any{"product", "name"}, strings.Repeat("é", manifest.MaxName)), gate: true, gateRule: "manifest-limit", reason: "maxLength counts characters, the gate bytes"},
-		{name: "a name used twice", doc: with(base, []any{"excluded", 0, "name"}, base["rdps"].([]map[string]any)[0]["name"]), gate: true, gateRule: "manifest-duplicate-name", reason: "unique across three lists, whatever the case"},
-		{name: "a path out of the repository", doc: with(base, []any{"product", "source"}, "../elsewhere"), gate: true, gateRule: "manifest-path", reason: "where a path leads is the repository's"},
-		{name: "an expired waiver", doc: with(base, []any{"waiver", 0, "until"}, localDate(2026, 1, 1)), gate: true, gateRule: "waiver-expired", reason: "it depends on the day"},
+		{name: "a float with no fraction for a whole number",
+			doc:      with(base, []any{"disclosure", "acknowledge_days"}, 5.0),
+			gate:     true,
+			gateRule: "manifest-type",
+			reason:   "JSON Schema's integer is a mathematical one: 5.0 is an integer"},
+		{name: "a name of 256 characters and 512 bytes",
+			doc:      with(base, []any{"product", "name"}, strings.Repeat("é", manifest.MaxName)),
+			gate:     true,
+			gateRule: "manifest-limit",
+			reason:   "maxLength counts characters, the gate bytes"},
+		{name: "a name used twice",
+			doc:      with(base, []any{"excluded", 0, "name"}, base["rdps"].([]map[string]any)[0]["name"]),
+			gate:     true,
+			gateRule: "manifest-duplicate-name",
+			reason:   "unique across three lists, whatever the case"},
+		{name: "a path out of the repository",
+			doc:      with(base, []any{"product", "source"}, "../elsewhere"),
+			gate:     true,
+			gateRule: "manifest-path",
+			reason:   "where a path leads is the repository's"},
+		{name: "an expired waiver",
+			doc:      with(base, []any{"waiver", 0, "until"}, localDate(2026, 1, 1)),
+			gate:     true,
+			gateRule: "waiver-expired",
+			reason:   "it depends on the day"},
 		{name: "more than 10,000 keys", doc: big, gate: true, gateRule: "manifest-limit", reason: "the schema counts no keys"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

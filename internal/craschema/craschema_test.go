@@ -53,7 +53,9 @@ func TestGenerateNeedsEveryDescription(t *testing.T) {
 		manifest.KeyDocs["support.rationale"] = saved
 	}()
 	_, err := craschema.Generate(checks.Waivable())
-	if err == nil || !strings.Contains(err.Error(), `key "support.rationale" has no description`) || !strings.Contains(err.Error(), `documents "support.rationael", which is no key`) {
+	if err == nil || !strings.Contains(err.Error(),
+		`key "support.rationale" has no description`) || !strings.Contains(err.Error(),
+		`documents "support.rationael", which is no key`) {
 		t.Fatalf("Generate: %v", err)
 	}
 }
@@ -240,7 +242,9 @@ func TestSchemaKeysAreTheModels(t *testing.T) {
 			switch {
 			case ft.Kind() == reflect.Map:
 				maps[p] = true
-			case ft.Kind() == reflect.Struct && ft != reflect.TypeOf(time.Time{}) && !reflect.PointerTo(ft).Implements(reflect.TypeOf((*manifest.Unmarshaler)(nil)).Elem()):
+			case ft.Kind() == reflect.Struct &&
+				ft != reflect.TypeOf(time.Time{}) &&
+				!reflect.PointerTo(ft).Implements(reflect.TypeOf((*manifest.Unmarshaler)(nil)).Elem()):
 				walk(ft, p)
 			}
 		}

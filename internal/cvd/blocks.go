@@ -263,7 +263,9 @@ func makeLink(raw string, start, end, ts, te, hs, he int, href string) link {
 		}
 	}
 	if t := strings.Trim(l.text, " \t\n*`<>"); t != "" {
-		if u, err := url.Parse(t); err == nil && u.Host != "" && (strings.EqualFold(u.Scheme, "http") || strings.EqualFold(u.Scheme, "https")) && !strings.ContainsAny(t, " \n") {
+		if u, err := url.Parse(t); err == nil && u.Host != "" && (strings.EqualFold(u.Scheme,
+			"http") || strings.EqualFold(u.Scheme,
+			"https")) && !strings.ContainsAny(t, " \n") {
 			l.textURL = t
 			if tc := classify(u); l.cat == catOther && (tc == catPlatform || tc == catGHNew) {
 				l.cat = tc

@@ -293,7 +293,8 @@ var (
 	obfusRE = regexp.MustCompile(`(?i)([A-Za-z0-9._%+-]+)\s*[\[({<]\s*at\s*[\])}>]\s*([A-Za-z0-9-]+(?:\s*(?:[\[({<]\s*dot\s*[\])}>]|\.)\s*[A-Za-z0-9-]+)+)`)
 	dotRE   = regexp.MustCompile(`(?i)\s*(?:[\[({<]\s*dot\s*[\])}>]|\.)\s*`)
 	// emailCtxRE: words around an address that make it a reporting contact.
-	emailCtxRE = regexp.MustCompile(`\b(?:report\w*|disclos\w*|vulnerab\w*|security|send\w*|sent|e-?mail\w*|contact\w*|reach\w*|forward\w*|submit\w*|notify|write to)\b`)
+	emailCtxRE = regexp.MustCompile(`\b(?:report\w*|disclos\w*|vulnerab\w*|security|send\w*|sent|e-?mail\w*|contact\w*|reach\w*|` +
+		`forward\w*|submit\w*|notify|write to)\b`)
 	// introCtxRE: the sentence that introduces a list must itself ask to report.
 	introCtxRE   = regexp.MustCompile(`\b(?:report\w*|disclos\w*|vulnerab\w*|send\w*|e-?mail\w*|submit\w*|forward\w*)\b`)
 	roleLocalRE  = regexp.MustCompile(`(?i)secur|psirt|csirt|vuln|disclos|^cert$`)
@@ -650,13 +651,19 @@ func (a *analysis) pointerContext(b *block, l link) bool {
 // ---- sentences ----------------------------------------------------------
 
 var (
-	numWords = `\d{1,4}(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|twenty|thirty|forty-five|forty|sixty|ninety|an|a`
-	durRE    = regexp.MustCompile(`\b(` + numWords + `)(?:\s*(?:-|–|to|or)\s*(` + numWords + `))?(?:\s*\(\d{1,4}\))?[\s-]*(?:(?:business|working|calendar)[\s-]+)?(hours?|hrs?|days?|weeks?|months?)\b|\b(\d{1,4})\s?([hd])\b`)
+	numWords = `\d{1,4}(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|` +
+		`fourteen|fifteen|twenty|thirty|forty-five|forty|sixty|ninety|an|a`
+	durRE = regexp.MustCompile(`\b(` + numWords + `)(?:\s*(?:-|–|to|or)\s*(` + numWords + `))?(?:\s*\(\d{1,4}\))?[\s-]*(?:(?:business|working|` +
+		`calendar)[\s-]+)?(hours?|hrs?|days?|weeks?|` +
+		`months?)\b|\b(\d{1,4})\s?([hd])\b`)
 	// domainRE: what a duration must be about to be a response time.
-	domainRE = regexp.MustCompile(`respond|response|reply|replies|acknowledg|triag|confirm|hear back|hear from|get back|contact you|reach out|\bfix|patch|resolv|remediat|disclos|publish|advisor|notif|investigat|assess|initial|status update|update you|keep you`)
+	domainRE = regexp.MustCompile(`respond|response|reply|replies|acknowledg|triag|confirm|hear back|hear from|get back|contact ` +
+		`you|reach out|\bfix|patch|resolv|remediat|disclos|publish|advisor|notif|investigat|assess|` +
+		`initial|status update|update you|keep you`)
 	// responseRE: a duration about the first answer to the reporter.
-	responseRE = regexp.MustCompile(`respond|response|reply|replies|acknowledg|hear back|hear from|get back to|contact you|confirm\w*\s+(?:of\s+)?receipt|initial (?:reply|contact|assessment)|triag`)
-	processRE  = regexp.MustCompile(strings.Join([]string{
+	responseRE = regexp.MustCompile(`respond|response|reply|replies|acknowledg|hear back|hear from|get back to|contact you|confirm\w*\s+(?:of\s+)?receipt|` +
+		`initial (?:reply|contact|assessment)|triag`)
+	processRE = regexp.MustCompile(strings.Join([]string{
 		`\btriag(?:e|ed|es|ing)\b`,
 		`\backnowledg\w*\s+(?:\w+\s+){0,2}?(?:reports?|receipt|submissions?|e-?mails?|messages?|vulnerabilit\w*)\b`,
 		`\b(?:reports?|submissions?)\s+(?:will|would|are|is|shall|should)\s+(?:\w+\s+){0,2}?acknowledged\b`,
@@ -665,7 +672,8 @@ var (
 		`\b(?:assign|request|obtain|retriev|reserv|allocat|issu|publish)\w*\s+(?:\w+\s+){0,2}?cves?\b`,
 		`\bcves?\s+(?:\w+\s+){0,3}?(?:assigned|requested|obtained|published|issued|reserved)\b`,
 		`\b(?:releas|ship|publish|prepar|develop|submit|deploy)\w*\s+(?:\w+\s+){0,2}?(?:fix|fixes|patch|patches|security releases?|security updates?)\b`,
-		`\b(?:fix|fixes|patch|patches)\s+(?:is|are|will be|has been|have been|gets|get)\s+(?:\w+\s+)?(?:released|prepared|published|shipped|available|ready|developed)\b`,
+		`\b(?:fix|fixes|patch|patches)\s+(?:is|are|will be|has been|have been|gets|get)\s+(?:\w+\s+)?(?:released|` +
+			`prepared|published|shipped|available|ready|developed)\b`,
 		`\b(?:publish|announc|post|distribut)\w*\s+(?:\w+\s+){0,5}?(?:advisor\w*|summary|security (?:fix|release|issue|notice|bulletin)\w*|remediation|cves?)\b`,
 		`\badvisor(?:y|ies)\s+(?:will be|are|is)\s+(?:published|issued|created)\b`,
 		`\b(?:published|announced|distributed|disclosed)\s+(?:as|via|in|through|on)\s+(?:a |an |the |our )?(?:github )?(?:security )?(?:advisor|cve|blog|bulletin)`,
@@ -674,9 +682,16 @@ var (
 		`\b(?:security|disclosure|incident|handling|response|vulnerability) (?:handling )?process (?:is |are )?(?:described|detailed|documented|outlined|explained)`,
 	}, "|"))
 	askRE    = regexp.MustCompile(`^\W*please\b|\byou (?:should|must|can|may)\b`)
-	publicRE = regexp.MustCompile(`\b(?:open|create|file|submit|raise|post)\w*\s+(?:an?\s+|the\s+|a\s+new\s+|new\s+)?(?:public\s+)?(?:github\s+|gitlab\s+)?(?:issues?|bug reports?)\b|\b(?:report|submit|post|file)\w*\s+(?:\w+\s+){0,4}?(?:on|in|via|through|to|using)\s+(?:the\s+|our\s+)?(?:public\s+)?(?:github\s+|gitlab\s+)?(?:issue tracker|issues?|bug tracker)\b`)
-	otherRE  = regexp.MustCompile(`non-security|not (?:a )?security|other (?:inquir|question|issue|bug)|question|feature|suggestion|general bug|regular bug|documentation`)
-	ghPhrase = regexp.MustCompile(`["“”'‘’]\s*report a (?:security )?vulnerability\s*["“”'’‘]|report a (?:security )?vulnerability\W{0,4}\s*(?:button|tab|link|form|option)|\bprivate vulnerability report\w*|\bprivately report\w*\s+(?:\w+\s+){0,4}?(?:via|through|using|on|with)\s+github`)
+	publicRE = regexp.MustCompile(`\b(?:open|create|file|submit|raise|post)\w*\s+(?:an?\s+|the\s+|a\s+new\s+|new\s+)?(?:public\s+)?(?:github\s+|` +
+		`gitlab\s+)?(?:issues?|bug reports?)\b|\b(?:report|submit|post|file)\w*\s+(?:\w+\s+){0,4}?(?:on|` +
+		`in|via|through|to|using)\s+(?:the\s+|our\s+)?(?:public\s+)?(?:github\s+|gitlab\s+)?(?:issue ` +
+		`tracker|issues?|bug tracker)\b`)
+	otherRE = regexp.MustCompile(`non-security|not (?:a )?security|other (?:inquir|question|issue|bug)|question|feature|suggestion|` +
+		`general bug|regular bug|documentation`)
+	ghPhrase = regexp.MustCompile(`["“”'‘’]\s*report a (?:security )?vulnerability\s*["“”'’‘]|` +
+		`report a (?:security )?vulnerability\W{0,4}\s*(?:button|` +
+		`tab|link|form|option)|\bprivate vulnerability report\w*|\bprivately report\w*\s+(?:\w+\s+){0,4}?(?:via|` +
+		`through|using|on|with)\s+github`)
 	ghAdvRE  = regexp.MustCompile(`security advisor(?:y|ies)|security tab`)
 	ghVerbRE = regexp.MustCompile(`\b(?:report|submit|open|create|draft|file)\b`)
 )

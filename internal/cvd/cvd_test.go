@@ -39,7 +39,8 @@ func TestCorpus(t *testing.T) {
 		public   bool // PublicOnly
 		external string
 	}{
-		{"curl__curl__SECURITY.md", "only a \"report it\" link to curl.se's disclosure policy (external policy); copyright e-mail in an HTML comment ignored; no timeline",
+		{"curl__curl__SECURITY.md", "only a \"report it\" link to curl.se's disclosure policy (external policy); copyright " +
+			"e-mail in an HTML comment ignored; no timeline",
 			[]string{ur + "@14"}, "", 0, false, false, "https://curl.se/dev/vuln-disclosure.html"},
 		{"tailscale__tailscale__SECURITY.md", "mailto security@; staff will triage → process",
 			[]string{em + "@6"}, "process@7", 0, false, false, ""},
@@ -63,7 +64,8 @@ func TestCorpus(t *testing.T) {
 			[]string{ur + "@13", em + "@15"}, "timeline@17", 1, false, false, ""},
 		{"ohmyzsh__ohmyzsh__SECURITY.md", "advisories/new + security@ohmyz.sh; submit a patch as soon as possible → process",
 			[]string{gh + "@20", em + "@21"}, "process@23", 0, false, false, ""},
-		{"Leaflet__Leaflet__SECURITY.md", "personal gmail is the reporting address; \"acknowledge your contributions ... promptly\" is courtesy, not process; Q&A links ignored",
+		{"Leaflet__Leaflet__SECURITY.md", "personal gmail is the reporting address; \"acknowledge your contributions ... promptly\" " +
+			"is courtesy, not process; Q&A links ignored",
 			[]string{em + "@6"}, "", 0, false, false, ""},
 		{"sadmann7__skateshop__SECURITY.md", "template sentence left; \"create an issue\" and no private channel → public only",
 			[]string{}, "", 0, true, true, ""},
@@ -148,13 +150,15 @@ func TestCorpusDetails(t *testing.T) {
 	if p := read("curl__curl__SECURITY.md"); len(p.Emails) != 0 || !reflect.DeepEqual(p.RelatedDocs, []string{"docs/VULN-DISCLOSURE-POLICY.md"}) {
 		t.Errorf("curl: Emails %q (comment must be ignored), RelatedDocs %q", p.Emails, p.RelatedDocs)
 	}
-	if p := read("TUR1412__GameKnowledge-Base__SECURITY.md"); !reflect.DeepEqual(p.RelatedDocs, []string{"docs/SECURITY.md"}) || p.Channels[0].Value != "Report a vulnerability" {
+	if p := read("TUR1412__GameKnowledge-Base__SECURITY.md"); !reflect.DeepEqual(p.RelatedDocs,
+		[]string{"docs/SECURITY.md"}) || p.Channels[0].Value != "Report a vulnerability" {
 		t.Errorf("TUR: RelatedDocs %q, channels %+v", p.RelatedDocs, p.Channels)
 	}
 	if p := read("psf__requests__SECURITY.md"); !reflect.DeepEqual(p.Emails, []string{"python-maint@redhat.com"}) {
 		t.Errorf("requests Emails %q", p.Emails)
 	}
-	if p := read("microsoft__markitdown__SECURITY.md"); !p.MentionsContact("https://msrc.microsoft.com/create-report") || !p.MentionsContact("mailto:SECURE@microsoft.com") {
+	if p := read("microsoft__markitdown__SECURITY.md"); !p.MentionsContact("https://msrc.microsoft.com/create-report") ||
+		!p.MentionsContact("mailto:SECURE@microsoft.com") {
 		t.Error("markitdown does not mention its MSRC contacts")
 	}
 	if p := read("sadmann7__skateshop__SECURITY.md"); p.PublicIssue == nil || p.PublicIssue.Line != 7 || p.TemplateLine != 5 {
@@ -265,7 +269,11 @@ func TestURLChannels(t *testing.T) {
 			[]Channel{{ur, "https://foo.org/form", 1}}},
 		{"negated", "Please do not report vulnerabilities on [the forum](https://forum.foo.org). Email security@foo.org.",
 			[]Channel{{em, "security@foo.org", 1}}},
-		{"docs page only", "For more information, see [GitHub's private vulnerability reporting documentation](https://docs.github.com/en/code-security/security-advisories/guidance-on-reporting-and-writing-information-about-vulnerabilities/privately-reporting-a-security-vulnerability).", nil},
+		{"docs page only",
+			"For more information, see [GitHub's private vulnerability reporting " +
+				"documentation](https://docs.github.com/en/code-security/security-advisories/" +
+				"guidance-on-reporting-and-writing-information-about-vulnerabilities/privately-reporting-a-security-vulnerability).",
+			nil},
 		{"Q&A site", "Report usage problems on [Stack Overflow](https://stackoverflow.com/questions/tagged/foo).", nil},
 		{"definition link", "If you found a vulnerability that meets [our definition](https://foo.org/def), please report it to security@foo.org.",
 			[]Channel{{em, "security@foo.org", 1}}},
@@ -455,7 +463,12 @@ func TestPublicOnly(t *testing.T) {
 }
 
 func TestTemplate(t *testing.T) {
-	tmpl := "# Security Policy\n\n## Supported Versions\n\nUse this section to tell people about which versions of your project are\ncurrently being supported with security updates.\n\n## Reporting a Vulnerability\n\nUse this section to tell people how to report a vulnerability.\n\nTell them where to go, how often they can expect to get an update on a\nreported vulnerability, what to expect if the vulnerability is accepted or\ndeclined, etc.\n"
+	tmpl := "# Security Policy\n\n## Supported Versions\n\nUse this section to tell people about which " +
+		"versions of your project are\ncurrently being supported with security updates.\n\n## " +
+		"Reporting a Vulnerability\n\nUse this section to tell people how to report a " +
+		"vulnerability.\n\nTell them where to go, how often they can expect to get an update on " +
+		"a\nreported vulnerability, what to expect if the vulnerability is accepted or\ndeclined, " +
+		"etc.\n"
 	p := analyze(tmpl)
 	if !p.Template || p.TemplateLine != 5 || p.HasChannel() || p.Process != nil || p.PublicIssue != nil {
 		t.Errorf("template: %+v", p)
@@ -470,7 +483,9 @@ func TestTemplate(t *testing.T) {
 }
 
 func TestMentionsContact(t *testing.T) {
-	p := analyze("Email [Security@Foo.org](mailto:Security@Foo.org) or use https://www.foo.org/security/report/ or https://hackerone.com/foo?type=team. Phone +1 (201) 555-0123.")
+	p := analyze("Email [Security@Foo.org](mailto:Security@Foo.org) or use " +
+		"https://www.foo.org/security/report/ or https://hackerone.com/foo?type=team. Phone +1 " +
+		"(201) 555-0123.")
 	tests := map[string]bool{
 		"mailto:security@foo.org":                 true,
 		"MAILTO:SECURITY@FOO.ORG?subject=x":       true,
@@ -508,7 +523,8 @@ func TestMentionsGitHubReportingInWords(t *testing.T) {
 	if !p.MentionsContact("https://github.com/acme/lock/security/advisories/new") {
 		t.Error("the reporting form's URL should match the feature named in words")
 	}
-	if p.MentionsContact("https://github.com/acme/lock/issues") || analyze("Mail security@acme-locks.eu.").MentionsContact("https://github.com/acme/lock/security/advisories/new") {
+	if p.MentionsContact("https://github.com/acme/lock/issues") ||
+		analyze("Mail security@acme-locks.eu.").MentionsContact("https://github.com/acme/lock/security/advisories/new") {
 		t.Error("only the reporting form, and only when the policy names the feature")
 	}
 }
@@ -562,7 +578,9 @@ func TestMarkdownReading(t *testing.T) {
 		{"a linked badge", "[![badge](https://img.shields.io/x.svg)](https://hackerone.com/foo)", []string{ur + "@1"}},
 		{"a table row is a block of its own", "| Contact | Where |\n|---|---|\n| Report | [form](https://hackerone.com/foo) |", []string{ur + "@3"}},
 		{"block quote lines", "> Report vulnerabilities\n> to security@foo.org.", []string{em + "@2"}},
-		{"a nested list item keeps the list's introduction", "Report vulnerabilities to one of:\n\n- Alice\n  - alice@foo.org\n- Bob (bob@foo.org)", []string{em + "@4", em + "@5"}},
+		{"a nested list item keeps the list's introduction",
+			"Report vulnerabilities to one of:\n\n- Alice\n  - alice@foo.org\n- Bob (bob@foo.org)",
+			[]string{em + "@4", em + "@5"}},
 		{"an HTML block", "<p>Report to <a href=\"mailto:security@foo.org\">us</a>.</p>", []string{em + "@1"}},
 		{"a URL in a code span", "Report at `https://hackerone.com/foo`.", []string{ur + "@1"}},
 		{"links in a fenced block are no channels", "```\n[report](https://hackerone.com/foo)\n```", []string{}},
@@ -625,7 +643,9 @@ func FuzzAnalyzePolicy(f *testing.F) {
 	f.Add("[x](https://github.com/o/r/security/advisories/new)\n[y]: https://hackerone.com/z\n<!-- a@b.c")
 	f.Add("请使用 “Report a vulnerability”。\r\n> see https://foo.org/security/ :\n\n- a [at] b [dot] c")
 	f.Add("```\nsecurity@foo.org\n```\n---\nTitle\n===\n| a | b@c.de |")
-	f.Add("| a | b |\n|---|---|\n| [x][r] | `https://h.org/x` |\n\n[r]: <https://hackerone.com/y>\n> - [![i](j)](www.k.org)\n>   <a href='mailto:s@t.org'>u</a>\n\n    https://code.org\n<p>\nhttps://html.org\n</p>")
+	f.Add("| a | b |\n|---|---|\n| [x][r] | `https://h.org/x` |\n\n[r]: <https://hackerone.com/y>\n> " +
+		"- [![i](j)](www.k.org)\n>   <a href='mailto:s@t.org'>u</a>\n\n    " +
+		"https://code.org\n<p>\nhttps://html.org\n</p>")
 	f.Fuzz(func(t *testing.T, text string) {
 		p := AnalyzePolicy(text)
 		lines := strings.Count(text, "\n") + 1

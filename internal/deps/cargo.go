@@ -28,7 +28,11 @@ func scanTOML(name string, data []byte, lim tomlscan.Limits) (*tomlscan.Index, e
 	ix, err := tomlscan.Scan(data, lim)
 	var le *tomlscan.LimitError
 	if errors.As(err, &le) {
-		return nil, &ParseError{File: name, Line: le.Pos.Line, Col: le.Pos.Col, Msg: "has " + le.What + ", more than the gate reads; its dependencies were not compared with the SBOM", Err: err}
+		return nil, &ParseError{File: name,
+			Line: le.Pos.Line,
+			Col:  le.Pos.Col,
+			Msg:  "has " + le.What + ", more than the gate reads; its dependencies were not compared with the SBOM",
+			Err:  err}
 	}
 	return ix, nil
 }

@@ -239,7 +239,8 @@ func (o Options) Find(r Reader, dir string) (Result, error) {
 func readErr(name string, limit int64, err error) *ParseError {
 	var tl interface{ TooLarge() int64 }
 	if errors.As(err, &tl) {
-		return &ParseError{File: name, Msg: fmt.Sprintf("is %d bytes, more than the %d MiB the gate reads of a %s; its dependencies were not compared with the SBOM", tl.TooLarge(), limit>>20, path.Base(name)), Err: err}
+		return &ParseError{File: name, Msg: fmt.Sprintf("is %d bytes, more than the %d MiB the gate reads of a %s; its dependencies were not "+
+			"compared with the SBOM", tl.TooLarge(), limit>>20, path.Base(name)), Err: err}
 	}
 	msg := err.Error()
 	if q := fmt.Sprintf("%q ", name); strings.HasPrefix(msg, q) {

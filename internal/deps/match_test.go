@@ -38,9 +38,13 @@ func TestMatch(t *testing.T) {
 			[]Component{{Purl: "pkg:golang/github.com/azure/go-autorest@v14.2.0+incompatible"}}, false, nil},
 		{"go path by name without purl", pinned(Golang, "gopkg.in/yaml.v3", "v3.0.1"),
 			[]Component{{Name: "gopkg.in/yaml.v3", Version: "v3.0.1"}}, false, nil},
-		{"go replacement listed instead", Dependency{Ecosystem: Golang, Name: "github.com/pkg/errors", Version: "v0.9.1", Pinned: true, Replace: "github.com/acme/errors", ReplaceVersion: "v0.9.2"},
+		{"go replacement listed instead",
+			Dependency{Ecosystem: Golang, Name: "github.com/pkg/errors", Version: "v0.9.1", Pinned: true, Replace: "github.com/acme/errors", ReplaceVersion: "v0.9.2"},
+
 			[]Component{{Purl: "pkg:golang/github.com/acme/errors@v0.9.2"}}, false, nil},
-		{"go original listed at replacement version", Dependency{Ecosystem: Golang, Name: "github.com/pkg/errors", Version: "v0.9.1", Pinned: true, Replace: "github.com/acme/errors", ReplaceVersion: "v0.9.2"},
+		{"go original listed at replacement version",
+			Dependency{Ecosystem: Golang, Name: "github.com/pkg/errors", Version: "v0.9.1", Pinned: true, Replace: "github.com/acme/errors", ReplaceVersion: "v0.9.2"},
+
 			[]Component{{Purl: "pkg:golang/github.com/pkg/errors@v0.9.2"}}, false, nil},
 		{"go version mismatch", pinned(Golang, "github.com/spf13/cobra", "v1.8.0"),
 			[]Component{{Purl: "pkg:golang/github.com/spf13/cobra@v1.7.0"}}, false, []string{"v1.7.0"}},

@@ -130,9 +130,11 @@ func rateWarning(op string, wait time.Duration, again bool) string {
 	case again:
 		return fmt.Sprintf("GitHub rate limit hit again on %s after waiting; the pull request comment was not updated, re-run the job later", op)
 	case wait < 0:
-		return fmt.Sprintf("GitHub secondary rate limit on %s (GitHub asks to wait at least a minute); the pull request comment was not updated, re-run the job later", op)
+		return fmt.Sprintf("GitHub secondary rate limit on %s (GitHub asks to wait at least a minute); the pull "+
+			"request comment was not updated, re-run the job later", op)
 	default:
-		return fmt.Sprintf("GitHub rate limit on %s: GitHub asks to wait %s, more than the %s cra-gate waits; the pull request comment was not updated, re-run the job later",
+		return fmt.Sprintf("GitHub rate limit on %s: GitHub asks to wait %s, more than the %s cra-gate waits; the "+
+			"pull request comment was not updated, re-run the job later",
 			op, wait.Round(time.Second), MaxRateLimitWait)
 	}
 }

@@ -352,7 +352,8 @@ func (u *upserter) find(ctx context.Context) (*github.IssueComment, error) {
 		if err != nil {
 			var ae *APIError
 			if errors.As(err, &ae) && ae.Status == http.StatusForbidden {
-				return nil, &skipError{warning: fmt.Sprintf("this token cannot read the pull request's comments (%s); grant `pull-requests: read` (and `pull-requests: write` to post)", ae.short())}
+				return nil, &skipError{warning: fmt.Sprintf("this token cannot read the pull request's comments (%s); grant `pull-requests: read` (and "+
+					"`pull-requests: write` to post)", ae.short())}
 			}
 			if errors.As(err, &ae) && ae.Status == http.StatusNotFound {
 				ae.Message += fmt.Sprintf(" (pull request %s/%s#%d: check the number and that the token can see the repository)", u.opt.Owner, u.opt.Repo, u.opt.PR)

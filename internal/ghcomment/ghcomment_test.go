@@ -248,7 +248,11 @@ func TestForkReadOnlyTokenSkips(t *testing.T) {
 	if res.Action != ActionSkipped || res.Calls != 2 {
 		t.Fatalf("%+v", res)
 	}
-	for _, want := range []string{"Resource not accessible by integration", "forks", "pull-requests: write", "workflow_run", "cra-gate comment --report FILE --pr N"} {
+	for _, want := range []string{"Resource not accessible by integration",
+		"forks",
+		"pull-requests: write",
+		"workflow_run",
+		"cra-gate comment --report FILE --pr N"} {
 		if !strings.Contains(res.Warning, want) {
 			t.Errorf("warning %q lacks %q", res.Warning, want)
 		}

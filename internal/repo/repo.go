@@ -438,7 +438,8 @@ func regular(p string, fi fs.FileInfo) error {
 		return &PathError{Path: p, Reason: "is not a regular file: the gate does not read it", Refused: true}
 	}
 	if n := hardLinks(fi); n > 1 {
-		return &PathError{Path: p, Reason: fmt.Sprintf("has %d hard links: a second name for a file may point outside the repository, so the gate reads only files with one; copy the file instead of linking it", n), Refused: true}
+		return &PathError{Path: p, Reason: fmt.Sprintf("has %d hard links: a second name for a file may point outside the repository, so the gate "+
+			"reads only files with one; copy the file instead of linking it", n), Refused: true}
 	}
 	return nil
 }

@@ -108,7 +108,9 @@ func TestCorpus80(t *testing.T) {
 // TestWithoutSnippets: snippet sections, multi-line values included, become
 // blank lines; nothing else changes.
 func TestWithoutSnippets(t *testing.T) {
-	in := "PackageName: a\nSnippetSPDXID: SPDXRef-S\nSnippetComment: <text>one\ntwo</text>\nLicenseInfoInSnippet: MIT\nPackageName: b\nPackageComment: <text>SnippetSPDXID: not a tag\n</text>\n"
+	in := "PackageName: a\nSnippetSPDXID: SPDXRef-S\nSnippetComment: " +
+		"<text>one\ntwo</text>\nLicenseInfoInSnippet: MIT\nPackageName: b\nPackageComment: " +
+		"<text>SnippetSPDXID: not a tag\n</text>\n"
 	want := "PackageName: a\n\n\n\n\nPackageName: b\nPackageComment: <text>SnippetSPDXID: not a tag\n</text>\n"
 	if got := string(withoutSnippets([]byte(in))); got != want {
 		t.Errorf("got %q\nwant %q", got, want)

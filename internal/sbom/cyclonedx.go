@@ -28,7 +28,9 @@ func parseCycloneDXJSON(data []byte, version string) (*Document, error) {
 			SpecVersion any `json:"specVersion"`
 		}
 		_ = json.Unmarshal(data, &v) // only to name the value in the message
-		return nil, &Error{Kind: UnsupportedVersion, Err: err, Msg: fmt.Sprintf("CycloneDX specVersion %q is not supported: the gate reads CycloneDX 1.0 to 1.7", fmt.Sprint(v.SpecVersion))}
+		return nil, &Error{Kind: UnsupportedVersion,
+			Err: err,
+			Msg: fmt.Sprintf("CycloneDX specVersion %q is not supported: the gate reads CycloneDX 1.0 to 1.7", fmt.Sprint(v.SpecVersion))}
 	}
 	if err != nil {
 		return nil, err

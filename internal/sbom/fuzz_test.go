@@ -13,13 +13,16 @@ func FuzzParse(f *testing.F) {
 		  "hashes":[{"alg":"SHA-256","content":"2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"}],"components":[{"name":"b"}]}],
 		  "dependencies":[{"ref":"p","dependsOn":["a"]}]}`,
 		`{"spdxVersion":"SPDX-2.3","SPDXID":"SPDXRef-DOCUMENT","documentDescribes":["SPDXRef-a"],"creationInfo":{"creators":["Tool: x"]},
-		  "packages":[{"SPDXID":"SPDXRef-a","name":"a","supplier":"Organization: o","externalRefs":[{"referenceType":"cpe23Type","referenceLocator":"cpe:2.3:a:x:y:1:*:*:*:*:*:*:*"}]}],
+		  "packages":[{"SPDXID":"SPDXRef-a","name":"a","supplier":"Organization: o","externalRefs":[{"referenceType":"cpe23Type",` +
+			`"referenceLocator":"cpe:2.3:a:x:y:1:*:*:*:*:*:*:*"}]}],
 		  "relationships":[{"spdxElementId":"SPDXRef-a","relationshipType":"DEPENDS_ON","relatedSpdxElement":"NONE"}]}`,
 		`<?xml version="1.0"?><bom xmlns="http://cyclonedx.org/schema/bom/1.2"><components><component type="library" bom-ref="x"><name>x</name>
 		  <licenses><license><id>MIT</id></license></licenses><hashes><hash alg="SHA-1">ab</hash></hashes></component></components>
 		  <dependencies><dependency ref="x"><dependency ref="y"/></dependency></dependencies></bom>`,
 		"SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\n",
-		"SPDXVersion: SPDX-2.2\nSPDXID: SPDXRef-DOCUMENT\nCreator: Tool: t\n\nPackageName: a\nSPDXID: SPDXRef-a\nPackageChecksum: SHA256: ab\nExternalRef: PACKAGE-MANAGER purl pkg:npm/a@1\nRelationship: SPDXRef-DOCUMENT DESCRIBES SPDXRef-a\n",
+		"SPDXVersion: SPDX-2.2\nSPDXID: SPDXRef-DOCUMENT\nCreator: Tool: t\n\nPackageName: " +
+			"a\nSPDXID: SPDXRef-a\nPackageChecksum: SHA256: ab\nExternalRef: PACKAGE-MANAGER purl " +
+			"pkg:npm/a@1\nRelationship: SPDXRef-DOCUMENT DESCRIBES SPDXRef-a\n",
 		`{"bomFormat":"CycloneDX","specVersion":"2.0"}`,
 		`{"a":[1,{"b":"\"}"}]}`,
 		"\xEF\xBB\xBF[",

@@ -33,7 +33,8 @@ func TestComponentLines(t *testing.T) {
 </components>
 <vulnerabilities><vulnerability><id>CVE-1</id><analysis><state>in_triage</state></analysis></vulnerability>
   <vulnerability><id>CVE-2</id></vulnerability>
-  <vulnerability bom-ref="v3"><id>CVE-3</id><analysis><state>not_affected</state></analysis><affects><target><ref>a</ref></target></affects></vulnerability></vulnerabilities>
+  <vulnerability bom-ref="v3"><id>CVE-3</id><analysis><state>not_affected</state></analysis>` +
+			`<affects><target><ref>a</ref></target></affects></vulnerability></vulnerabilities>
 </bom>`,
 	}
 	for name, src := range cases {
@@ -71,7 +72,10 @@ func TestComponentLines(t *testing.T) {
 }
 
 func TestComponentLinesSPDX(t *testing.T) {
-	tv := "SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\nSPDXID: SPDXRef-DOCUMENT\nDocumentName: x\nDocumentNamespace: https://acme.example/x\nCreator: Tool: t\nCreated: 2024-01-01T00:00:00Z\n\nPackageName: left-pad\nSPDXID: SPDXRef-Package-left-pad\nPackageDownloadLocation: NOASSERTION\n"
+	tv := "SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\nSPDXID: SPDXRef-DOCUMENT\nDocumentName: " +
+		"x\nDocumentNamespace: https://acme.example/x\nCreator: Tool: t\nCreated: " +
+		"2024-01-01T00:00:00Z\n\nPackageName: left-pad\nSPDXID: " +
+		"SPDXRef-Package-left-pad\nPackageDownloadLocation: NOASSERTION\n"
 	doc, err := Parse([]byte(tv))
 	if err != nil {
 		t.Fatal(err)

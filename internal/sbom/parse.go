@@ -74,7 +74,8 @@ func parseText(data []byte, skip int) (*Document, error) {
 		return parseSPDXTagValue(data, version)
 	}
 	if v, ok := lineValue(data, "spdxVersion:"); ok {
-		return nil, &Error{Kind: UnsupportedEncoding, Msg: fmt.Sprintf("SPDX YAML (%s) is not supported; provide the SBOM as SPDX JSON or tag-value, or CycloneDX JSON/XML", v)}
+		return nil, &Error{Kind: UnsupportedEncoding,
+			Msg: fmt.Sprintf("SPDX YAML (%s) is not supported; provide the SBOM as SPDX JSON or tag-value, or CycloneDX JSON/XML", v)}
 	}
 	head := data[skip:]
 	if len(head) > 24 {
@@ -123,7 +124,8 @@ func parseJSON(data []byte, skip int) (*Document, error) {
 		if top.versionNotString >= 0 {
 			line, col := lineCol(data, top.versionNotString)
 			return nil, rejectJSON(data, &Error{Kind: Malformed, Line: line, Column: col,
-				Msg: fmt.Sprintf("specVersion is the JSON value %s where the schema wants a string (\"%s\"): the SBOM does not follow its schema", top.specVersion, top.specVersion)})
+				Msg: fmt.Sprintf("specVersion is the JSON value %s where the schema wants a string (\"%s\"): the SBOM does "+
+					"not follow its schema", top.specVersion, top.specVersion)})
 		}
 		if top.hasSpecVersion {
 			if err := checkCycloneDXVersion(top.specVersion); err != nil {
@@ -138,7 +140,9 @@ func parseJSON(data []byte, skip int) (*Document, error) {
 		}
 		return parseSPDXJSON(data, v)
 	case strings.Contains(top.context, "spdx.org/rdf/3"):
-		return nil, rejectJSON(data, &Error{Kind: UnsupportedVersion, Msg: "SPDX 3.0 JSON-LD is not read yet (" + supportedVersions + "); generate SPDX 2.3 JSON or CycloneDX (Microsoft sbom-tool: -mi SPDX:2.2)"})
+		return nil, rejectJSON(data,
+			&Error{Kind: UnsupportedVersion,
+				Msg: "SPDX 3.0 JSON-LD is not read yet (" + supportedVersions + "); generate SPDX 2.3 JSON or CycloneDX (Microsoft sbom-tool: -mi SPDX:2.2)"})
 	}
 	msg := "JSON without bomFormat or spdxVersion"
 	if len(top.keys) > 0 {

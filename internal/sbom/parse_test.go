@@ -47,8 +47,11 @@ func TestSniff(t *testing.T) {
 		{"spdx json", `{"spdxVersion":"SPDX-2.3","SPDXID":"SPDXRef-DOCUMENT"}`, SPDX, JSON, "2.3"},
 		{"spdx 2.2 after other keys", `{"SPDXID":"SPDXRef-DOCUMENT","packages":[],"spdxVersion":"SPDX-2.2"}`, SPDX, JSON, "2.2"},
 		{"cyclonedx xml 1.0", `<?xml version="1.0"?><bom xmlns="http://cyclonedx.org/schema/bom/1.0" version="1"><components/></bom>`, CycloneDX, XML, "1.0"},
-		{"cyclonedx xml after comment", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- generated -->\n<bom xmlns=\"http://cyclonedx.org/schema/bom/1.7\"/>", CycloneDX, XML, "1.7"},
-		{"latin-1 xml", "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><bom xmlns=\"http://cyclonedx.org/schema/bom/1.4\"><components><component type=\"library\"><name>caf\xe9</name></component></components></bom>", CycloneDX, XML, "1.4"},
+		{"cyclonedx xml after comment", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- generated -->\n<bom " +
+			"xmlns=\"http://cyclonedx.org/schema/bom/1.7\"/>", CycloneDX, XML, "1.7"},
+		{"latin-1 xml", "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><bom " +
+			"xmlns=\"http://cyclonedx.org/schema/bom/1.4\"><components><component " +
+			"type=\"library\"><name>caf\xe9</name></component></components></bom>", CycloneDX, XML, "1.4"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := mustParse(t, tc.data)
@@ -57,7 +60,9 @@ func TestSniff(t *testing.T) {
 			}
 		})
 	}
-	if d := mustParse(t, "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><bom xmlns=\"http://cyclonedx.org/schema/bom/1.4\"><components><component type=\"library\"><name>caf\xe9</name></component></components></bom>"); d.Components[0].Name != "café" {
+	if d := mustParse(t, "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><bom "+
+		"xmlns=\"http://cyclonedx.org/schema/bom/1.4\"><components><component "+
+		"type=\"library\"><name>caf\xe9</name></component></components></bom>"); d.Components[0].Name != "café" {
 		t.Errorf("latin-1 name read as %q", d.Components[0].Name)
 	}
 }
@@ -450,7 +455,9 @@ func TestSPDXManyDescribed(t *testing.T) {
 		rels = append(rels, fmt.Sprintf(`{"spdxElementId":"SPDXRef-DOCUMENT","relationshipType":"DESCRIBES","relatedSpdxElement":"SPDXRef-p%d"}`, i))
 	}
 	doc := `{"spdxVersion":"SPDX-2.3","dataLicense":"CC0-1.0","SPDXID":"SPDXRef-DOCUMENT","name":"many","documentNamespace":"https://testlock.eu/spdx/many",` +
-		`"creationInfo":{"created":"2026-11-01T00:00:00Z","creators":["Tool: gen"]},"packages":[` + strings.Join(pkgs, ",") + `],"relationships":[` + strings.Join(rels, ",") + `]}`
+		`"creationInfo":{"created":"2026-11-01T00:00:00Z","creators":["Tool: gen"]},"packages":[` + strings.Join(pkgs,
+		",") + `],"relationships":[` + strings.Join(rels,
+		",") + `]}`
 	d, err := Parse([]byte(doc))
 	if err != nil {
 		t.Fatal(err)

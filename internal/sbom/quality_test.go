@@ -200,7 +200,10 @@ func TestCoverage(t *testing.T) {
 			{Name: "n7", Version: "6"},
 		},
 		Dependencies: map[string][]string{"r0": {"r1"}, "r3": nil, "elsewhere": {"r2"}},
-		Metadata:     Metadata{Timestamp: "2024-02-30 10:00", Tools: []string{"@TOOL@"}, Authors: []string{"Ann"}, SerialNumber: "urn:uuid:3E671687-395B-41F5-A30F-A58921A69B79"},
+		Metadata: Metadata{Timestamp: "2024-02-30 10:00",
+			Tools:        []string{"@TOOL@"},
+			Authors:      []string{"Ann"},
+			SerialNumber: "urn:uuid:3E671687-395B-41F5-A30F-A58921A69B79"},
 	}
 	q := Coverage(d)
 	if q.Components != 8 || len(q.Fields) != len(Fields) {

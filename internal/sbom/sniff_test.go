@@ -59,7 +59,9 @@ func TestSniffRealSBOMs(t *testing.T) {
 		case pe != nil && pe.Kind != NotSBOM && got == "":
 			t.Errorf("%s: not sniffed, though Parse recognises an SBOM: %v", filepath.Base(f), perr)
 		}
-		if perr == nil && len(data) > SniffLen && !strings.Contains(string(data[:SniffLen]), `"bomFormat"`) && !strings.Contains(string(data[:SniffLen]), `"spdxVersion"`) && data[0] == '{' {
+		if perr == nil && len(data) > SniffLen && !strings.Contains(string(data[:SniffLen]),
+			`"bomFormat"`) && !strings.Contains(string(data[:SniffLen]),
+			`"spdxVersion"`) && data[0] == '{' {
 			late++
 		}
 	}
@@ -106,7 +108,10 @@ func TestSniffShapes(t *testing.T) {
 		"spdx format between": {`{` + packages + `, "spdxVersion": "SPDX-2.3", "x": "` + strings.Repeat("y", 2*SniffLen) + `"}`, SPDX},
 		"spdx json":           {`{"spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT"}`, SPDX},
 		"spdx 3.0":            {`{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.json", "@graph": []}`, SPDX},
-		"cdx xml":             {`<?xml version="1.0" encoding="UTF-8"?>` + "\n<!-- made by hand -->\n" + `<bom xmlns="http://cyclonedx.org/schema/bom/1.6" version="1"><components/></bom>`, CycloneDX},
+		"cdx xml": {`<?xml version="1.0" encoding="UTF-8"?>` + "\n<!-- made by hand -->\n" + `<bom xmlns="http://cyclonedx.org/schema/bom/1.6" ` +
+			`version="1"><components/></bom>`,
+
+			CycloneDX},
 		"spdx tag-value":      {"SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\n", SPDX},
 		"spdx tag-value late": {"## generated\n\nSPDXVersion: SPDX-2.2\n", SPDX},
 		"spdx yaml":           {"---\nSPDXID: \"SPDXRef-DOCUMENT\"\nspdxVersion: \"SPDX-2.3\"\n", SPDX},
@@ -123,9 +128,12 @@ func FuzzSniff(f *testing.F) {
 	for _, seed := range []string{
 		`{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [{"name": "a", "version": "1"}]}`,
 		`{"components": [{"bom-ref": "a", "name": "a"}], "specVersion": "1.4", "bomFormat": "CycloneDX"}`,
-		`{"spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT", "name": "x", "dataLicense": "CC0-1.0", "documentNamespace": "https://x.test/x", "creationInfo": {"created": "2026-01-01T00:00:00Z", "creators": ["Tool: x"]}}`,
+		`{"spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT", "name": "x", "dataLicense": "CC0-1.0", ` +
+			`"documentNamespace": "https://x.test/x", "creationInfo": {"created": "2026-01-01T00:00:00Z", ` +
+			`"creators": ["Tool: x"]}}`,
 		`<?xml version="1.0"?><bom xmlns="http://cyclonedx.org/schema/bom/1.5" version="1"><components/></bom>`,
-		"SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\nSPDXID: SPDXRef-DOCUMENT\nDocumentName: x\nDocumentNamespace: https://x.test/x\nCreator: Tool: x\nCreated: 2026-01-01T00:00:00Z\n",
+		"SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\nSPDXID: SPDXRef-DOCUMENT\nDocumentName: " +
+			"x\nDocumentNamespace: https://x.test/x\nCreator: Tool: x\nCreated: 2026-01-01T00:00:00Z\n",
 		`{"name": "package", "version": "1.0.0"}`,
 		"\xEF\xBB\xBF[1, 2]",
 	} {

@@ -86,8 +86,10 @@ func cycloneDXJSON(n int, lean bool) []byte {
 		}
 		if lean {
 			fmt.Fprintf(&b, `
-    {"type": "library", "bom-ref": "%[1]s", "supplier": {"name": "Example Org %[2]d"}, "group": "@scope%[3]d", "name": "pkg-%[2]d", "version": "%[4]d.%[5]d.%[6]d",
-      "hashes": [{"alg": "SHA-256", "content": "%[7]s"}], "licenses": [%[8]s], "purl": "%[1]s"}`, ref(i), i, i%97, i%7, i%13, i%29, hex.EncodeToString(s256[:]), licJSON)
+    {"type": "library", "bom-ref": "%[1]s", "supplier": {"name": "Example Org %[2]d"}, "group": "@scope%[3]d", "name": "pkg-%[2]d", `+
+				`"version": "%[4]d.%[5]d.%[6]d",
+      "hashes": [{"alg": "SHA-256", "content": "%[7]s"}], "licenses": [%[8]s], "purl": "%[1]s"}`, ref(i), i, i%97, i%7, i%13, i%29,
+				hex.EncodeToString(s256[:]), licJSON)
 			continue
 		}
 		fmt.Fprintf(&b, `
@@ -105,7 +107,8 @@ func cycloneDXJSON(n int, lean bool) []byte {
       "purl": "%[1]s",
       "externalReferences": [
         {"type": "vcs", "url": "git+https://github.com/example/pkg-%[2]d.git"},
-        {"type": "distribution", "url": "https://registry.npmjs.org/@scope%[3]d/pkg-%[2]d/-/pkg-%[2]d-%[4]d.%[5]d.%[6]d.tgz", "hashes": [{"alg": "SHA-512", "content": "%[9]s"}]}
+        {"type": "distribution", "url": "https://registry.npmjs.org/@scope%[3]d/pkg-%[2]d/-/pkg-%[2]d-%[4]d.%[5]d.%[6]d.tgz", "hashes": `+
+			`[{"alg": "SHA-512", "content": "%[9]s"}]}
       ],
       "properties": [{"name": "cdx:npm:package:path", "value": "node_modules/@scope%[3]d/pkg-%[2]d"}]
     }`, ref(i), i, i%97, i%7, i%13, i%29, hex.EncodeToString(s256[:]), licJSON, hex.EncodeToString(s512[:]))

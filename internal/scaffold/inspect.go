@@ -451,7 +451,8 @@ func (in *inspector) findDisclosure() {
 			var tl *repo.TooLargeError
 			switch {
 			case errors.As(err, &tl):
-				p.note("%s is %s, more than the %s of a policy the gate reads: shorten it (or link the full text) and set disclosure.policy", f, size(tl.Size), size(cvd.MaxText))
+				p.note("%s is %s, more than the %s of a policy the gate reads: shorten it (or link the full text) "+
+					"and set disclosure.policy", f, size(tl.Size), size(cvd.MaxText))
 				continue
 			case err != nil:
 				p.note("%s was not used as the disclosure policy: %v", f, err)

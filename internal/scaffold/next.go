@@ -40,7 +40,8 @@ func generators(p *Plan) []generator {
 			if len(p.GoMains) > 1 {
 				o = path.Join(p.sbomDir(), slug(path.Base(m))+".cdx.json")
 			}
-			gs = append(gs, generator{o, mkdir + cycloneDXGomod + " app -json -licenses -assert-licenses -main " + shellQuote(m) + " -output " + shellQuote(o) + " " + shellQuote(dir)})
+			gs = append(gs,
+				generator{o, mkdir + cycloneDXGomod + " app -json -licenses -assert-licenses -main " + shellQuote(m) + " -output " + shellQuote(o) + " " + shellQuote(dir)})
 		}
 		if len(gs) > 0 {
 			return gs
@@ -51,9 +52,12 @@ func generators(p *Plan) []generator {
 		}
 		return []generator{{out, mkdir + cycloneDXGomod + " " + mode + " -json -licenses -assert-licenses -output " + shellQuote(out) + " " + shellQuote(dir)}}
 	case "npm":
-		return []generator{{out, mkdir + "npx --yes @cyclonedx/cyclonedx-npm --omit dev --output-format JSON --output-file " + shellQuote(out) + " " + shellQuote(path.Join(dir, "package.json"))}}
+		return []generator{{out,
+			mkdir + "npx --yes @cyclonedx/cyclonedx-npm --omit dev --output-format JSON --output-file " + shellQuote(out) + " " + shellQuote(path.Join(dir,
+				"package.json"))}}
 	case "python":
-		return []generator{{out, mkdir + "cyclonedx-py requirements " + shellQuote(path.Join(dir, "requirements.txt")) + " --output-format JSON --output-file " + shellQuote(out)}}
+		return []generator{{out,
+			mkdir + "cyclonedx-py requirements " + shellQuote(path.Join(dir, "requirements.txt")) + " --output-format JSON --output-file " + shellQuote(out)}}
 	case "cargo":
 		return []generator{{out, mkdir + "syft scan dir:" + shellQuote(dir) + " -o cyclonedx-json=" + shellQuote(out)}}
 	}
@@ -143,7 +147,8 @@ func NextSteps(p *Plan, todos []manifest.TODO, w Where) string {
 		unused = append(unused, "the search stopped after 100,000 entries: SBOMs beyond them were not looked for")
 	}
 	if len(p.ManifestDirs) > 1 {
-		unused = append(unused, fmt.Sprintf("dependency manifests are in %d folders: set product.source to the one the product's SBOMs cover (the comment in %s lists them)", len(p.ManifestDirs), shown(p.Config)))
+		unused = append(unused, fmt.Sprintf("dependency manifests are in %d folders: set product.source to the one the product's SBOMs "+
+			"cover (the comment in %s lists them)", len(p.ManifestDirs), shown(p.Config)))
 	}
 	if len(unused) > 0 {
 		pr("Not used:")

@@ -163,7 +163,8 @@ func TestGeneratedFileLoadsWithTODOsOnly(t *testing.T) {
 		}
 	}
 	if len(m.TODOs()) != 11 {
-		t.Errorf("%d TODOs, want 11 (manufacturer, class, conformity, placed_on_market, functions, support.end, csirt, reporting contact, rdps, third_party, excluded): %+v", len(m.TODOs()), m.TODOs())
+		t.Errorf("%d TODOs, want 11 (manufacturer, class, conformity, placed_on_market, functions, "+
+			"support.end, csirt, reporting contact, rdps, third_party, excluded): %+v", len(m.TODOs()), m.TODOs())
 	}
 	if strings.Join(m.Product.SBOM, " ") != "build/out/bom.xml sbom/deps.json" || m.Disclosure.Policy != ".github/SECURITY.md" || m.Product.Name != "smart-hub" {
 		t.Errorf("found values not written: %+v %+v", m.Product, m.Disclosure)
@@ -278,8 +279,10 @@ func TestInspectNodeRepo(t *testing.T) {
 		"package-lock.json":                     txt(`{"name": "@acme/notes", "lockfileVersion": 3, "packages": {"": {"name": "@acme/notes"}}}`),
 		"_manifest/spdx_2.2/manifest.spdx.json": real("sbom-corpus", "spdx22-sbom-tool-sample.json"),
 		"sbom/notes.spdx.yaml":                  real("sbom-corpus", "edge-spdx23-spec-example.yaml"),
-		"vex/notes.json":                        txt(`{"bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1, "vulnerabilities": [{"id": "CVE-2024-0001", "analysis": {"state": "not_affected", "justification": "code_not_reachable"}, "affects": [{"ref": "pkg:npm/left-pad@1.3.0"}]}]}`),
-		"security.txt":                          real("policies", "rust-lang__www.rust-lang.org__security.txt"),
+		"vex/notes.json": txt(`{"bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1, "vulnerabilities": [{"id": ` +
+			`"CVE-2024-0001", "analysis": {"state": "not_affected", "justification": "code_not_reachable"}, ` +
+			`"affects": [{"ref": "pkg:npm/left-pad@1.3.0"}]}]}`),
+		"security.txt": real("policies", "rust-lang__www.rust-lang.org__security.txt"),
 	})
 	p := inspect(t, root, "cra.toml")
 	if p.Name != (Found{"@acme/notes", "package.json"}) || p.Version.Value != "2.4.1" || p.Ecosystem != "npm" {
@@ -294,7 +297,8 @@ func TestInspectNodeRepo(t *testing.T) {
 	if len(p.VEX) != 1 || p.VEX[0].Path != "vex/notes.json" {
 		t.Errorf("VEX = %+v", p.VEX)
 	}
-	if p.Policy.Value != "" || p.SecurityTxt != "security.txt" || p.Contact.From != "security.txt" || !strings.HasPrefix(p.Contact.Value, "https://www.rust-lang.org/") {
+	if p.Policy.Value != "" || p.SecurityTxt != "security.txt" || p.Contact.From != "security.txt" || !strings.HasPrefix(p.Contact.Value,
+		"https://www.rust-lang.org/") {
 		t.Errorf("policy %+v security.txt %q contact %+v", p.Policy, p.SecurityTxt, p.Contact)
 	}
 	src := Render(p)
@@ -319,7 +323,8 @@ func TestInspectNodeRepo(t *testing.T) {
 // command writes.
 func TestInspectCargoRepo(t *testing.T) {
 	root := writeRepo(t, map[string]file{
-		"Cargo.toml": txt("[workspace]\nmembers = []\n\n[dependencies.serde]\nname = \"not-the-product\"\nversion = \"1\"\n\n[package]   # the crate\nname = \"lockd\"\nversion = \"0.3.0\"\n"),
+		"Cargo.toml": txt("[workspace]\nmembers = []\n\n[dependencies.serde]\nname = \"not-the-product\"\nversion = " +
+			"\"1\"\n\n[package]   # the crate\nname = \"lockd\"\nversion = \"0.3.0\"\n"),
 	})
 	p := inspect(t, root, "cra.toml")
 	if p.Name != (Found{"lockd", "Cargo.toml"}) || p.Version.Value != "0.3.0" || p.Ecosystem != "cargo" {
@@ -345,7 +350,9 @@ func TestGoGenerators(t *testing.T) {
 	}{
 		"one main": {map[string]file{"go.mod": txt("module example.com/hub\n"), "cmd/hub/main.go": txt("package main\n")},
 			[]string{"mkdir -p sbom && " + cycloneDXGomod + " app -json -licenses -assert-licenses -main cmd/hub -output sbom/hub.cdx.json ."}},
-		"two mains": {map[string]file{"go.mod": txt("module example.com/hub\n"), "cmd/hubd/main.go": txt("package main\n"), "cmd/hubctl/main.go": txt("package main\n")},
+		"two mains": {map[string]file{"go.mod": txt("module example.com/hub\n"),
+			"cmd/hubd/main.go":   txt("package main\n"),
+			"cmd/hubctl/main.go": txt("package main\n")},
 			[]string{
 				"mkdir -p sbom && " + cycloneDXGomod + " app -json -licenses -assert-licenses -main cmd/hubctl -output sbom/hubctl.cdx.json .",
 				"mkdir -p sbom && " + cycloneDXGomod + " app -json -licenses -assert-licenses -main cmd/hubd -output sbom/hubd.cdx.json .",
@@ -407,7 +414,12 @@ func TestMonorepoProduct(t *testing.T) {
 	p := inspect(t, root, "camera/cra.toml")
 	src := Render(p)
 	m, _ := manifest.Parse("camera/cra.toml", src)
-	if m == nil || strings.Join(m.Product.SBOM, " ") != "camera/sbom/app.json" || m.Product.Source != "camera" || m.Disclosure.Policy != "SECURITY.md" || m.Product.Name != "camera" || m.Disclosure.Contact != "mailto:security@tokio.rs" {
+	if m == nil || strings.Join(m.Product.SBOM,
+		" ") != "camera/sbom/app.json" ||
+		m.Product.Source != "camera" ||
+		m.Disclosure.Policy != "SECURITY.md" ||
+		m.Product.Name != "camera" ||
+		m.Disclosure.Contact != "mailto:security@tokio.rs" {
 		t.Fatalf("rendered:\n%s", src)
 	}
 	next := NextSteps(p, m.TODOs(), Where{Dir: "repo", Written: true})

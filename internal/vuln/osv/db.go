@@ -358,7 +358,10 @@ func (l *loader) readEntry(src string, e entry, count bool) (data []byte, releas
 	if count {
 		if total := l.bytes.Add(int64(len(data))); total > l.lim.TotalBytes {
 			release()
-			return nil, nil, Problem{Source: src, Fatal: true, Msg: fmt.Sprintf("more than %d bytes of records (after decompression) over all --vuln-db sources: the rest of this source was not read; is it a zip bomb?", l.lim.TotalBytes)}, false
+			return nil, nil, Problem{Source: src,
+				Fatal: true,
+				Msg: fmt.Sprintf("more than %d bytes of records (after decompression) over all --vuln-db sources: the rest "+
+					"of this source was not read; is it a zip bomb?", l.lim.TotalBytes)}, false
 		}
 	}
 	if err != nil {

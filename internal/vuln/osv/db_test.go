@@ -96,7 +96,8 @@ func TestLoadProblems(t *testing.T) {
 	for i := range 30 {
 		os.WriteFile(filepath.Join(dir, "bad"+string(rune('a'+i%26))+string(rune('a'+i/26))+".json"), []byte("{"), 0o644)
 	}
-	os.WriteFile(filepath.Join(dir, "wrong.json"), []byte(`{"id":"X","affected":[{"package":{"ecosystem":"npm","name":"lodash"},"ranges":[{"type":"NOPE","events":"x"}]}]}`), 0o644)
+	os.WriteFile(filepath.Join(dir,
+		"wrong.json"), []byte(`{"id":"X","affected":[{"package":{"ecosystem":"npm","name":"lodash"},"ranges":[{"type":"NOPE","events":"x"}]}]}`), 0o644)
 	_, probs := loadDB([]string{dir, filepath.Join(dir, "missing")}, nil, nil, Limits{})
 	if len(probs) != maxProblemsPerSource+2 {
 		t.Fatalf("%d problems: %v", len(probs), probs)
@@ -116,7 +117,8 @@ func TestParseRecord(t *testing.T) {
 			t.Errorf("%q parsed", bad)
 		}
 	}
-	rec, err := ParseRecord([]byte(`{"id":"X","aliases":["CVE-2021-1","GHSA-a"],"unknown_field":{"a":1},"severity":[{"type":"CVSS_V9","score":"x"},{"type":"CVSS_V3","score":"CVSS:3.1/AV:N"}],"database_specific":{"severity":"HIGH"}}`))
+	rec, err := ParseRecord([]byte(`{"id":"X","aliases":["CVE-2021-1","GHSA-a"],"unknown_field":{"a":1},"severity":[{"type":"CVSS_V9",` +
+		`"score":"x"},{"type":"CVSS_V3","score":"CVSS:3.1/AV:N"}],"database_specific":{"severity":"HIGH"}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +144,11 @@ func FuzzParseRecord(f *testing.F) {
 }
 
 func TestPEP503(t *testing.T) {
-	for in, want := range map[string]string{"Django_REST.framework": "django-rest-framework", "a--b": "a-b", "requests": "requests", "Zope.Interface": "zope-interface", "x__": "x-"} {
+	for in, want := range map[string]string{"Django_REST.framework": "django-rest-framework",
+		"a--b":           "a-b",
+		"requests":       "requests",
+		"Zope.Interface": "zope-interface",
+		"x__":            "x-"} {
 		if got := NewKey("PyPI", in).Name; got != want {
 			t.Errorf("%s: %s, want %s", in, got, want)
 		}
@@ -172,8 +178,11 @@ func TestZipEntryChecks(t *testing.T) {
 		uncompressed int
 	}
 	entries := map[string]raw{
-		"ok-stored.json":   {zip.Store, rec, crc(rec), len(rec)},
-		"ok-deflated.json": {zip.Deflate, deflated([]byte(strings.Replace(rec1, "GHSA-1", "GHSA-2", 1))), crc([]byte(strings.Replace(rec1, "GHSA-1", "GHSA-2", 1))), len(rec)},
+		"ok-stored.json": {zip.Store, rec, crc(rec), len(rec)},
+		"ok-deflated.json": {zip.Deflate,
+			deflated([]byte(strings.Replace(rec1, "GHSA-1", "GHSA-2", 1))),
+			crc([]byte(strings.Replace(rec1, "GHSA-1", "GHSA-2", 1))),
+			len(rec)},
 		"bad-crc.json":     {zip.Store, rec, crc(rec) ^ 1, len(rec)},
 		"bad-deflate.json": {zip.Deflate, []byte{0xff, 0xff, 0xff, 0xff}, 1, len(rec)},
 		"short.json":       {zip.Deflate, deflated(rec[:20]), crc(rec), len(rec)},

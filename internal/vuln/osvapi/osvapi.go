@@ -127,7 +127,8 @@ func (c *Client) Match(ctx context.Context, queries []Query) ([][]*osv.Record, e
 		}
 	}
 	if len(unique) > s.MaxVulns {
-		return nil, &Error{URL: s.BaseURL + "/v1/querybatch", Msg: fmt.Sprintf("the API names %d distinct advisories; the gate fetches at most %d", len(unique), s.MaxVulns)}
+		return nil, &Error{URL: s.BaseURL + "/v1/querybatch",
+			Msg: fmt.Sprintf("the API names %d distinct advisories; the gate fetches at most %d", len(unique), s.MaxVulns)}
 	}
 	records, err := s.fetchAll(ctx, unique)
 	if err != nil {
@@ -173,7 +174,12 @@ func (s *Client) batch(ctx context.Context, queries []Query, ids [][]string) err
 	}
 	for page := 0; len(pending) > 0; page++ {
 		if page == s.MaxPages {
-			return &Error{URL: endpoint, Msg: fmt.Sprintf("still answers next_page_token after %d pages for %s %s@%s: the gate stops there", s.MaxPages, queries[pending[0]].Ecosystem, queries[pending[0]].Name, queries[pending[0]].Version)}
+			return &Error{URL: endpoint,
+				Msg: fmt.Sprintf("still answers next_page_token after %d pages for %s %s@%s: the gate stops there",
+					s.MaxPages,
+					queries[pending[0]].Ecosystem,
+					queries[pending[0]].Name,
+					queries[pending[0]].Version)}
 		}
 		req := struct {
 			Queries []batchQuery `json:"queries"`

@@ -126,7 +126,8 @@ func Parse(file string, data []byte) ([]Statement, []Problem) {
 	if err != nil {
 		var se *sbom.Error
 		if errors.As(err, &se) && se.Kind == sbom.NotSBOM {
-			return nil, []Problem{{File: file, Msg: "is neither OpenVEX (an @context of https://openvex.dev/ns) nor CycloneDX VEX (bomFormat CycloneDX with vulnerabilities): " + se.Msg}}
+			return nil, []Problem{{File: file, Msg: "is neither OpenVEX (an @context of https://openvex.dev/ns) nor CycloneDX VEX (bomFormat " +
+				"CycloneDX with vulnerabilities): " + se.Msg}}
 		}
 		line := 0
 		if errors.As(err, &se) {
@@ -166,7 +167,8 @@ func parseOpenVEX(file string, data []byte) ([]Statement, []Problem) {
 		return nil, []Problem{{File: file, Line: syntaxLine(data, err), Msg: "is not valid OpenVEX JSON: " + strings.TrimPrefix(err.Error(), "error: ")}}
 	}
 	if len(doc.Statements) > MaxStatements {
-		return nil, []Problem{{File: file, Msg: fmt.Sprintf("has %d statements; the gate reads at most %d per document: split it", len(doc.Statements), MaxStatements)}}
+		return nil, []Problem{{File: file,
+			Msg: fmt.Sprintf("has %d statements; the gate reads at most %d per document: split it", len(doc.Statements), MaxStatements)}}
 	}
 	lines := statementLines(data)
 	var docTime time.Time
@@ -223,7 +225,8 @@ func parseOpenVEX(file string, data []byte) ([]Statement, []Problem) {
 			s.Products = append(s.Products, prod)
 		}
 		if subjects > MaxSubjects {
-			return nil, []Problem{{File: file, Line: line, Msg: fmt.Sprintf("names more than %d products and subcomponents; the gate reads at most that many per document: split it", MaxSubjects)}}
+			return nil, []Problem{{File: file, Line: line, Msg: fmt.Sprintf("names more than %d products and subcomponents; the gate reads at most that many per "+
+				"document: split it", MaxSubjects)}}
 		}
 		out = append(out, s)
 	}
@@ -255,7 +258,14 @@ func FromSBOM(file string, doc *sbom.Document) ([]Statement, []Problem) {
 	var probs []Problem
 	for _, v := range doc.Vulnerabilities {
 		bad := func(msg string) { probs = append(probs, Problem{File: file, Line: v.Line, Msg: msg}) }
-		s := Statement{File: file, Line: v.Line, Vulnerability: v.ID, Aliases: v.References, Justification: v.Justification, Impact: v.Detail, SBOMScoped: true, Serial: doc.Metadata.SerialNumber}
+		s := Statement{File: file,
+			Line:          v.Line,
+			Vulnerability: v.ID,
+			Aliases:       v.References,
+			Justification: v.Justification,
+			Impact:        v.Detail,
+			SBOMScoped:    true,
+			Serial:        doc.Metadata.SerialNumber}
 		switch v.State {
 		case "resolved", "resolved_with_pedigree":
 			s.Status = Fixed
@@ -271,7 +281,8 @@ func FromSBOM(file string, doc *sbom.Document) ([]Statement, []Problem) {
 				s.Justification = "false_positive"
 			}
 		default:
-			bad(fmt.Sprintf("vulnerability %s has analysis.state %q; CycloneDX states are resolved, resolved_with_pedigree, exploitable, in_triage, false_positive and not_affected", v.ID, v.State))
+			bad(fmt.Sprintf("vulnerability %s has analysis.state %q; CycloneDX states are resolved, "+
+				"resolved_with_pedigree, exploitable, in_triage, false_positive and not_affected", v.ID, v.State))
 			continue
 		}
 		if v.ID == "" {
@@ -295,7 +306,8 @@ func FromSBOM(file string, doc *sbom.Document) ([]Statement, []Problem) {
 		out = append(out, s)
 	}
 	if len(out) > MaxStatements {
-		return nil, []Problem{{File: file, Msg: fmt.Sprintf("has %d vulnerabilities with an analysis; the gate reads at most %d per document", len(out), MaxStatements)}}
+		return nil, []Problem{{File: file,
+			Msg: fmt.Sprintf("has %d vulnerabilities with an analysis; the gate reads at most %d per document", len(out), MaxStatements)}}
 	}
 	return out, probs
 }

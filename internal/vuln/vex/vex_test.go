@@ -88,9 +88,11 @@ func TestCycloneDXVEX(t *testing.T) {
 
 func TestParseRejects(t *testing.T) {
 	for name, in := range map[string]string{
-		"empty":      "",
-		"not vex":    `{"hello": 1}`,
-		"spdx":       `{"spdxVersion":"SPDX-2.3","SPDXID":"SPDXRef-DOCUMENT","name":"x","dataLicense":"CC0-1.0","documentNamespace":"https://a.example/x","creationInfo":{"created":"2024-01-01T00:00:00Z","creators":["Tool: x"]}}`,
+		"empty":   "",
+		"not vex": `{"hello": 1}`,
+		"spdx": `{"spdxVersion":"SPDX-2.3","SPDXID":"SPDXRef-DOCUMENT","name":"x","dataLicense":"CC0-1.0",` +
+			`"documentNamespace":"https://a.example/x","creationInfo":{"created":"2024-01-01T00:00:00Z","creators":["Tool: ` +
+			`x"]}}`,
 		"broken":     `{"@context": "https://openvex.dev/ns/v0.2.0", "statements": [`,
 		"no vulns":   `{"bomFormat":"CycloneDX","specVersion":"1.6","version":1}`,
 		"wrong type": `{"@context": "https://openvex.dev/ns/v0.2.0", "statements": "all"}`,
