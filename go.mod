@@ -1,6 +1,6 @@
 module github.com/cra-gate/cra-gate
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/BurntSushi/toml v1.6.0
@@ -18,7 +18,8 @@ require (
 	github.com/sethvargo/go-githubactions v1.3.1
 	github.com/spdx/tools-golang v0.5.5
 	github.com/yuin/goldmark v1.8.7
-	golang.org/x/mod v0.31.0
+	golang.org/x/mod v0.42.0
+	golang.org/x/tools v0.52.0
 	google.golang.org/protobuf v1.36.10
 )
 

@@ -1,4 +1,4 @@
-package checks
+package checks_test
 
 import (
 	"os"
@@ -6,8 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cra-gate/cra-gate/checks"
 	"github.com/cra-gate/cra-gate/finding"
 	"github.com/cra-gate/cra-gate/internal/ruledocs"
+	"github.com/cra-gate/cra-gate/internal/rulefixture"
 )
 
 // docsDir is docs/rules, seen from this package.
@@ -16,7 +18,11 @@ const docsDir = "../docs/rules"
 // TestRuleDocsCurrent fails when a page of docs/rules is missing, stale or
 // extra: the pages are generated from the registry and must match it.
 func TestRuleDocsCurrent(t *testing.T) {
-	problems, err := ruledocs.Diff(docsDir, Rules())
+	seen, err := rulefixture.SeenAll(rulefixture.Dir, checks.Rules())
+	if err != nil {
+		t.Fatal(err)
+	}
+	problems, err := ruledocs.Diff(docsDir, checks.Rules(), seen)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +34,7 @@ func TestRuleDocsCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := ruledocs.WithREADMETables(readme, Rules(), "docs/rules")
+	want, err := ruledocs.WithREADMETables(readme, checks.Rules(), "docs/rules")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +46,7 @@ func TestRuleDocsCurrent(t *testing.T) {
 // TestRuleDocURLs checks that every rule's documentation URL names the page
 // generated for it, so that SARIF helpUri and the comment's links resolve.
 func TestRuleDocURLs(t *testing.T) {
-	for _, r := range Rules() {
+	for _, r := range checks.Rules() {
 		u := finding.RuleDocURL(r.ID)
 		rel, ok := strings.CutPrefix(u, "https://github.com/cra-gate/cra-gate/blob/main/")
 		if !ok {
@@ -57,7 +63,7 @@ func TestRuleDocURLs(t *testing.T) {
 // belongs in ("# in SECURITY.md:"), which the page shows as its caption and
 // `cra-gate rules` prints.
 func TestRuleExamplesSayWhere(t *testing.T) {
-	for _, r := range Rules() {
+	for _, r := range checks.Rules() {
 		if !ruledocs.IsTOML(r.Example) && !ruledocs.NamesItsFile(r.Example) {
 			t.Errorf("rule %s: the example is not TOML and its first line does not say which file it is in (\"# in FILE:\"):\n%s", r.ID, r.Example)
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -213,6 +214,9 @@ func (c *run) matchComponents(ctx context.Context, comps []*vulnComponent) (hits
 			if p.Fatal {
 				failed[p.Source] = true
 			}
+			label := c.sourceLabel(p.Source)
+			p.Msg = strings.ReplaceAll(p.Msg, p.Source, label)
+			p.Source = label
 			c.report(ruleVulnsSource, location{}, "--vuln-db %s", p.Error())
 		}
 		readable := 0
@@ -223,7 +227,11 @@ func (c *run) matchComponents(ctx context.Context, comps []*vulnComponent) (hits
 		}
 		if readable > 0 {
 			ok = true
-			used = append(used, fmt.Sprintf("%d OSV records (%s)", db.Read, strings.Join(src.DB, ", ")))
+			var labels []string
+			for _, s := range src.DB {
+				labels = append(labels, c.sourceLabel(s))
+			}
+			used = append(used, fmt.Sprintf("%d OSV %s (%s)", db.Read, plural(db.Read, "record", "records"), strings.Join(labels, ", ")))
 			for _, vc := range comps {
 				if vc.err != nil {
 					continue
@@ -322,6 +330,16 @@ type kevResult struct {
 	err     error
 }
 
+// sourceLabel names an operator's source file in messages without the
+// runner's directories: its path in the repository when it lies inside, else
+// its base name.
+func (c *run) sourceLabel(p string) string {
+	if rel, ok := c.repo.Rel(p); ok {
+		return rel
+	}
+	return filepath.Base(p)
+}
+
 // startSources starts reading the offline database and the KEV catalog when
 // the vulns check will need them, beside the SBOMs' decoding: they are its
 // largest inputs.
@@ -353,7 +371,13 @@ func (c *run) loadKEV() *kev.Catalog {
 	r := <-c.kev
 	c.kev = nil
 	if r.err != nil {
-		c.report(ruleVulnsSource, location{}, "--kev %s: %v: vulnerabilities were not checked against the KEV catalog", strings.TrimSpace(c.opt.Vulns.KEV), r.err)
+		k := strings.TrimSpace(c.opt.Vulns.KEV)
+		label := k
+		if !strings.HasPrefix(strings.ToLower(k), "https://") {
+			label = c.sourceLabel(k)
+		}
+		c.report(ruleVulnsSource, location{}, "--kev %s: %s: vulnerabilities were not checked against the KEV catalog",
+			label, strings.ReplaceAll(r.err.Error(), k, label))
 		return nil
 	}
 	return r.catalog

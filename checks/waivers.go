@@ -135,7 +135,7 @@ func (c *run) checkWaiver(i int, w manifest.Waiver) *activeWaiver {
 	case n == 0:
 		bad("reason", "[[waiver]] #%d has no reason: say why the gap is acceptable until then", i+1)
 	case n < minRationaleWd:
-		bad("reason", "the reason of [[waiver]] #%d is only %d words: say why the gap is acceptable until then, in a sentence", i+1, n)
+		bad("reason", "the reason of [[waiver]] #%d is only %d %s: say why the gap is acceptable until then, in a sentence", i+1, n, plural(n, "word", "words"))
 	}
 	now := c.opt.Now
 	switch {

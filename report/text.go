@@ -198,6 +198,18 @@ func productLine(pr finding.Product) string {
 	return s
 }
 
+// TextFindings writes findings as Text does, each with its source line and
+// fix, without the header, the tables and the verdict: the rule pages show
+// the gate's output on a rule's fixture with it.
+func TextFindings(w io.Writer, fs []finding.Finding, opt TextOptions) error {
+	lf := &lineFilter{w: w}
+	p := textPrinter{w: bufio.NewWriter(lf), color: opt.Color}
+	for _, f := range fs {
+		p.finding(f)
+	}
+	return p.w.Flush()
+}
+
 func (p textPrinter) finding(f finding.Finding) {
 	if loc := f.Location(); loc != "" {
 		p.printf("%s: ", p.paint(sgrBold, sanitize(loc, "")))

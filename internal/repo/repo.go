@@ -608,3 +608,24 @@ func (r *Repo) walk(base string, depth, maxEntries int, skip func(path, name str
 	}
 	return nil
 }
+
+// Rel returns an operator's path (a flag's value) relative to the repository
+// root, with forward slashes, when it lies inside the repository; ok is false
+// otherwise. It reads nothing but the path's own links, and is for display.
+func (r *Repo) Rel(p string) (rel string, ok bool) {
+	if r == nil {
+		return "", false
+	}
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", false
+	}
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = real
+	}
+	rel, err = filepath.Rel(r.abs, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", false
+	}
+	return filepath.ToSlash(rel), true
+}

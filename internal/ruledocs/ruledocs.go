@@ -33,19 +33,40 @@ const Regenerate = "go generate ./..."
 // generatedNote opens every page, so that nobody edits one by hand.
 const generatedNote = "<!-- Generated from the rule registry (checks/*.go) by `" + Regenerate + "`. Do not edit: change the rule and regenerate. -->\n"
 
+// Seen is a rule's fixture as its page shows it: the failing repository (the
+// changes to the base repository), the gate's real output on it, and the
+// changes that fix it.
+type Seen struct {
+	// Options are the command-line options of the failing run beyond the
+	// path, and of the fixed one.
+	FailOptions, PassOptions []string
+	Fail, Pass               []Edit
+	// Output is the rule's findings on the failing repository as the terminal
+	// shows them.
+	Output string
+}
+
+// Edit is one change to the base repository.
+type Edit struct {
+	Path string
+	Kind string // "file", "append", "replace" or "delete"
+	Old  string // the lines replaced
+	New  string // the file, the lines appended, or the lines that replace Old
+}
+
 // Pages renders every page: one per rule (finding.RuleDocFile) and the index.
-// Keys are file names inside docs/rules.
-func Pages(rules []finding.Rule) map[string][]byte {
+// Keys are file names inside docs/rules; seen holds each rule's fixture.
+func Pages(rules []finding.Rule, seen map[string]Seen) map[string][]byte {
 	pages := make(map[string][]byte, len(rules)+1)
 	for _, r := range rules {
-		pages[finding.RuleDocFile(r.ID)] = Page(r)
+		pages[finding.RuleDocFile(r.ID)] = Page(r, seen[r.ID])
 	}
 	pages[Index] = IndexPage(rules)
 	return pages
 }
 
 // Page renders one rule's page.
-func Page(r finding.Rule) []byte {
+func Page(r finding.Rule, seen Seen) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# %s\n\n", r.ID)
 	b.WriteString(generatedNote)
@@ -61,8 +82,90 @@ func Page(r finding.Rule) []byte {
 		fence := Fence(body)
 		fmt.Fprintf(&b, "%s%s\n%s\n%s\n", fence, lang, body, fence)
 	}
+	if seen.Output != "" {
+		seenSection(&b, seen)
+	}
 	fmt.Fprintf(&b, "\n---\n\n[All rules](%s) · `cra-gate rules %s` prints this page in a terminal.\n", Index, r.ID)
 	return b.Bytes()
+}
+
+// FixtureBase is the repository every rule's fixture changes, for the pages'
+// links.
+const FixtureBase = "../../checks/testdata/rules/base.txtar"
+
+// seenSection shows the rule's fixture: what breaks it, what the gate says,
+// what fixes it.
+func seenSection(b *bytes.Buffer, seen Seen) {
+	b.WriteString("\n## Seen on a repository\n\n")
+	fmt.Fprintf(b, "The rule's test fixture changes [a compliant repository](%s) so that it breaks the rule:\n", FixtureBase)
+	edits(b, seen.Fail)
+	run := "cra-gate check"
+	for _, o := range seen.FailOptions {
+		run += " " + o
+	}
+	fmt.Fprintf(b, "\n`%s` reports:\n\n", run)
+	fence := Fence(seen.Output)
+	fmt.Fprintf(b, "%stext\n%s%s\n", fence, seen.Output, fence)
+	b.WriteString("\nThe fixed repository, which the same test holds free of the finding:\n")
+	if len(seen.Pass) == 0 {
+		b.WriteString("\n- the compliant repository itself.\n")
+	}
+	edits(b, seen.Pass)
+	if len(seen.PassOptions) > 0 {
+		fmt.Fprintf(b, "\nchecked with `%s`.\n", strings.Join(seen.PassOptions, " "))
+	}
+}
+
+// edits lists changes to the base repository as Markdown.
+func edits(b *bytes.Buffer, es []Edit) {
+	for _, e := range es {
+		lang := langOf(e.Path)
+		block := func(s string) {
+			s = strings.TrimSuffix(s, "\n")
+			f := Fence(s)
+			fmt.Fprintf(b, "\n  %s%s\n", f, lang)
+			for _, l := range strings.Split(s, "\n") {
+				b.WriteString(strings.TrimRight("  "+l, " ") + "\n")
+			}
+			fmt.Fprintf(b, "  %s\n", f)
+		}
+		switch e.Kind {
+		case "delete":
+			fmt.Fprintf(b, "\n- `%s` is removed.\n", e.Path)
+		case "append":
+			fmt.Fprintf(b, "\n- `%s` ends with:\n", e.Path)
+			block(e.New)
+		case "replace":
+			fmt.Fprintf(b, "\n- in `%s`,\n", e.Path)
+			block(e.Old)
+			if strings.TrimSpace(e.New) == "" {
+				b.WriteString("\n  is removed.\n")
+				continue
+			}
+			b.WriteString("\n  becomes\n")
+			block(e.New)
+		default:
+			fmt.Fprintf(b, "\n- `%s`:\n", e.Path)
+			block(e.New)
+		}
+	}
+}
+
+// langOf is the fence's info string for a file.
+func langOf(p string) string {
+	switch strings.ToLower(filepath.Ext(p)) {
+	case ".toml":
+		return "toml"
+	case ".json":
+		return "json"
+	case ".md":
+		return "markdown"
+	case ".xml":
+		return "xml"
+	case ".mod":
+		return "go-mod"
+	}
+	return "text"
 }
 
 func section(b *bytes.Buffer, title, text string) {
@@ -268,11 +371,11 @@ func closing(s string, i, n int) int {
 
 // Write makes dir hold exactly the pages of rules: it creates dir, writes the
 // pages whose content differs, and removes any other .md file there.
-func Write(dir string, rules []finding.Rule) error {
+func Write(dir string, rules []finding.Rule, seen map[string]Seen) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	pages := Pages(rules)
+	pages := Pages(rules, seen)
 	for _, name := range sortedKeys(pages) {
 		p := filepath.Join(dir, name)
 		if have, err := os.ReadFile(p); err == nil && bytes.Equal(have, pages[name]) {
@@ -297,8 +400,8 @@ func Write(dir string, rules []finding.Rule) error {
 // Diff lists how dir differs from the pages of rules, one problem a line:
 // a page that is missing, one whose content is stale, and a .md file that no
 // rule has. It is empty when dir is current.
-func Diff(dir string, rules []finding.Rule) ([]string, error) {
-	pages := Pages(rules)
+func Diff(dir string, rules []finding.Rule, seen map[string]Seen) ([]string, error) {
+	pages := Pages(rules, seen)
 	var problems []string
 	for _, name := range sortedKeys(pages) {
 		have, err := os.ReadFile(filepath.Join(dir, name))

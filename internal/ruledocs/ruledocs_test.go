@@ -64,7 +64,7 @@ var testRules = []finding.Rule{
 }
 
 func TestPage(t *testing.T) {
-	got := string(Page(testRules[0]))
+	got := string(Page(testRules[0], Seen{}))
 	for _, want := range []string{
 		"# scope-demo\n",
 		"| [`scope`](README.md#scope) | warning | Article 3(2) \\| Recital 11 |\n",
@@ -91,7 +91,7 @@ func TestPage(t *testing.T) {
 }
 
 func TestPageExampleInAnotherFile(t *testing.T) {
-	got := string(Page(testRules[1]))
+	got := string(Page(testRules[1], Seen{}))
 	want := "## Example\n\nIn SECURITY.md:\n\n````text\n```\nfenced in the policy\n```\n````\n"
 	if !strings.Contains(got, want) {
 		t.Errorf("page lacks %q:\n%s", want, got)
@@ -122,13 +122,13 @@ func TestIndexPage(t *testing.T) {
 
 func TestWriteAndDiff(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "docs", "rules")
-	if p, err := Diff(dir, testRules); err != nil || len(p) != 3 {
+	if p, err := Diff(dir, testRules, nil); err != nil || len(p) != 3 {
 		t.Fatalf("Diff of a missing folder = %v, %v; want three missing pages", p, err)
 	}
-	if err := Write(dir, testRules); err != nil {
+	if err := Write(dir, testRules, nil); err != nil {
 		t.Fatal(err)
 	}
-	if p, err := Diff(dir, testRules); err != nil || len(p) != 0 {
+	if p, err := Diff(dir, testRules, nil); err != nil || len(p) != 0 {
 		t.Fatalf("Diff after Write = %v, %v; want none", p, err)
 	}
 
@@ -138,7 +138,7 @@ func TestWriteAndDiff(t *testing.T) {
 	must(t, os.Remove(filepath.Join(dir, "disclosure-demo.md")))
 	must(t, os.WriteFile(filepath.Join(dir, "scope-gone.md"), []byte("old\n"), 0o644))
 	must(t, os.WriteFile(filepath.Join(dir, "diagram.svg"), []byte("<svg/>"), 0o644))
-	p, err := Diff(dir, testRules)
+	p, err := Diff(dir, testRules, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,10 +147,10 @@ func TestWriteAndDiff(t *testing.T) {
 		t.Fatalf("Diff = %q, want %q", p, want)
 	}
 
-	if err := Write(dir, testRules); err != nil {
+	if err := Write(dir, testRules, nil); err != nil {
 		t.Fatal(err)
 	}
-	if p, err := Diff(dir, testRules); err != nil || len(p) != 0 {
+	if p, err := Diff(dir, testRules, nil); err != nil || len(p) != 0 {
 		t.Fatalf("Diff after the second Write = %v, %v; want none", p, err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "scope-gone.md")); !os.IsNotExist(err) {
@@ -165,5 +165,32 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestPageSeen shows a fixture: each kind of change, the command with its
+// options, and the output in a fence no backtick in it can close.
+func TestPageSeen(t *testing.T) {
+	got := string(Page(testRules[0], Seen{
+		FailOptions: []string{"--now 2032-06-01"},
+		Fail: []Edit{
+			{Path: "cra.toml", Kind: "replace", Old: "end = 2033-03-01\n", New: "end = 2031-03-01\n"},
+			{Path: "SECURITY.md", Kind: "delete"},
+			{Path: "cra.toml", Kind: "append", New: "[[waiver]]\n"},
+		},
+		Output: "cra.toml:13:1: warning: ``x`` [r]\n",
+		Pass:   []Edit{{Path: "go.mod", Kind: "file", New: "module m\n"}},
+	}))
+	for _, want := range []string{
+		"## Seen on a repository",
+		"- in `cra.toml`,\n\n  ```toml\n  end = 2033-03-01\n  ```\n\n  becomes\n\n  ```toml\n  end = 2031-03-01\n  ```\n",
+		"- `SECURITY.md` is removed.",
+		"- `cra.toml` ends with:\n\n  ```toml\n  [[waiver]]\n  ```",
+		"`cra-gate check --now 2032-06-01` reports:\n\n```text\ncra.toml:13:1: warning: ``x`` [r]\n```\n",
+		"- `go.mod`:\n\n  ```go-mod\n  module m\n  ```",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the page lacks %q:\n%s", want, got)
+		}
 	}
 }

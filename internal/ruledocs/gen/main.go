@@ -7,7 +7,8 @@
 // -readme rewrites the rules tables of README.md, between its rules:begin and
 // rules:end markers.
 //
-// It lives outside package checks because it imports it.
+// It runs in the checks folder (rulefixture.Dir is relative to it) and lives
+// outside package checks because it imports it.
 package main
 
 import (
@@ -18,6 +19,7 @@ import (
 
 	"github.com/cra-gate/cra-gate/checks"
 	"github.com/cra-gate/cra-gate/internal/ruledocs"
+	"github.com/cra-gate/cra-gate/internal/rulefixture"
 )
 
 func main() {
@@ -28,7 +30,11 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: gen -out DIR [-readme README.md]")
 		os.Exit(2)
 	}
-	if err := ruledocs.Write(*out, checks.Rules()); err != nil {
+	seen, err := rulefixture.SeenAll(rulefixture.Dir, checks.Rules())
+	if err != nil {
+		fail(err)
+	}
+	if err := ruledocs.Write(*out, checks.Rules(), seen); err != nil {
 		fail(err)
 	}
 	if *readme == "" {

@@ -1,0 +1,4 @@
+package checks
+
+// Update is the -update flag, for the tests of package checks_test.
+var Update = update
