@@ -39,12 +39,12 @@ func TestAnnotationsOrder(t *testing.T) {
 		"::error col=1,file=cra.toml,line=52,title=manifest-unknown-key::unknown key",
 		"::error col=28,file=cra.toml,line=51,title=scope-unknown-function::",
 		"::error file=cra.toml,title=disclosure-reporting-missing::",
-		"::warning col=2,file=go.mod,line=7,title=sbom-drift::",
+		"::warning col=2,file=go.mod,line=7,title=sbom-drift-missing::",
 		"::warning file=sbom/app.cdx.json,title=sbom-no-dependencies::",
-		"::warning col=20,file=cra.toml,line=40,title=disclosure-acknowledge-days::",
+		"::warning col=20,file=cra.toml,line=40,title=disclosure-acknowledge-slow::",
 		"::notice col=9,file=cra.toml,line=60,title=scope-connectivity::",
-		"::notice title=disclosure-policy-url::", // no file: a workflow-level annotation
-		"::notice col=7,file=cra.toml,line=33,title=support-period-explained::",
+		"::notice title=disclosure-policy-external::", // no file: a workflow-level annotation
+		"::notice col=7,file=cra.toml,line=33,title=support-shorter-than-use::",
 	}
 	for i, w := range want {
 		if !strings.HasPrefix(lines[i], w) {

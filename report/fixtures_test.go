@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cra-gate/cra-gate/checks"
 	"github.com/cra-gate/cra-gate/finding"
 )
 
@@ -63,7 +64,7 @@ func base() finding.Result {
 func failing() *finding.Result {
 	r := base()
 	r.Findings = []finding.Finding{
-		{Check: "support", Rule: "support-period-explained", Severity: finding.Notice, File: "cra.toml", Line: 33, Column: 7,
+		{Check: "support", Rule: "support-shorter-than-use", Severity: finding.Notice, File: "cra.toml", Line: 33, Column: 7,
 			Message: "support ends 2031-03-01, 4 years 11 months after placing on the market; expected_use_years = 4 explains it", Reference: "Article 13(8)"},
 		{Check: "manifest", Rule: "manifest-unknown-key", Severity: finding.Error, File: "cra.toml", Line: 52, Column: 1,
 			Message:   `unknown key "rationle" in [[rdps]] "acme-cloud-api"; did you mean "rationale"?`,
@@ -80,7 +81,7 @@ func failing() *finding.Result {
 		{Check: "sbom", Rule: "sbom-no-dependencies", Severity: finding.Warning, File: "sbom/app.cdx.json",
 			Message:   "SBOM has 143 components but no dependency graph from the primary component",
 			Reference: "Annex I Part II(1)", Fix: "Generate the SBOM with a tool that records dependencies (cyclonedx-gomod, syft)."},
-		{Check: "sbom", Rule: "sbom-drift", Severity: finding.Warning, File: "go.mod", Line: 7, Column: 2,
+		{Check: "sbom", Rule: "sbom-drift-missing", Severity: finding.Warning, File: "go.mod", Line: 7, Column: 2,
 			Message:   "direct dependency github.com/BurntSushi/toml v1.6.0 is not in sbom/firmware.cdx.json",
 			Reference: "Annex I Part II(1)", Fix: "Regenerate the SBOM from the current dependency manifest.",
 			Source: "\tgithub.com/BurntSushi/toml v1.6.0"},
@@ -88,11 +89,11 @@ func failing() *finding.Result {
 			Message: "no [reporting] section: Article 14 applies from 2026-09-11 (early warning within 24 h, " +
 				"notification within 72 h, final report within 14 days / 1 month)",
 			Reference: "Article 14", Fix: "Add [reporting] with csirt (the member state of main establishment) and contact."},
-		{Check: "disclosure", Rule: "disclosure-acknowledge-days", Severity: finding.Warning, File: "cra.toml", Line: 40, Column: 20,
+		{Check: "disclosure", Rule: "disclosure-acknowledge-slow", Severity: finding.Warning, File: "cra.toml", Line: 40, Column: 20,
 			Message:   "acknowledge_days = 30: more than 14 days to acknowledge a report",
 			Reference: "Annex I Part II(5)", Fix: "Promise a first response within 14 days.",
 			Source: "acknowledge_days = 30                       # promised first response, in days"},
-		{Check: "disclosure", Rule: "disclosure-policy-url", Severity: finding.Notice,
+		{Check: "disclosure", Rule: "disclosure-policy-external", Severity: finding.Notice,
 			Message:   "disclosure.policy is an https URL: accepted as given, not checked",
 			Reference: "Annex I Part II(5)"},
 	}
@@ -121,7 +122,7 @@ func passing() *finding.Result {
 		{Check: "scope", Rule: "scope-no-rdps", Severity: finding.Notice, File: "cra.toml", Line: 3,
 			Message:   "no [[rdps]]: the technical documentation must state that the product has no remote data processing",
 			Reference: "Article 3(2)"},
-		{Check: "support", Rule: "support-ends-soon", Severity: finding.Warning, File: "cra.toml", Line: 33, Column: 7,
+		{Check: "support", Rule: "support-ending-soon", Severity: finding.Warning, File: "cra.toml", Line: 33, Column: 7,
 			Message:   "support ends 2027-06-30, within 12 months of 2026-11-22",
 			Reference: "Article 13(8)", Fix: "Extend support.end, or plan the end of sales.",
 			Source: "end = 2027-06-30"},
@@ -145,39 +146,20 @@ func skipped() *finding.Result {
 	return &r
 }
 
-// rules documents the rules the fixtures use, except disclosure-policy-url,
-// which SARIF must describe on its own.
+// rules are the registry's rules the fixtures use, except
+// disclosure-policy-external, which SARIF must describe on its own.
 func rules() []finding.Rule {
-	return []finding.Rule{
-		{ID: "manifest-unknown-key", Check: "manifest", Severity: finding.Error, Reference: "Annex VII",
-			Summary: "cra.toml has no unknown keys", Why: "A misspelt key would silently disable the check it belongs to.",
-			Fix: "Correct the key's spelling; the message suggests the nearest known key.", Example: "[[rdps]]\nname = \"acme-cloud-api\"\nrationale " +
-				"= \"Remote unlock needs it.\""},
-		{ID: "manifest-syntax", Check: "manifest", Severity: finding.Error, Reference: "Annex VII",
-			Summary: "cra.toml is valid TOML", Why: "The gate cannot check a manifest it cannot read.", Fix: "Fix the TOML syntax at the position shown."},
-		{ID: "scope-unknown-function", Check: "scope", Severity: finding.Error, Reference: "Article 3(2)",
-			Summary: "Entry functions are product functions", Why: "RDPS is defined by the product functions it serves.",
-			Fix: "Use a name listed in product.functions.", Example: "functions = [\"remote-unlock\"]"},
-		{ID: "scope-connectivity", Check: "scope", Severity: finding.Notice, Reference: "Recital 11",
-			Summary: "Connectivity providers are not third-party components", Why: "A network operator is a channel.", Fix: "Declare it under " +
-				"[[excluded]] with reason = \"connectivity\"."},
-		{ID: "scope-no-rdps", Check: "scope", Severity: finding.Notice, Reference: "Article 3(2)",
-			Summary: "A product without RDPS records that decision"},
-		{ID: "sbom-no-dependencies", Check: "sbom", Severity: finding.Warning, Reference: "Annex I Part II(1)",
-			Summary: "SBOMs have a dependency graph", Why: "The CRA asks for at least the top-level dependencies.", Fix: "Generate the SBOM with a " +
-				"tool that records dependencies."},
-		{ID: "sbom-drift", Check: "sbom", Severity: finding.Warning, Reference: "Annex I Part II(1)",
-			Summary: "SBOMs list every direct dependency", Why: "A stale SBOM misses components.", Fix: "Regenerate the SBOM."},
-		{ID: "disclosure-reporting-missing", Check: "disclosure", Severity: finding.Error, Reference: "Article 14",
-			Summary: "[reporting] names the CSIRT and a contact", Why: "Article 14 obliges manufacturers to report actively exploited vulnerabilities.",
-			Fix: "Add a [reporting] section.", Example: "[reporting]\ncsirt = \"DE\"\ncontact = \"mailto:psirt@acme.example\""},
-		{ID: "disclosure-acknowledge-days", Check: "disclosure", Severity: finding.Warning, Reference: "Annex I Part II(5)",
-			Summary: "The policy promises a timely first response", Fix: "Promise a first response within 14 days."},
-		{ID: "support-period-explained", Check: "support", Severity: finding.Notice, Reference: "Article 13(8)",
-			Summary: "A support period under five years is explained by the expected use time"},
-		{ID: "support-ends-soon", Check: "support", Severity: finding.Warning, Reference: "Article 13(8)",
-			Summary: "Support does not end within 12 months"},
+	var out []finding.Rule
+	for _, id := range []string{"manifest-unknown-key", "manifest-syntax", "scope-unknown-function", "scope-connectivity",
+		"scope-no-rdps", "sbom-no-dependencies", "sbom-drift-missing", "disclosure-reporting-missing",
+		"disclosure-acknowledge-slow", "support-shorter-than-use", "support-ending-soon"} {
+		r, ok := checks.Lookup(id)
+		if !ok {
+			panic("no rule " + id)
+		}
+		out = append(out, r)
 	}
+	return out
 }
 
 // hostile returns a result whose repository text tries every trick.

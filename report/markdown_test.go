@@ -311,7 +311,7 @@ func TestMarkdownMaxBytes(t *testing.T) {
 		if i%3 == 0 {
 			sev = finding.Notice
 		}
-		big.Findings = append(big.Findings, finding.Finding{Check: "sbom", Rule: "sbom-drift", Severity: sev, File: "go.mod", Line: i + 1,
+		big.Findings = append(big.Findings, finding.Finding{Check: "sbom", Rule: "sbom-drift-missing", Severity: sev, File: "go.mod", Line: i + 1,
 			Message: fmt.Sprintf("direct dependency example.com/mod%d v1.0.0 is not in sbom/app.cdx.json", i), Reference: "Annex I Part II(1)"})
 	}
 	big.Evaluate(finding.FailOnError, allChecks, nil)

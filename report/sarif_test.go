@@ -126,7 +126,7 @@ func TestSARIFContent(t *testing.T) {
 		strings.Join(rs[0].Properties.Tags, ",") != "cra,manifest" {
 		t.Errorf("first rule %+v", rs[0])
 	}
-	if last := rs[len(rs)-1]; last.ID != "disclosure-policy-url" || last.DefaultConfiguration.Level != "note" {
+	if last := rs[len(rs)-1]; last.ID != "disclosure-policy-external" || last.DefaultConfiguration.Level != "note" {
 		t.Errorf("synthesised rule %+v", last)
 	}
 	if len(run.Results) != len(r.Findings) {
@@ -152,7 +152,7 @@ func TestSARIFContent(t *testing.T) {
 		}
 		seen[fp] = true
 		switch f.Rule {
-		case "disclosure-policy-url": // no file: placed at the manifest, line 1
+		case "disclosure-policy-external": // no file: placed at the manifest, line 1
 			if loc.ArtifactLocation.URI != "cra.toml" || loc.Region.StartLine != 1 || loc.Region.StartColumn != 0 {
 				t.Errorf("file-less finding at %+v", loc)
 			}
