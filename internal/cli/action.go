@@ -24,8 +24,8 @@ const (
 	// reportName is the JSON report's name, in $RUNNER_TEMP or reportDir.
 	reportName = "cra-gate-report.json"
 	// reportDir is the workspace folder the report goes to where RUNNER_TEMP
-	// is not mounted (Docker actions): never the checkout's root. The README
-	// asks users to ignore it (.gitignore).
+	// is not mounted (Docker actions): never the checkout's root.
+	// docs/action.md asks users to ignore it (.gitignore).
 	reportDir = ".cra-gate"
 	// commentTimeout bounds the whole pull request comment update.
 	commentTimeout = 2 * time.Minute

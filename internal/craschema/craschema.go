@@ -12,7 +12,7 @@
 // applies to a schema it does not know, and no $ref.
 package craschema
 
-//go:generate go run ./gen -out ../../schema/cra.schema.json
+//go:generate go run ./gen -out ../../schema/cra.schema.json -reference ../../docs/config.md
 
 import (
 	"bytes"

@@ -40,6 +40,13 @@ func TestSchemaCurrent(t *testing.T) {
 	if !bytes.Equal(have, want) {
 		t.Errorf("%s is out of step with the manifest model; run %s and commit the result", craschema.File, craschema.Regenerate)
 	}
+	ref, err := craschema.Reference(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if have, _ := os.ReadFile(filepath.Join(root, craschema.ReferenceFile)); !bytes.Equal(have, ref) {
+		t.Errorf("%s is out of step with internal/manifest/keys.md; run %s and commit the result", craschema.ReferenceFile, craschema.Regenerate)
+	}
 }
 
 // TestGenerateNeedsEveryDescription: a key without a description, and a
@@ -136,7 +143,7 @@ func schemaRejects(t *testing.T, v *schematest.Validator, src []byte) error {
 
 // TestFilesAgree: the bundled examples and the project's own cra.toml are
 // judged alike by the schema and the gate (examples/camera-gaps has an
-// unknown key on purpose), both accept the README's example, and every
+// unknown key on purpose), both accept testdata/every-table.toml, and every
 // cra.toml the manifest fuzz corpus holds that the gate reads without an
 // error the schema expresses, the schema accepts.
 func TestFilesAgree(t *testing.T) {
@@ -165,14 +172,17 @@ func TestFilesAgree(t *testing.T) {
 			t.Errorf("%s: the first line is %q, want %q", f, first, want)
 		}
 	}
-	// The README's annotated cra.toml, which writes every table.
-	readme := readmeManifest(t)
-	if gateErrs, schemaErr := g.reject(t, readme), schemaRejects(t, v, readme); len(gateErrs) > 0 || schemaErr != nil {
-		t.Errorf("README.md, the cra.toml section's example: the gate says %q, the schema %v", gateErrs, schemaErr)
-	}
-	corpus, err := filepath.Glob(filepath.Join(root, "manifest", "testdata", "fuzz", "*", "*"))
+	// An annotated cra.toml that writes every table.
+	every, err := os.ReadFile(filepath.Join("testdata", "every-table.toml"))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if gateErrs, schemaErr := g.reject(t, every), schemaRejects(t, v, every); len(gateErrs) > 0 || schemaErr != nil {
+		t.Errorf("testdata/every-table.toml: the gate says %q, the schema %v", gateErrs, schemaErr)
+	}
+	corpus, err := filepath.Glob(filepath.Join(root, "internal", "manifest", "testdata", "fuzz", "*", "*"))
+	if err != nil || len(corpus) == 0 {
+		t.Fatalf("no fuzz corpus: %v", err)
 	}
 	for _, f := range corpus {
 		src := fuzzInput(t, f)
@@ -184,21 +194,6 @@ func TestFilesAgree(t *testing.T) {
 	}
 }
 
-// readmeManifest is the first toml block of README.md's "## cra.toml" section.
-func readmeManifest(t *testing.T) []byte {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(root, "README.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, section, ok := strings.Cut(string(data), "\n## cra.toml\n")
-	_, block, ok2 := strings.Cut(section, "\n```toml\n")
-	block, _, ok3 := strings.Cut(block, "\n```\n")
-	if !ok || !ok2 || !ok3 || !strings.Contains(block, "[[waiver]]") {
-		t.Fatal("README.md: no cra.toml example in the cra.toml section")
-	}
-	return []byte(block)
-}
 
 // fuzzInput reads the single []byte input of a Go fuzz corpus file.
 func fuzzInput(t *testing.T, path string) []byte {

@@ -3,7 +3,7 @@
 // against the baseline of one encoding/json decode of the same SBOM into an
 // any, also in a process of its own. The two run in turn, several times; perf
 // prints the medians of wall time, CPU time (user+sys) and peak memory, and
-// their ratios. See README, "Performance".
+// their ratios. See docs/performance.md.
 //
 //	go build -o /tmp/perf ./internal/perf
 //	CGO_ENABLED=0 go build -trimpath -o /tmp/cra-gate ./cmd/cra-gate

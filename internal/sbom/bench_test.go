@@ -57,3 +57,29 @@ func TestGeneratedSBOM(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkFastPaths compares Parse and Coverage of a 50,000-component SBOM
+// with the split decode and the coverage in parts (the default on several
+// CPUs) against both in one piece, as the standard library alone would do:
+// the fast paths stay only while they show the user-visible gain
+// docs/performance.md states.
+func BenchmarkFastPaths(b *testing.B) {
+	data := sbomgen.CycloneDXJSON(50_000)
+	for _, tc := range []struct {
+		name string
+		min  int
+	}{{"split", parallelMinComponents}, {"one-piece", 1 << 30}} {
+		b.Run(tc.name, func(b *testing.B) {
+			defer func(n int) { parallelMinComponents = n }(parallelMinComponents)
+			parallelMinComponents = tc.min
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				d, err := Parse(data)
+				if err != nil {
+					b.Fatal(err)
+				}
+				Coverage(d)
+			}
+		})
+	}
+}

@@ -172,8 +172,8 @@ func NextSteps(p *Plan, todos []manifest.TODO, w Where) string {
 		n++
 		pr("  %d. "+format, append([]any{n}, args...)...)
 	}
-	step("Replace each TODO in %s: `cra-gate rules manifest-todo` says how, the README's cra.toml", shown(p.Config))
-	pr("     reference what each key means (https://github.com/cra-gate/cra-gate#cratoml).")
+	step("Replace each TODO in %s: `cra-gate rules manifest-todo` says how, the key reference", shown(p.Config))
+	pr("     what each key means (https://github.com/cra-gate/cra-gate/blob/main/docs/config.md).")
 	if gs := generators(p); len(gs) > 0 {
 		step("Generate the SBOM (none was found), at the repository root%s:", generatorNote(p))
 		for _, g := range gs {

@@ -20,6 +20,7 @@ import (
 
 func main() {
 	out := flag.String("out", "", "file to write the schema to (schema/cra.schema.json)")
+	ref := flag.String("reference", "", "file to write the key reference to (docs/config.md, optional)")
 	flag.Parse()
 	if *out == "" || flag.NArg() > 0 {
 		fmt.Fprintln(os.Stderr, "usage: gen -out FILE")
@@ -33,6 +34,16 @@ func main() {
 		fail(err)
 	}
 	if err := os.WriteFile(*out, schema, 0o644); err != nil {
+		fail(err)
+	}
+	if *ref == "" {
+		return
+	}
+	md, err := craschema.Reference(schema)
+	if err != nil {
+		fail(err)
+	}
+	if err := os.WriteFile(*ref, md, 0o644); err != nil {
 		fail(err)
 	}
 }

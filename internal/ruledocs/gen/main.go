@@ -4,8 +4,8 @@
 //
 //	go run ../internal/ruledocs/gen -out ../docs/rules -readme ../README.md
 //
-// -readme rewrites the rules tables of README.md, between its rules:begin and
-// rules:end markers.
+// -readme rewrites the "What it checks" table of README.md, between its
+// checks:begin and checks:end markers.
 //
 // It runs in the checks folder (rulefixture.Dir is relative to it) and lives
 // outside package checks because it imports it.
@@ -15,7 +15,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/cra-gate/cra-gate/checks"
 	"github.com/cra-gate/cra-gate/internal/ruledocs"
@@ -24,7 +23,7 @@ import (
 
 func main() {
 	out := flag.String("out", "", "folder to write the pages to (docs/rules)")
-	readme := flag.String("readme", "", "README.md whose rules tables to rewrite (optional)")
+	readme := flag.String("readme", "", "README.md whose checks table to rewrite (optional)")
 	flag.Parse()
 	if *out == "" || flag.NArg() > 0 {
 		fmt.Fprintln(os.Stderr, "usage: gen -out DIR [-readme README.md]")
@@ -44,12 +43,7 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
-	// Links in README.md are relative to its folder.
-	rel, err := filepath.Rel(filepath.Dir(*readme), *out)
-	if err != nil {
-		fail(err)
-	}
-	updated, err := ruledocs.WithREADMETables(have, checks.Rules(), filepath.ToSlash(rel))
+	updated, err := ruledocs.WithChecksTable(have, checks.Checks())
 	if err != nil {
 		fail(err)
 	}

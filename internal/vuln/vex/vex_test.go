@@ -142,18 +142,18 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-// TestReadmeExample reads the OpenVEX example the README shows.
-func TestReadmeExample(t *testing.T) {
+// TestDocsExample reads the OpenVEX example docs/vulns.md shows.
+func TestDocsExample(t *testing.T) {
 	data, err := os.ReadFile("testdata/example.openvex.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	readme, err := os.ReadFile("../../../README.md")
+	readme, err := os.ReadFile("../../../docs/vulns.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(string(readme), string(data)) {
-		t.Error("README.md does not show testdata/example.openvex.json as it is")
+		t.Error("docs/vulns.md does not show testdata/example.openvex.json as it is")
 	}
 	stmts, probs := Parse("vex/firmware.openvex.json", data)
 	if len(stmts) != 1 || len(probs) != 0 || !stmts[0].Justified() {
