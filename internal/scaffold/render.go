@@ -3,8 +3,11 @@ package scaffold
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/cra-gate/cra-gate/internal/manifest"
 )
 
 // The TODOs Render writes: each names what to decide. The gate adds how a
@@ -12,8 +15,6 @@ import (
 const (
 	todoName             = "TODO: the product's name"
 	todoManufacturer     = "TODO: the legal name of the manufacturer"
-	todoClass            = "TODO: default, important-1, important-2 or critical"
-	todoConformity       = "TODO: module-a, module-b-c, module-h or eu-certification"
 	todoPlaced           = "TODO: the date the first unit is (or was) made available in the EU"
 	todoFunctions        = "TODO: what the product does, as short names such as unlock or updates"
 	todoEnd              = "TODO: the date security updates end"
@@ -32,7 +33,7 @@ const (
 // (TestSchemaDirective holds it to internal/craschema.ID).
 const schemaDirective = "#:schema https://raw.githubusercontent.com/cra-gate/cra-gate/main/schema/cra.schema.json"
 
-// commentColumn is where a comment after a value starts, as in the README.
+// commentColumn is where a comment after a value starts.
 const commentColumn = 46
 
 // text builds the cra.toml.
@@ -85,7 +86,7 @@ func Render(p *Plan) []byte {
 		"checked by `cra-gate check` against the repository. Written by `cra-gate init` from what the",
 		"repository holds; each \"TODO: ...\" is a decision only you can take, and the gate fails",
 		"(manifest-todo) until every one is replaced. Paths are relative to the repository root.",
-		"Every key: https://github.com/cra-gate/cra-gate#cratoml",
+		"Every key: https://github.com/cra-gate/cra-gate/blob/main/docs/config.md",
 	)
 	t.line("schema = 1")
 	t.line("")
@@ -111,9 +112,9 @@ func renderProduct(t *text, p *Plan) {
 		t.example("version = "+tomlString(p.Version.Value), "optional; from "+p.Version.From)
 	}
 	t.comment("Important (Annex III: class I or II) or critical (Annex IV) product, or neither (default).")
-	t.kv("class", tomlString(todoClass), "")
+	t.kv("class", tomlString("TODO: "+oneOf("product.class")), "")
 	t.comment("The conformity assessment route (Article 32); module-a (internal control) suits a default product.")
-	t.kv("conformity", tomlString(todoConformity), "")
+	t.kv("conformity", tomlString("TODO: "+oneOf("product.conformity", "eucc")), "")
 	t.comment("First unit made available in the EU: the support period starts here (Article 13(8)).")
 	t.kv("placed_on_market", tomlString(todoPlaced), "")
 	t.comment("What the product does, as short names: the Article 3(2) test weighs each remote service against them.")
@@ -244,8 +245,8 @@ func renderScope(t *text) {
 	)
 	t.line("[[rdps]]")
 	t.kv("name", tomlString(todoRDPS), "")
-	t.example(`developed_by = "manufacturer"`, "manufacturer | commissioned")
-	t.example(`hosting = "iaas"`, "on-premises | iaas | paas | edge | other")
+	t.example(`developed_by = "manufacturer"`, choices("rdps.developed_by", "third-party"))
+	t.example(`hosting = "iaas"`, choices("rdps.hosting"))
 	t.example(`functions = ["remote-unlock"]`, "the product functions that need it")
 	t.example(`rationale = "..."`, "why it is RDPS: the Article 3(2) test, in a sentence")
 	t.example(`sbom = ["sbom/cloud-api.cdx.json"]`, "its SBOM, unless a product SBOM lists it by name")
@@ -253,17 +254,19 @@ func renderScope(t *text) {
 	t.line("")
 	t.line("[[third_party]]")
 	t.kv("name", tomlString(todoThirdParty), "")
-	t.example(`kind = "saas"`, "saas | paas | iaas | component-service | other")
+	t.example(`kind = "saas"`, choices("third_party.kind", "connectivity"))
 	t.example(`developed_by = "third-party"`, "")
 	t.example(`functions = ["onboarding"]`, "")
 	t.example(`rationale = "..."`, "why it is not RDPS")
-	t.example(`due_diligence = ["iso27001"]`, "ce-marking | eu-2024-2690 | dora | eu-certification | iso27017 |")
-	t.example(``, "iso27001 | sla-vulnerability-notice | other (Article 13(5) by analogy)")
+	dd := choices("third_party.due_diligence")
+	cut := strings.LastIndex(dd[:min(len(dd), 60)], " | ")
+	t.example(`due_diligence = ["iso27001"]`, dd[:cut+2])
+	t.example(``, dd[cut+3:]+" (Article 13(5) by analogy)")
 	t.example(`evidence = ["docs/vendors/sms.md"]`, "repository paths or https URLs")
 	t.line("")
 	t.line("[[excluded]]")
 	t.kv("name", tomlString(todoExcluded), "")
-	t.example(`reason = "analytics"`, "analytics | internal | connectivity | backend | information-only | other")
+	t.example(`reason = "analytics"`, choices("excluded.reason"))
 	t.example(`rationale = "..."`, "why no product function needs it")
 	t.line("")
 }
@@ -359,4 +362,29 @@ func clip(s string, n int) string {
 		n--
 	}
 	return s[:n] + "…"
+}
+
+// choices lists the values a key accepts (manifest.KeyDocs), but those
+// left out, as "a | b | c": the registry that the gate checks them against.
+func choices(path string, leaveOut ...string) string {
+	return strings.Join(accepted(path, leaveOut), " | ")
+}
+
+// oneOf is choices as a sentence: "a, b or c".
+func oneOf(path string, leaveOut ...string) string {
+	vs := accepted(path, leaveOut)
+	if len(vs) < 2 {
+		return strings.Join(vs, "")
+	}
+	return strings.Join(vs[:len(vs)-1], ", ") + " or " + vs[len(vs)-1]
+}
+
+func accepted(path string, leaveOut []string) []string {
+	var out []string
+	for _, v := range manifest.KeyDocs[path].Values {
+		if !slices.Contains(leaveOut, v) {
+			out = append(out, v)
+		}
+	}
+	return out
 }

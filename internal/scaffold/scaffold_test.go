@@ -114,7 +114,7 @@ func TestGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	if string(got) != string(want) {
-		t.Errorf("Render differs from %s (go test ./scaffold -update, then review the diff):\n%s", golden, got)
+		t.Errorf("Render differs from %s (go test ./internal/scaffold -update, then review the diff):\n%s", golden, got)
 	}
 }
 
