@@ -194,7 +194,6 @@ func TestFilesAgree(t *testing.T) {
 	}
 }
 
-
 // fuzzInput reads the single []byte input of a Go fuzz corpus file.
 func fuzzInput(t *testing.T, path string) []byte {
 	t.Helper()
