@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
 )
@@ -22,7 +23,7 @@ import (
 // cyclonedx-go then reads and checks it.
 func parseCycloneDXJSON(data []byte, version string) (*Document, error) {
 	var bom cdx.BOM
-	warning, err := decodeCycloneDXJSON(data, &bom)
+	warning, comps, err := decodeCycloneDXJSON(data, &bom)
 	if errors.Is(err, cdx.ErrInvalidSpecVersion) {
 		var v struct {
 			SpecVersion any `json:"specVersion"`
@@ -41,7 +42,7 @@ func parseCycloneDXJSON(data []byte, version string) (*Document, error) {
 		}
 		version = bom.SpecVersion.String()
 	}
-	doc := convertCycloneDX(&bom, JSON, version)
+	doc := convertCycloneDX(&bom, JSON, version, comps)
 	if warning != "" {
 		doc.Warnings = append(doc.Warnings, warning)
 	}
@@ -53,76 +54,115 @@ func parseCycloneDXJSON(data []byte, version string) (*Document, error) {
 // they save. (A variable for the tests.)
 var parallelMinComponents = 2000
 
+// chunkComponents is how many elements of the components array one decode
+// takes: small enough that the library's large component structs of a chunk
+// are garbage as soon as the chunk is converted to the model.
+const chunkComponents = 256
+
 // decodeCycloneDXJSON decodes data into bom. A large components array is
-// decoded in parts on every CPU (GOMAXPROCS) while the rest of the document,
-// its components array cut out, is decoded on this goroutine: the components
-// are most of an SBOM's bytes, and each decodes on its own. The separators
-// between the parts are checked here, the rest by the decoders. The result is
-// that of one decode; a document the split cannot read is decoded again in
-// one piece, so that its error is exactly that decode's, and a document whose
-// components array the top-level walk cannot delimit exactly (see
-// topArrayElements) is decoded in one piece from the start.
-func decodeCycloneDXJSON(data []byte, bom *cdx.BOM) (string, error) {
+// decoded in chunks on every CPU (GOMAXPROCS), each chunk converted to the
+// model (flattened, as convertCycloneDX does) as soon as it is decoded, while
+// the rest of the document, its components array cut out, is decoded on this
+// goroutine: the components are most of an SBOM's bytes, and each decodes on
+// its own. comps is then the converted array; nil means bom.Components holds
+// it. The separators between the chunks are checked here, the rest by the
+// decoders. The result is that of one decode; a document the split cannot read
+// is decoded again in one piece, so that its error is exactly that decode's,
+// and a document whose components array the top-level walk cannot delimit
+// exactly (see topArrayElements) is decoded in one piece from the start.
+func decodeCycloneDXJSON(data []byte, bom *cdx.BOM) (warning string, comps []Component, err error) {
 	workers := runtime.GOMAXPROCS(0)
+	whole := func() (string, []Component, error) {
+		*bom = cdx.BOM{}
+		w, err := decodeJSON(data, bom)
+		return w, nil, err
+	}
 	if workers < 2 {
-		return decodeJSON(data, bom)
+		return whole()
 	}
 	elems, exact := topArrayElements(data, "components")
 	if !exact || len(elems) < parallelMinComponents {
-		return decodeJSON(data, bom)
+		return whole()
 	}
 	open, end := arrayBounds(data, elems)
 	if open < 0 {
-		return decodeJSON(data, bom)
+		return whole()
 	}
-	type part struct {
-		first, last int
-		comps       []cdx.Component
-		err         error
-	}
-	parts := make([]part, 0, workers)
-	per := (len(elems) + workers - 1) / workers
-	for first := 0; first < len(elems); first += per {
-		parts = append(parts, part{first: first, last: min(first+per, len(elems)) - 1})
-	}
-	for k := 1; k < len(parts); k++ {
-		if !isSeparator(data[elems[parts[k-1].last].end:elems[parts[k].first].start]) {
-			return decodeJSON(data, bom)
+	for k := 1; k < len(elems); k++ {
+		if k%chunkComponents == 0 && !isSeparator(data[elems[k-1].end:elems[k].start]) {
+			return whole()
 		}
 	}
+	// Each element converts to comps[i]; the components nested in it, flattened,
+	// to children[i] (rare: they are copied into place at the end).
+	comps = make([]Component, len(elems))
+	chunks := (len(elems) + chunkComponents - 1) / chunkComponents
+	children := make(map[int][]Component)
+	var childMu sync.Mutex
+	errs := make([]error, chunks)
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for k := range parts {
-		p := &parts[k]
+	for range workers {
 		wg.Go(func() {
-			// The part as an array of its own: "[" and the bytes from its
-			// first element to its last, which offsets map back to data.
-			start, end := elems[p.first].start, elems[p.last].end
-			buf := make([]byte, 0, end-start+2)
-			buf = append(append(append(buf, '['), data[start:end]...), ']')
-			p.comps = make([]cdx.Component, 0, p.last-p.first+1)
-			_, p.err = decodeJSONAt(data, jsonPart{bytes: buf, shift: start - 1, array: "components", first: p.first}, &p.comps)
+			var buf []byte
+			var cdxComps []cdx.Component
+			for {
+				k := int(next.Add(1) - 1)
+				if k >= chunks {
+					return
+				}
+				first, last := k*chunkComponents, min((k+1)*chunkComponents, len(elems))-1
+				// The chunk as an array of its own: "[" and the bytes from its
+				// first element to its last, which offsets map back to data.
+				start, end := elems[first].start, elems[last].end
+				buf = append(append(append(buf[:0], '['), data[start:end]...), ']')
+				clear(cdxComps[:cap(cdxComps)]) // the decoder fills reused elements without zeroing them
+				cdxComps = cdxComps[:0]
+				_, errs[k] = decodeJSONAt(data, jsonPart{bytes: buf, shift: start - 1, array: "components", first: first}, &cdxComps)
+				if errs[k] != nil {
+					return
+				}
+				for j := range cdxComps {
+					c := &cdxComps[j]
+					comps[first+j] = convertCDXComponent(c)
+					if c.Components != nil && len(*c.Components) > 0 {
+						nested := appendComponents(nil, c.Components)
+						childMu.Lock()
+						children[first+j] = nested
+						childMu.Unlock()
+					}
+				}
+			}
 		})
 	}
 	// The rest of the document, with "[]" for the components array.
 	head := make([]byte, 0, len(data)-(end-open)+2)
 	head = append(append(append(head, data[:open]...), "[]"...), data[end:]...)
-	_, err := decodeJSON(head, bom)
+	warning, err = decodeJSON(head, bom)
 	wg.Wait()
-	for _, p := range parts {
-		if p.err != nil {
-			err = p.err
+	for _, e := range errs {
+		if e != nil {
+			err = e
 		}
 	}
+	if err == nil && lenOf(bom.Components) > 0 {
+		err = errors.New("components twice") // the walk saw one array; the decoder another
+	}
 	if err != nil {
-		*bom = cdx.BOM{}
-		return decodeJSON(data, bom)
+		return whole()
 	}
-	comps := make([]cdx.Component, 0, len(elems))
-	for _, p := range parts {
-		comps = append(comps, p.comps...)
+	if len(children) > 0 {
+		n := len(comps)
+		for _, c := range children {
+			n += len(c)
+		}
+		flat := make([]Component, 0, n)
+		for i := range comps {
+			flat = append(append(flat, comps[i]), children[i]...)
+		}
+		comps = flat
 	}
-	bom.Components = &comps
-	return "", nil
+	return warning, comps, nil
 }
 
 // arrayBounds returns the offsets of the '[' that opens the array whose
@@ -153,11 +193,12 @@ func parseCycloneDXXML(dec *xml.Decoder, data []byte, start xml.StartElement, ve
 	if err := dec.DecodeElement(&bom, &start); err != nil {
 		return nil, xmlError(dec, data, err)
 	}
-	return convertCycloneDX(&bom, XML, version), nil
+	return convertCycloneDX(&bom, XML, version, nil), nil
 }
 
-// convertCycloneDX maps the decoded BOM onto the model.
-func convertCycloneDX(bom *cdx.BOM, enc Encoding, version string) *Document {
+// convertCycloneDX maps the decoded BOM onto the model; comps, when not nil,
+// are bom's components already converted (see decodeCycloneDXJSON).
+func convertCycloneDX(bom *cdx.BOM, enc Encoding, version string, comps []Component) *Document {
 	doc := &Document{
 		Format:       CycloneDX,
 		Encoding:     enc,
@@ -167,13 +208,18 @@ func convertCycloneDX(bom *cdx.BOM, enc Encoding, version string) *Document {
 	}
 	doc.Metadata.SerialNumber = strings.TrimSpace(bom.SerialNumber)
 
-	n := countComponents(bom.Components)
+	n := countComponents(bom.Components) + len(comps)
 	md := bom.Metadata
 	if md != nil && md.Component != nil {
 		n += countComponents(md.Component.Components)
 	}
-	doc.Components = make([]Component, 0, n)
-	doc.Components = appendComponents(doc.Components, bom.Components)
+	if comps != nil && (md == nil || md.Component == nil || md.Component.Components == nil) {
+		doc.Components = comps // nothing to add: no copy
+	} else {
+		doc.Components = make([]Component, 0, n)
+		doc.Components = append(doc.Components, comps...)
+		doc.Components = appendComponents(doc.Components, bom.Components)
+	}
 
 	if md != nil {
 		doc.Metadata.Timestamp = strings.TrimSpace(md.Timestamp)
