@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cra-gate/cra-gate/finding"
+	"github.com/cra-gate/cra-gate/internal/budget"
 	"github.com/cra-gate/cra-gate/internal/cvd"
 	"github.com/cra-gate/cra-gate/internal/deps"
 	"github.com/cra-gate/cra-gate/internal/manifest"
@@ -24,6 +25,10 @@ type Options struct {
 	Now time.Time
 	// MaxSBOMSize is the largest SBOM file read, in bytes.
 	MaxSBOMSize int64
+	// MaxTotalSize and MaxObjects bound what the run decodes over all its
+	// SBOMs and VEX documents: bytes, and JSON objects and arrays, XML
+	// elements or lines (zero: budget.DefaultBytes, budget.DefaultItems).
+	MaxTotalSize, MaxObjects int64
 	// FailOn is the lowest severity that fails the gate.
 	FailOn finding.FailLevel
 	// ToolVersion is recorded in the result.
@@ -66,6 +71,8 @@ type run struct {
 	suggestions int
 	// depsBudget bounds the dependency manifests read, over all source folders.
 	depsBudget *deps.Budget
+	// budget bounds the SBOMs and VEX documents decoded, over all of them.
+	budget *budget.Run
 	// facts are what several checks read, gathered before any runs.
 	facts facts
 	// vulns is the vulns check's table; nil when it did not run.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/cra-gate/cra-gate/finding"
+	"github.com/cra-gate/cra-gate/internal/budget"
 	"github.com/cra-gate/cra-gate/internal/deps"
 	"github.com/cra-gate/cra-gate/internal/manifest"
 	"github.com/cra-gate/cra-gate/internal/repo"
@@ -61,7 +62,8 @@ func Run(r *repo.Repo, config string, opt Options) (*finding.Result, error) {
 		Date:    date(opt.Now),
 		Config:  cfg,
 	}
-	c := &run{repo: r, opt: opt, sources: map[string][]string{}, refs: map[string]ref{}, depsBudget: deps.NewBudget(r)}
+	c := &run{repo: r, opt: opt, sources: map[string][]string{}, refs: map[string]ref{}, depsBudget: deps.NewBudget(r),
+		budget: budget.New(opt.MaxTotalSize, opt.MaxObjects)}
 	skipped := map[string]string{}
 	c.m = c.load(cfg)
 	if c.m != nil {

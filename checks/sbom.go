@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/cra-gate/cra-gate/finding"
+	"github.com/cra-gate/cra-gate/internal/budget"
 	"github.com/cra-gate/cra-gate/internal/deps"
 	"github.com/cra-gate/cra-gate/internal/manifest"
 	"github.com/cra-gate/cra-gate/internal/repo"
@@ -105,6 +106,9 @@ func (c *run) readSBOM(p string) (*sbom.Document, error) {
 	case err != nil:
 		return nil, unreadable{err}
 	}
+	if _, err := c.budget.Take(data); err != nil {
+		return nil, err
+	}
 	return sbom.Parse(data)
 }
 
@@ -117,7 +121,10 @@ func (c *run) reportSBOMError(p string, err error) {
 	var tl *repo.TooLargeError
 	var se *sbom.Error
 	var ur unreadable
+	var ex *budget.Exceeded
 	switch {
+	case errors.As(err, &ex):
+		c.report(ruleSBOMTooLarge, at(p, 0), "%s was not decoded: %v", p, ex)
 	case errors.As(err, &ur):
 		c.report(ruleSBOMInvalid, at(p, 0), "cannot read %v", ur.error)
 	case errors.As(err, &tl):

@@ -395,10 +395,10 @@ func (c *run) readVEX(docs []*sbomFile) []vex.Statement {
 	}
 	for _, v := range nonEmpty(c.m.Vulnerabilities.VEX) {
 		r := c.resolve(v, false)
-		if r.refused() || seen[r.path] {
-			continue // manifest-path reported it
+		if r.refused() || seen[r.real] && r.real != "" {
+			continue // manifest-path reported it, or another name of the file was read
 		}
-		seen[r.path] = true
+		seen[r.real] = true
 		if r.missing() {
 			c.report(ruleVulnsVEXInvalid, c.key("vulnerabilities", "vex"), "VEX document %q does not exist in the repository: the statements in it answer nothing", v)
 			continue
@@ -416,6 +416,10 @@ func (c *run) readVEX(docs []*sbomFile) []vex.Statement {
 			continue
 		case err != nil:
 			c.report(ruleVulnsVEXInvalid, at(r.path, 0), "cannot read %v", err)
+			continue
+		}
+		if _, err := c.budget.Take(data); err != nil {
+			c.report(ruleVulnsVEXInvalid, at(r.path, 0), "%s was not decoded: %v", r.path, err)
 			continue
 		}
 		c.remember(r.path, data)

@@ -21,6 +21,8 @@ import (
 
 	"github.com/cra-gate/cra-gate/checks"
 	"github.com/cra-gate/cra-gate/finding"
+	"github.com/cra-gate/cra-gate/internal/budget"
+	"github.com/cra-gate/cra-gate/internal/repo"
 	"github.com/cra-gate/cra-gate/report"
 )
 
@@ -112,6 +114,8 @@ type checkFlags struct {
 	failOn      string
 	now         string
 	maxSBOMSize string
+	maxTotal    string
+	maxObjects  int64
 	vulnDB      listFlag
 	osvAPI      string
 	kev         string
@@ -129,6 +133,9 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.failOn, "fail-on", "error", "lowest severity that fails the gate: error, warning or never")
 	fs.StringVar(&f.now, "now", "", "date the date rules use, YYYY-MM-DD (default: $CRA_GATE_NOW, else today)")
 	fs.StringVar(&f.maxSBOMSize, "max-sbom-size", "128MiB", "largest SBOM file read (bytes, or with KiB/MiB/GiB)")
+	fs.StringVar(&f.maxTotal, "max-total-size", "256MiB", "most bytes of SBOMs and VEX documents decoded in one run")
+	fs.Int64Var(&f.maxObjects, "max-objects", budget.DefaultItems,
+		"most JSON objects and arrays, XML elements or lines of SBOMs and VEX documents decoded in one run")
 	fs.Var(&f.vulnDB, "vuln-db", "OSV records to match components against: a directory, .zip or .json (repeatable; default: $CRA_GATE_VULN_DB, a list)")
 	fs.StringVar(&f.osvAPI, "osv-api", "", "OSV-compatible API to query, such as https://api.osv.dev (default: $CRA_GATE_OSV_API)")
 	fs.StringVar(&f.kev, "kev", "", "CISA KEV catalog JSON: a path or https URL (default: $CRA_GATE_KEV)")
@@ -194,12 +201,48 @@ func parseCheck(args []string, std IO) (settings, error) {
 	if s.opt.MaxSBOMSize, err = parseSize(f.maxSBOMSize); err != nil {
 		return s, fmt.Errorf("--max-sbom-size: %w", err)
 	}
+	if s.opt.MaxTotalSize, err = parseSize(f.maxTotal); err != nil {
+		return s, fmt.Errorf("--max-total-size: %w", err)
+	}
+	if s.opt.MaxObjects = f.maxObjects; s.opt.MaxObjects <= 0 {
+		return s, fmt.Errorf("--max-objects %d: want a positive number", f.maxObjects)
+	}
 	s.opt.Vulns = vulnSources(f.vulnDB, f.osvAPI, f.kev, std.Getenv)
 	if err := checkVulnSources(s.opt.Vulns, "--"); err != nil {
 		return s, err
 	}
+	if door, err := repo.Open(s.dir); err == nil { // an unreadable DIR is reported by the run
+		err = confineSources(&s.opt.Vulns, door, "--")
+		door.Close()
+		if err != nil {
+			return s, err
+		}
+	}
 	s.opt.ToolVersion = version()
 	return s, nil
+}
+
+// confineSources makes the local vulnerability sources that lie inside the
+// checked repository (or the Action's workspace) reach their files only
+// through its door (repo.Confined): a pull request that commits one of those
+// paths as a link out of the checkout, to a FIFO or to a device is refused,
+// and the run with it. Sources outside are the operator's and read as given.
+func confineSources(v *checks.VulnSources, door *repo.Repo, prefix string) error {
+	for i, p := range v.DB {
+		abs, _, err := door.Confined(p)
+		if err != nil {
+			return fmt.Errorf("%svuln-db %q: %v", prefix, p, err)
+		}
+		v.DB[i] = abs
+	}
+	if v.KEV != "" && !strings.Contains(v.KEV, "://") {
+		abs, _, err := door.Confined(v.KEV)
+		if err != nil {
+			return fmt.Errorf("%skev %q: %v", prefix, v.KEV, err)
+		}
+		v.KEV = abs
+	}
+	return nil
 }
 
 // vulnSources takes each source from its flag, else its environment variable.
