@@ -19,6 +19,7 @@ require (
 	github.com/spdx/tools-golang v0.5.5
 	github.com/yuin/goldmark v1.8.7
 	golang.org/x/mod v0.42.0
+	golang.org/x/text v0.33.0
 	golang.org/x/tools v0.52.0
 	google.golang.org/protobuf v1.36.10
 )
@@ -30,6 +31,5 @@ require (
 	github.com/pmezard/go-difflib v1.0.1-0.20181226105442-5d4384ee4fb2 // indirect
 	github.com/rogpeppe/go-internal v1.14.1 // indirect
 	github.com/xeipuuv/gojsonpointer v0.0.0-20190905194746-02993c407bfb // indirect
-	golang.org/x/text v0.33.0 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )

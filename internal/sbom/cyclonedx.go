@@ -1,6 +1,7 @@
 package sbom
 
 import (
+	"bytes"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
@@ -11,6 +12,8 @@ import (
 	"sync/atomic"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
+
+	"github.com/cra-gate/cra-gate/internal/budget"
 )
 
 // CycloneDX documents are decoded by cyclonedx-go into its BOM type, from JSON
@@ -54,100 +57,63 @@ func parseCycloneDXJSON(data []byte, version string) (*Document, error) {
 // they save. (A variable for the tests.)
 var parallelMinComponents = 2000
 
-// chunkComponents is how many elements of the components array one decode
-// takes: small enough that the library's large component structs of a chunk
-// are garbage as soon as the chunk is converted to the model.
-const chunkComponents = 256
+// chunkComponents is how many elements of a split array one decode takes:
+// small enough that the library's large structs of a chunk are garbage as
+// soon as the chunk is converted to the model. (A variable for the tests.)
+var chunkComponents = 256 // (a variable for the tests)
 
 // decodeCycloneDXJSON decodes data into bom. A large components array is
-// decoded in chunks on every CPU (GOMAXPROCS), each chunk converted to the
-// model (flattened, as convertCycloneDX does) as soon as it is decoded, while
-// the rest of the document, its components array cut out, is decoded on this
-// goroutine: the components are most of an SBOM's bytes, and each decodes on
-// its own. comps is then the converted array; nil means bom.Components holds
-// it. The separators between the chunks are checked here, the rest by the
-// decoders. The result is that of one decode; a document the split cannot read
-// is decoded again in one piece, so that its error is exactly that decode's,
-// and a document whose components array the top-level walk cannot delimit
-// exactly (see topArrayElements) is decoded in one piece from the start.
+// decoded in chunks on every CPU (splitDecode), each element converted to the
+// model as soon as its chunk is decoded, while the rest of the document, its
+// components array cut out, is decoded on this goroutine: the components are
+// most of an SBOM's bytes, and the library's structs of a chunk are garbage
+// as soon as it is converted. comps is then the converted array, flattened as
+// convertCycloneDX does; nil means bom.Components holds it. The result is
+// that of one decode: a document the split cannot read is decoded again in
+// one piece, so that its error is exactly that decode's.
 func decodeCycloneDXJSON(data []byte, bom *cdx.BOM) (warning string, comps []Component, err error) {
-	workers := runtime.GOMAXPROCS(0)
 	whole := func() (string, []Component, error) {
 		*bom = cdx.BOM{}
 		w, err := decodeJSON(data, bom)
 		return w, nil, err
 	}
-	if workers < 2 {
+	sp, ok := splitArray(data, "components")
+	if !ok {
 		return whole()
 	}
-	elems, exact := topArrayElements(data, "components")
-	if !exact || len(elems) < parallelMinComponents {
-		return whole()
-	}
-	open, end := arrayBounds(data, elems)
-	if open < 0 {
-		return whole()
-	}
-	for k := 1; k < len(elems); k++ {
-		if k%chunkComponents == 0 && !isSeparator(data[elems[k-1].end:elems[k].start]) {
-			return whole()
-		}
-	}
-	// Each element converts to comps[i]; the components nested in it, flattened,
-	// to children[i] (rare: they are copied into place at the end).
-	comps = make([]Component, len(elems))
-	chunks := (len(elems) + chunkComponents - 1) / chunkComponents
+	// Each element converts to comps[i]; the components nested in it,
+	// flattened, to children[i] (rare: they are copied into place at the end).
+	comps = make([]Component, len(sp.elems))
 	children := make(map[int][]Component)
 	var childMu sync.Mutex
-	errs := make([]error, chunks)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			var buf []byte
-			var cdxComps []cdx.Component
-			for {
-				k := int(next.Add(1) - 1)
-				if k >= chunks {
-					return
-				}
-				first, last := k*chunkComponents, min((k+1)*chunkComponents, len(elems))-1
-				// The chunk as an array of its own: "[" and the bytes from its
-				// first element to its last, which offsets map back to data.
-				start, end := elems[first].start, elems[last].end
-				buf = append(append(append(buf[:0], '['), data[start:end]...), ']')
-				clear(cdxComps[:cap(cdxComps)]) // the decoder fills reused elements without zeroing them
-				cdxComps = cdxComps[:0]
-				_, errs[k] = decodeJSONAt(data, jsonPart{bytes: buf, shift: start - 1, array: "components", first: first}, &cdxComps)
-				if errs[k] != nil {
-					return
-				}
-				for j := range cdxComps {
-					c := &cdxComps[j]
-					comps[first+j] = convertCDXComponent(c)
-					if c.Components != nil && len(*c.Components) > 0 {
-						nested := appendComponents(nil, c.Components)
-						childMu.Lock()
-						children[first+j] = nested
-						childMu.Unlock()
-					}
-				}
-			}
-		})
-	}
-	// The rest of the document, with "[]" for the components array.
-	head := make([]byte, 0, len(data)-(end-open)+2)
-	head = append(append(append(head, data[:open]...), "[]"...), data[end:]...)
-	warning, err = decodeJSON(head, bom)
-	wg.Wait()
-	for _, e := range errs {
-		if e != nil {
-			err = e
+	err = sp.decode(data, func(part jsonPart) error {
+		scratch := cdxChunks.Get().(*[]cdx.Component)
+		defer cdxChunks.Put(scratch)
+		clear((*scratch)[:cap(*scratch)]) // the decoder fills reused elements without zeroing them
+		chunk := (*scratch)[:0]
+		_, err := decodeJSONAt(data, part, &chunk)
+		*scratch = chunk
+		if err != nil {
+			return err
 		}
-	}
-	if err == nil && lenOf(bom.Components) > 0 {
-		err = errors.New("components twice") // the walk saw one array; the decoder another
-	}
+		for j := range chunk {
+			c := &chunk[j]
+			comps[part.first+j] = convertCDXComponent(c)
+			if c.Components != nil && len(*c.Components) > 0 {
+				nested := appendComponents(nil, c.Components)
+				childMu.Lock()
+				children[part.first+j] = nested
+				childMu.Unlock()
+			}
+		}
+		return nil
+	}, func(head []byte) error {
+		warning, err = decodeJSON(head, bom)
+		if err == nil && lenOf(bom.Components) > 0 {
+			err = errors.New("components twice") // the walk saw one array; the decoder another
+		}
+		return err
+	})
 	if err != nil {
 		return whole()
 	}
@@ -163,6 +129,94 @@ func decodeCycloneDXJSON(data []byte, bom *cdx.BOM) (warning string, comps []Com
 		comps = flat
 	}
 	return warning, comps, nil
+}
+
+// cdxChunks holds the slices chunks of components decode into, for reuse.
+var cdxChunks = sync.Pool{New: func() any { return new([]cdx.Component) }}
+
+// split is a top-level array of a JSON document cut into chunks for
+// decoding on every CPU.
+type split struct {
+	key       string
+	elems     []span
+	open, end int // the array's '[' and just past its ']'
+}
+
+// splitArray delimits the array that is the value of the top-level key, when
+// it is large enough to split (parallelMinComponents elements, several CPUs)
+// and the top-level walk delimits it exactly as the decoder reads it (see
+// topArrayElements), with nothing but ',' and white space between the chunks.
+func splitArray(data []byte, key string) (split, bool) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		return split{}, false
+	}
+	elems, exact := topArrayElements(data, key)
+	if !exact || len(elems) < parallelMinComponents {
+		return split{}, false
+	}
+	open, end := arrayBounds(data, elems)
+	if open < 0 {
+		return split{}, false
+	}
+	for k := chunkComponents; k < len(elems); k += chunkComponents {
+		if !isSeparator(data[elems[k-1].end:elems[k].start]) {
+			return split{}, false
+		}
+	}
+	return split{key: key, elems: elems, open: open, end: end}, true
+}
+
+// recovered runs f, turning a panic of the libraries it calls into an error.
+func recovered(f func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the decoder failed: %v", r)
+		}
+	}()
+	return f()
+}
+
+// chunkLen is the number of elements of the chunk starting at first.
+func (sp split) chunkLen(first int) int { return min(chunkComponents, len(sp.elems)-first) }
+
+// decode runs chunk on every chunk of the array, on every CPU: part is the
+// chunk as a JSON array of its own, its offsets mapping back to data, part.first
+// the index of its first element. Meanwhile head decodes the rest of the
+// document, the array written "[]". The first error of either is returned.
+func (sp split) decode(data []byte, chunk func(part jsonPart) error, head func([]byte) error) error {
+	chunks := (len(sp.elems) + chunkComponents - 1) / chunkComponents
+	errs := make([]error, chunks)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			var buf []byte
+			for {
+				k := int(next.Add(1) - 1)
+				if k >= chunks {
+					return
+				}
+				first, last := k*chunkComponents, min((k+1)*chunkComponents, len(sp.elems))-1
+				start, end := sp.elems[first].start, sp.elems[last].end
+				buf = append(append(append(buf[:0], '['), data[start:end]...), ']')
+				if errs[k] = recovered(func() error {
+					return chunk(jsonPart{bytes: buf, shift: start - 1, array: sp.key, first: first})
+				}); errs[k] != nil {
+					return
+				}
+			}
+		})
+	}
+	rest := make([]byte, 0, len(data)-(sp.end-sp.open)+2)
+	rest = append(append(append(rest, data[:sp.open]...), "[]"...), data[sp.end:]...)
+	err := head(rest)
+	wg.Wait()
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return err
 }
 
 // arrayBounds returns the offsets of the '[' that opens the array whose
@@ -187,13 +241,94 @@ func isSeparator(b []byte) bool {
 	return i < len(b) && b[i] == ',' && skipWS(b, i+1) == len(b)
 }
 
-// parseCycloneDXXML decodes the <bom> element whose start the caller has read.
+// parseCycloneDXXML decodes the <bom> element whose start the caller has
+// read. The components of its <components> element are decoded one at a
+// time and converted to the model as they come, so that the library's
+// structs of one component are garbage as soon as it is converted; the rest of
+// the document, that element cut out, is then decoded as a whole. A document
+// whose rest does not decode, or with more than one <components> element, is
+// decoded again in one piece, as before, so that its error is that decode's.
 func parseCycloneDXXML(dec *xml.Decoder, data []byte, start xml.StartElement, version string) (*Document, error) {
+	comps, from, to, err := streamXMLComponents(dec, data)
+	if err != nil {
+		return nil, err
+	}
+	if from >= 0 {
+		rest := make([]byte, 0, len(data)-(to-from))
+		rest = append(append(rest, data[:from]...), data[to:]...)
+		var bom cdx.BOM
+		d := xml.NewDecoder(bytes.NewReader(rest))
+		d.CharsetReader = identityCharset
+		if root, err := xmlRoot(d); err == nil && d.DecodeElement(&bom, &root) == nil && bom.Components == nil {
+			return convertCycloneDX(&bom, XML, version, comps), nil
+		}
+	}
+	dec = xml.NewDecoder(bytes.NewReader(data))
+	dec.CharsetReader = identityCharset
+	if start, err = xmlRoot(dec); err != nil {
+		return nil, xmlError(dec, data, err)
+	}
 	var bom cdx.BOM
 	if err := dec.DecodeElement(&bom, &start); err != nil {
 		return nil, xmlError(dec, data, err)
 	}
 	return convertCycloneDX(&bom, XML, version, nil), nil
+}
+
+// streamXMLComponents reads the children of <bom> (its start read), decoding
+// and converting each <component> of the first <components> element, and
+// returns them with the byte range of that element (from -1: none, or more
+// than one). Every other child is skipped.
+func streamXMLComponents(dec *xml.Decoder, data []byte) (comps []Component, from, to int, err error) {
+	from, to = -1, -1
+	for {
+		off := int(dec.InputOffset())
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, -1, -1, xmlError(dec, data, err)
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			return comps, from, to, nil // </bom>
+		case xml.StartElement:
+			if t.Name.Local != "components" || from >= 0 || comps != nil {
+				if t.Name.Local == "components" {
+					from = -1 // a second one: decoded in one piece
+				}
+				if err := dec.Skip(); err != nil {
+					return nil, -1, -1, xmlError(dec, data, err)
+				}
+				continue
+			}
+			comps = make([]Component, 0, budget.XMLItems(data[off:], 1<<40))
+			for {
+				tok, err := dec.Token()
+				if err != nil {
+					return nil, -1, -1, xmlError(dec, data, err)
+				}
+				if _, end := tok.(xml.EndElement); end {
+					break
+				}
+				s, ok := tok.(xml.StartElement)
+				if !ok {
+					continue
+				}
+				if s.Name.Local != "component" {
+					if err := dec.Skip(); err != nil {
+						return nil, -1, -1, xmlError(dec, data, err)
+					}
+					continue
+				}
+				var c cdx.Component
+				if err := dec.DecodeElement(&c, &s); err != nil {
+					return nil, -1, -1, xmlError(dec, data, err)
+				}
+				comps = append(comps, convertCDXComponent(&c))
+				comps = appendComponents(comps, c.Components)
+			}
+			from, to = off, int(dec.InputOffset())
+		}
+	}
 }
 
 // convertCycloneDX maps the decoded BOM onto the model; comps, when not nil,

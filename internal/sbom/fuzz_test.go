@@ -1,6 +1,9 @@
 package sbom
 
 import (
+	"fmt"
+	"reflect"
+	"runtime"
 	"testing"
 )
 
@@ -57,5 +60,32 @@ func FuzzParse(f *testing.F) {
 		ValidPurl(s)
 		ValidCPE(s)
 		IsPlaceholder(s)
+	})
+}
+
+// FuzzSplitDecode decodes every input both ways: split into chunks of two
+// elements on several CPUs (CycloneDX components, SPDX packages), and in one
+// piece on one CPU, with the XML components streamed one by one either way.
+// The documents and the errors must be the same.
+func FuzzSplitDecode(f *testing.F) {
+	f.Add([]byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"name":"a"},{"name":"b","components":[{"name":"c"}]},` +
+		`{"name":"d"},{"bom-ref":"e"}],"dependencies":[{"ref":"a","dependsOn":["b"]}]}`))
+	f.Add([]byte(`{"spdxVersion":"SPDX-2.3","SPDXID":"SPDXRef-DOCUMENT","documentDescribes":["SPDXRef-a"],"packages":[` +
+		`{"SPDXID":"SPDXRef-a","name":"a"},{"SPDXID":"SPDXRef-b","name":"b"},{"SPDXID":"SPDXRef-c","name":"c"}]}`))
+	f.Add([]byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"name":"a"},{"name":1},{}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if runtime.GOMAXPROCS(0) < 2 {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+		}
+		defer func(n, c int) { parallelMinComponents, chunkComponents = n, c }(parallelMinComponents, chunkComponents)
+		parallelMinComponents, chunkComponents = 2, 2
+		split, serr := Parse(data)
+		whole, werr := parseSerial(t, data)
+		if fmt.Sprint(serr) != fmt.Sprint(werr) {
+			t.Fatalf("errors differ:\n  split %v\n  whole %v", serr, werr)
+		}
+		if !reflect.DeepEqual(split, whole) {
+			t.Fatalf("documents differ:\n  split %+v\n  whole %+v", split, whole)
+		}
 	})
 }

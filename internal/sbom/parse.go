@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	jsonv1 "github.com/go-json-experiment/json/v1"
+	"golang.org/x/text/encoding/charmap"
 )
 
 // Parse reads an SBOM (the bytes of a file) into a Document. The format is
@@ -22,7 +24,12 @@ import (
 // cyclonedx-go, SPDX (JSON and tag-value) by spdx/tools-golang.
 // Components and CycloneDX vulnerabilities get the line they are written on.
 // Every error is an *Error.
-func Parse(data []byte) (*Document, error) {
+func Parse(data []byte) (doc *Document, err error) {
+	defer func() {
+		if r := recover(); r != nil { // a library's panic on hostile input is an unreadable SBOM, not a crash
+			doc, err = nil, &Error{Kind: Malformed, Msg: fmt.Sprintf("the SBOM could not be decoded: %v", r)}
+		}
+	}()
 	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")) // positions count from after the byte-order mark
 	skip, err := skipPreamble(data)
 	if err != nil {
@@ -31,7 +38,6 @@ func Parse(data []byte) (*Document, error) {
 	if skip == len(data) {
 		return nil, &Error{Kind: NotSBOM, Msg: "empty input"}
 	}
-	var doc *Document
 	switch data[skip] {
 	case '{', '[':
 		doc, err = parseJSON(data, skip)
@@ -471,8 +477,12 @@ func skipString(data []byte, i int) (int, bool) {
 
 // parseXML reads the root element and dispatches on its name and namespace.
 func parseXML(data []byte) (*Document, error) {
+	data, err := toUTF8(data)
+	if err != nil {
+		return nil, err
+	}
 	dec := xml.NewDecoder(bytes.NewReader(data))
-	dec.CharsetReader = charsetReader
+	dec.CharsetReader = identityCharset
 	start, err := xmlRoot(dec)
 	if err != nil {
 		if err == io.EOF {
@@ -554,19 +564,54 @@ func xmlError(dec *xml.Decoder, data []byte, err error) *Error {
 	return syntaxError(data, int(dec.InputOffset()), "XML: "+err.Error(), err)
 }
 
-// charsetReader lets encoding/xml read documents declared as Latin-1 or ASCII.
+// charsetReader lets encoding/xml read documents declared as Latin-1 or
+// ASCII, converting them to UTF-8 as it reads (the sniffer reads a document's
+// first bytes this way).
 func charsetReader(charset string, input io.Reader) (io.Reader, error) {
+	if !latin1(charset) {
+		return nil, fmt.Errorf("unsupported XML encoding %q (use UTF-8)", charset)
+	}
+	return charmap.ISO8859_1.NewDecoder().Reader(input), nil
+}
+
+// latin1 reports whether an XML encoding name is one the gate reads as
+// ISO 8859-1 (US-ASCII is its subset).
+func latin1(charset string) bool {
 	switch strings.ToLower(charset) {
 	case "iso-8859-1", "iso8859-1", "latin1", "latin-1", "us-ascii", "ascii":
-		b, err := io.ReadAll(input)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]rune, len(b))
-		for i, c := range b {
-			out[i] = rune(c)
-		}
-		return strings.NewReader(string(out)), nil
+		return true
 	}
-	return nil, fmt.Errorf("unsupported XML encoding %q (use UTF-8)", charset)
+	return false
+}
+
+// identityCharset reads a document toUTF8 has already converted: its
+// declaration still names the original encoding.
+func identityCharset(charset string, input io.Reader) (io.Reader, error) {
+	if !latin1(charset) {
+		return nil, fmt.Errorf("unsupported XML encoding %q (use UTF-8)", charset)
+	}
+	return input, nil
+}
+
+// xmlDeclEncoding matches the encoding of an XML declaration.
+var xmlDeclEncoding = regexp.MustCompile(`^\s*<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._-]+)["']`)
+
+// toUTF8 converts a document declared as Latin-1 or ASCII to UTF-8, once
+// (at most twice its size), so that the decoders' byte offsets are those of
+// the text they decode; a UTF-8 document is returned as is, an encoding the
+// gate does not read is an error.
+func toUTF8(data []byte) ([]byte, error) {
+	head := data[:min(len(data), 256)]
+	m := xmlDeclEncoding.FindSubmatch(head)
+	if m == nil || strings.EqualFold(string(m[1]), "utf-8") || strings.EqualFold(string(m[1]), "utf8") {
+		return data, nil
+	}
+	if !latin1(string(m[1])) {
+		return nil, &Error{Kind: Malformed, Line: 1, Msg: fmt.Sprintf("XML: unsupported XML encoding %q (use UTF-8)", m[1])}
+	}
+	out, err := charmap.ISO8859_1.NewDecoder().Bytes(data)
+	if err != nil {
+		return nil, &Error{Kind: Malformed, Msg: "XML: " + err.Error()}
+	}
+	return out, nil
 }

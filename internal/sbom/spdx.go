@@ -2,11 +2,17 @@ package sbom
 
 import (
 	"bytes"
+	stdjson "encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
 	"strings"
 
-	"github.com/spdx/tools-golang/json"
+	"github.com/spdx/tools-golang/convert"
 	"github.com/spdx/tools-golang/spdx"
 	"github.com/spdx/tools-golang/spdx/v2/common"
+	"github.com/spdx/tools-golang/spdx/v2/v2_2"
+	"github.com/spdx/tools-golang/spdx/v2/v2_3"
 	"github.com/spdx/tools-golang/tagvalue"
 )
 
@@ -14,8 +20,15 @@ import (
 // 2.2 converted to its 2.3 model), then mapped onto the model.
 
 // parseSPDXJSON decodes an SPDX 2.2/2.3 JSON document; version is "2.2"/"2.3".
+// It decodes into tools-golang's model of that version and converts it to
+// the current one, as tools-golang's json.Read does, without json.Read's first
+// decode of the whole document into maps (a map for every JSON object: twice
+// the memory and time of the typed decode).
 func parseSPDXJSON(data []byte, version string) (*Document, error) {
-	in, err := json.Read(bytes.NewReader(data))
+	if doc, ok := parseSPDXJSONSplit(data, version); ok {
+		return doc, nil
+	}
+	in, err := readSPDXJSON(data, version)
 	if err != nil {
 		// tools-golang's errors carry no position: decode again, only on this
 		// failure path, to report a syntax or type error at its line and column.
@@ -28,7 +41,85 @@ func parseSPDXJSON(data []byte, version string) (*Document, error) {
 		}
 		return nil, &Error{Kind: Malformed, Msg: "SPDX JSON: " + strings.TrimPrefix(err.Error(), "json: "), Err: err}
 	}
-	return convertSPDX(in, JSON, version), nil
+	return convertSPDX(in, JSON, version, nil), nil
+}
+
+// parseSPDXJSONSplit decodes a large packages array in chunks on every CPU,
+// each package converted to the model as soon as its chunk is decoded, while
+// the rest of the document is decoded without it (see splitArray). ok is false
+// when the document cannot be split or a part does not decode: the caller then
+// decodes it in one piece, which gives the error.
+func parseSPDXJSONSplit(data []byte, version string) (doc *Document, ok bool) {
+	if version != "2.3" {
+		return nil, false // a 2.2 document goes through tools-golang's converter, whole
+	}
+	sp, ok := splitArray(data, "packages")
+	if !ok {
+		return nil, false
+	}
+	comps := make([]Component, len(sp.elems))
+	var in *spdx.Document
+	err := sp.decode(data, func(part jsonPart) error {
+		pkgs, err := readSPDXPackages(part.bytes, version)
+		if err != nil {
+			return err
+		}
+		if len(pkgs) != sp.chunkLen(part.first) {
+			return errors.New("a package is null")
+		}
+		for j, p := range pkgs {
+			comps[part.first+j] = convertSPDXPackage(p)
+		}
+		return nil
+	}, func(head []byte) (err error) {
+		in, err = readSPDXJSON(head, version)
+		return err
+	})
+	if err != nil || len(in.Packages) > 0 {
+		return nil, false
+	}
+	return convertSPDX(in, JSON, version, comps), true
+}
+
+// readSPDXPackages decodes a JSON array of SPDX 2.3 packages.
+func readSPDXPackages(data []byte, _ string) ([]*spdx.Package, error) {
+	var pkgs []*v2_3.Package
+	if err := stdjson.Unmarshal(data, &pkgs); err != nil {
+		return nil, err
+	}
+	return pkgs, nil
+}
+
+// readSPDXJSON decodes an SPDX JSON document of version "2.2" or "2.3".
+func readSPDXJSON(data []byte, version string) (*spdx.Document, error) {
+	var doc any
+	switch version {
+	case "2.2":
+		doc = &v2_2.Document{}
+	case "2.3":
+		doc = &v2_3.Document{}
+	default:
+		return nil, fmt.Errorf("unsupported SPDX version %s", version)
+	}
+	if err := stdjson.Unmarshal(data, doc); err != nil {
+		return nil, err
+	}
+	var out spdx.Document
+	if err := convertDocument(reflect.ValueOf(doc).Elem().Interface(), &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// convertDocument is tools-golang's convert.Document, whose reflective
+// converter panics on some documents: the panic becomes an error.
+func convertDocument(from any, to *spdx.Document) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the document cannot be converted to SPDX 2.3: %v", r)
+		}
+	}()
+	return convert.Document(from, to)
 }
 
 // parseSPDXTagValue decodes an SPDX 2.2/2.3 tag-value document.
@@ -37,7 +128,7 @@ func parseSPDXTagValue(data []byte, version string) (*Document, error) {
 	if err != nil {
 		return nil, &Error{Kind: Malformed, Msg: "SPDX tag-value: " + err.Error(), Err: err}
 	}
-	return convertSPDX(in, TagValue, version), nil
+	return convertSPDX(in, TagValue, version, nil), nil
 }
 
 // spdxEmail returns the email SPDX writes in parentheses after a creator,
@@ -108,7 +199,9 @@ func spdxRef(id common.DocElementID) string {
 }
 
 // convertSPDX maps a tools-golang document onto the model.
-func convertSPDX(in *spdx.Document, enc Encoding, version string) *Document {
+// convertSPDX maps the decoded document onto the model; comps, when not nil,
+// are its packages already converted (see parseSPDXJSONSplit).
+func convertSPDX(in *spdx.Document, enc Encoding, version string, comps []Component) *Document {
 	doc := &Document{
 		Format:       SPDX,
 		Encoding:     enc,
@@ -136,16 +229,20 @@ func convertSPDX(in *spdx.Document, enc Encoding, version string) *Document {
 		}
 	}
 
-	index := make(map[string]int, len(in.Packages))
-	for _, p := range in.Packages {
-		if p == nil {
-			continue
+	if comps == nil {
+		for _, p := range in.Packages {
+			if p != nil {
+				doc.Components = append(doc.Components, convertSPDXPackage(p))
+			}
 		}
-		c := convertSPDXPackage(p)
+	} else {
+		doc.Components = comps
+	}
+	index := make(map[string]int, len(doc.Components))
+	for i, c := range doc.Components {
 		if _, dup := index[c.Ref]; !dup && c.Ref != "" {
-			index[c.Ref] = len(doc.Components)
+			index[c.Ref] = i
 		}
-		doc.Components = append(doc.Components, c)
 	}
 
 	docID := spdxRef(common.DocElementID{ElementRefID: in.SPDXIdentifier})
