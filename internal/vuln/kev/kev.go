@@ -4,6 +4,8 @@
 package kev
 
 import (
+	"github.com/cra-gate/cra-gate/internal/budget"
+
 	"bytes"
 	"context"
 	"errors"
@@ -23,6 +25,10 @@ const FeedURL = "https://www.cisa.gov/sites/default/files/feeds/known_exploited_
 
 // MaxBytes bounds the catalog read: it is about 1.3 MB with 1,400 entries.
 const MaxBytes = 64 << 20
+
+// MaxItems bounds the JSON objects and arrays of the catalog, counted before
+// it is decoded: 64 MiB of "{}," would otherwise be 22 million entries.
+const MaxItems = 200_000
 
 // Timeout bounds fetching the catalog from a URL, retries included.
 const Timeout = 60 * time.Second
@@ -69,6 +75,10 @@ var cveID = regexp.MustCompile(`^CVE-[0-9]{4}-[0-9]{4,}$`)
 // vulnerabilities list, or lists entries none of which has a CVE id. Entries
 // whose fields have the wrong type are left out.
 func Parse(data []byte) (*Catalog, error) {
+	if n := budget.JSONItems(data, MaxItems); n > MaxItems {
+		return nil, fmt.Errorf("it holds more than %s JSON objects and arrays, the most the gate reads of a KEV catalog "+
+			"(the real one has about 3 per entry, some 1,500 entries): not the CISA catalog", budget.Count(MaxItems))
+	}
 	var doc struct {
 		CatalogVersion  string   `json:"catalogVersion"`
 		DateReleased    string   `json:"dateReleased"`

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -385,9 +386,18 @@ func (l *loader) scanEntry(src string, e entry, st *entryState) (Problem, bool) 
 	l.read.Add(1)
 	st.read = true
 	st.names, ok = scanNames(data)
+	if len(st.names) > MaxNamesPerRecord {
+		st.names, st.read = nil, false
+		return Problem{Source: src, Entry: e.name, Msg: fmt.Sprintf("names more than %d packages, the most the gate reads of "+
+			"one record (a real record names a few): not read", MaxNamesPerRecord)}, false
+	}
 	st.always = !ok
 	return Problem{}, true
 }
+
+// MaxNamesPerRecord bounds the distinct package names one record may name:
+// osv.dev's records name a few, a hostile one millions.
+const MaxNamesPerRecord = 1000
 
 // decodeEntry reads, checks and keeps one record; ok is false with the
 // problem when it cannot.
@@ -436,7 +446,8 @@ func (l *loader) fatal(src, msg string) {
 	l.problems = append(l.problems, Problem{Source: src, Msg: msg, Fatal: true})
 }
 
-// scanNames returns every "name" key's string value in data. It scans bytes, so it also finds names
+// scanNames returns every distinct "name" key's string value in data, at most
+// MaxNamesPerRecord+1 of them. It scans bytes, so it also finds names
 // outside affected[] (a credit's name): those records are then decoded and
 // checked properly. ok is false when a value cannot be read (the record is
 // then decoded whatever it names, so that the decoder reports it).
@@ -474,12 +485,20 @@ func scanNames(data []byte) (names []string, ok bool) {
 		if end >= len(data) {
 			return nil, false
 		}
-		v := string(data[j+1 : end])
+		raw := data[j+1 : end]
+		off = end + 1
+		if !escaped && slices.ContainsFunc(names, func(n string) bool { return n == string(raw) }) {
+			continue
+		}
+		v := string(raw)
 		if escaped && json.Unmarshal(data[j:end+1], &v) != nil {
 			return nil, false
 		}
-		names = append(names, v)
-		off = end + 1
+		if !slices.Contains(names, v) {
+			if names = append(names, v); len(names) > MaxNamesPerRecord {
+				return names, true
+			}
+		}
 	}
 }
 
