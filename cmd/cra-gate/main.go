@@ -5,6 +5,7 @@ package main
 
 import (
 	"os"
+	"runtime/debug"
 
 	"github.com/cra-gate/cra-gate/internal/cli"
 )
@@ -13,7 +14,16 @@ import (
 // the module version Go recorded is used (go install ...@v1.2.3), else "dev".
 var version = ""
 
+// memoryLimit is the soft limit the garbage collector keeps the heap under
+// unless GOMEMLIMIT says otherwise: what a run decodes is bounded (see
+// docs/limits-and-security.md) to well under it, so collecting sooner keeps
+// the peak below 1 GiB instead of letting garbage double it.
+const memoryLimit = 600 << 20
+
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	cli.Version = version
 	fi, err := os.Stdout.Stat()
 	tty := err == nil && fi.Mode()&os.ModeCharDevice != 0
