@@ -67,11 +67,15 @@ func (c *run) gather() {
 		if d.ref.refused() {
 			return d
 		}
-		if d.file = byPath[d.ref.path]; d.file != nil {
+		id := d.ref.real // a file reached by several names is read once
+		if d.ref.missing() {
+			id = d.ref.path
+		}
+		if d.file = byPath[id]; d.file != nil {
 			return d
 		}
 		d.file, d.first = &sbomFile{path: d.ref.path, missing: d.ref.missing()}, true
-		byPath[d.ref.path] = d.file
+		byPath[id] = d.file
 		f.sboms = append(f.sboms, d.file)
 		if !d.file.missing {
 			d.file.doc, d.file.err = c.readSBOM(d.ref.path)

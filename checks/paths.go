@@ -14,6 +14,7 @@ type ref struct {
 	value string
 	url   bool   // an https URL, accepted as given
 	path  string // clean repository-relative path, when not a URL
+	real  string // path with its symbolic links resolved: the file's one name
 	err   error  // why the path cannot be used (outside, invalid or missing)
 }
 
@@ -74,7 +75,7 @@ func (c *run) resolve(value string, urlOK bool) ref {
 	default:
 		r.path, r.err = repo.Clean(value)
 		if r.err == nil {
-			_, r.err = c.repo.Resolve(r.path)
+			r.real, r.err = c.repo.Resolve(r.path)
 		}
 	}
 	c.refs[key] = r

@@ -10,6 +10,7 @@ import (
 	"github.com/cra-gate/cra-gate/checks"
 	"github.com/cra-gate/cra-gate/finding"
 	"github.com/cra-gate/cra-gate/internal/ghcomment"
+	"github.com/cra-gate/cra-gate/internal/repo"
 	"github.com/cra-gate/cra-gate/internal/vuln/kev"
 	"github.com/cra-gate/cra-gate/internal/vuln/osvapi"
 )
@@ -44,20 +45,33 @@ func (a *actionRun) inputs() (actionInputs, error) {
 		}
 		return def
 	}
-	dir := get("path", ".")
-	in.dir = dir
-	if !filepath.IsAbs(dir) {
-		in.dir = filepath.Join(ws, dir)
+	// The workspace's door: the checked folder and the workspace paths of the
+	// vulnerability sources resolve through it, link by link.
+	door, err := repo.Open(ws)
+	if err != nil {
+		return in, fmt.Errorf("workspace: %w", err)
 	}
-	if r, err := filepath.Rel(ws, in.dir); err == nil && r != "." && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator)) {
-		in.prefix = filepath.ToSlash(r)
+	defer door.Close()
+	dir := get("path", ".")
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(ws, dir)
+	}
+	abs, inside, err := door.Confined(dir)
+	switch {
+	case err != nil:
+		return in, fmt.Errorf("input path %q: %v", get("path", "."), err)
+	case !inside:
+		return in, fmt.Errorf("input path %q is outside the workspace %s: name a folder of the checkout", get("path", "."), ws)
+	}
+	if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
+		return in, fmt.Errorf("input path %q is not a folder of the checkout", get("path", "."))
+	}
+	in.dir = abs
+	if r, ok := door.Rel(abs); ok && r != "." {
+		in.prefix = r
 	}
 	in.config = get("config", "cra.toml")
-	rel, err := filepath.Rel(ws, filepath.Join(in.dir, in.config))
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		rel = filepath.Join(in.dir, in.config)
-	}
-	in.key = filepath.ToSlash(filepath.Clean(rel))
+	in.key = filepath.ToSlash(filepath.Clean(filepath.Join(filepath.FromSlash(in.prefix), in.config)))
 
 	if in.opt.FailOn, err = finding.ParseFailLevel(get("fail-on", "error")); err != nil {
 		return in, fmt.Errorf("input fail-on %q: want error, warning or never", get("fail-on", ""))
@@ -100,6 +114,12 @@ func (a *actionRun) inputs() (actionInputs, error) {
 		}
 		in.opt.Vulns = vulnSources(db, get("osv-api", osvapi.DefaultURL), get("kev", kev.FeedURL), a.std.Getenv)
 		if err := checkVulnSources(in.opt.Vulns, "input "); err != nil {
+			return in, err
+		}
+		if k := in.opt.Vulns.KEV; k != "" && !strings.Contains(k, "://") && !filepath.IsAbs(k) {
+			in.opt.Vulns.KEV = filepath.Join(ws, k)
+		}
+		if err := confineSources(&in.opt.Vulns, door, "input "); err != nil {
 			return in, err
 		}
 	}

@@ -1174,3 +1174,34 @@ func documentedAt(base string) string {
 	}
 	return b.String()
 }
+
+// TestActionInputsConfined refuses a checked folder or a vulnerability source
+// that a pull request turned into a link out of the workspace or to a FIFO:
+// the run stops before it reads anything outside.
+func TestActionInputsConfined(t *testing.T) {
+	for name, tc := range map[string]struct {
+		link, target string
+		env          map[string]string
+	}{
+		"path to the parent":   {"products", "..", map[string]string{"INPUT_PATH": "products"}},
+		"path absolute":        {"products", "/etc", map[string]string{"INPUT_PATH": "products"}},
+		"kev to stdout":        {"kev.json", "/proc/self/fd/1", map[string]string{"INPUT_KEV": "kev.json", "INPUT_OSV-API": "https://127.0.0.1:1", "INPUT_VULNERABILITIES": "true"}},
+		"vuln-db outside":      {"osv", "/etc", map[string]string{"INPUT_VULN-DB": "osv", "INPUT_OSV-API": "https://127.0.0.1:1", "INPUT_VULNERABILITIES": "true"}},
+		"vuln-db via the link": {"up", "..", map[string]string{"INPUT_VULN-DB": "up/secrets", "INPUT_OSV-API": "https://127.0.0.1:1", "INPUT_VULNERABILITIES": "true"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := newRunner(t, nil, "push")
+			r.load("smart-lock")
+			if err := os.Symlink(tc.target, filepath.Join(r.ws, tc.link)); err != nil {
+				t.Skip("symlinks unavailable:", err)
+			}
+			for k, v := range tc.env {
+				r.env[k] = v
+			}
+			stdout, _, status := r.run()
+			if status != ExitError || !strings.Contains(stdout, "::error title=cra-gate::input ") {
+				t.Errorf("status %d, want %d with the input named:\n%s", status, ExitError, stdout)
+			}
+		})
+	}
+}

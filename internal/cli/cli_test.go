@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/cra-gate/cra-gate/checks"
@@ -205,14 +206,15 @@ func TestParseSize(t *testing.T) {
 
 func TestCheckVulnFlags(t *testing.T) {
 	env := func(m map[string]string) Env { return func(k string) string { return m[k] } }
-	s, err := parseCheck([]string{"."}, IO{Stderr: io.Discard, Getenv: env(map[string]string{
+	dir := t.TempDir() // the checked repository: the sources below are outside it, and kept as given
+	s, err := parseCheck([]string{dir}, IO{Stderr: io.Discard, Getenv: env(map[string]string{
 		"CRA_GATE_VULN_DB": "a.zip" + string(filepath.ListSeparator) + "osv/", "CRA_GATE_OSV_API": "https://api.osv.dev", "CRA_GATE_KEV": "kev.json"})})
 	if err != nil || strings.Join(s.opt.Vulns.DB, ",") != "a.zip,osv/" || s.opt.Vulns.API != "https://api.osv.dev" || s.opt.Vulns.KEV != "kev.json" {
 		t.Fatalf("from the environment: %+v %v", s.opt.Vulns, err)
 	}
 	s, err = parseCheck([]string{"--vuln-db",
 		"x.zip",
-		".",
+		dir,
 		"--vuln-db",
 		"y",
 		"--osv-api",
@@ -225,6 +227,40 @@ func TestCheckVulnFlags(t *testing.T) {
 		if _, err := parseCheck(bad, IO{Stderr: io.Discard, Getenv: env(nil)}); err == nil {
 			t.Errorf("%v accepted", bad)
 		}
+	}
+}
+
+// TestCheckVulnSourcesConfined reads a source inside the checked repository
+// through its door: a link out of it, or to a FIFO, refuses the run; a path
+// through a link inside is resolved; a missing one is left to the loader.
+func TestCheckVulnSourcesConfined(t *testing.T) {
+	dir, outside := t.TempDir(), t.TempDir()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.WriteFile(filepath.Join(outside, "kev.json"), []byte(`{"vulnerabilities":[]}`), 0o644))
+	must(os.Symlink(filepath.Join(outside, "kev.json"), filepath.Join(dir, "leak.json")))
+	must(os.Symlink("/proc/self/fd/1", filepath.Join(dir, "stdout.json")))
+	must(syscall.Mkfifo(filepath.Join(dir, "fifo.json"), 0o644))
+	must(os.Mkdir(filepath.Join(dir, "real"), 0o755))
+	must(os.WriteFile(filepath.Join(dir, "real", "kev.json"), []byte(`{"vulnerabilities":[]}`), 0o644))
+	must(os.Symlink("real", filepath.Join(dir, "alias")))
+	io := IO{Stderr: io.Discard, Getenv: func(string) string { return "" }}
+	for _, bad := range []string{"leak.json", "stdout.json", "fifo.json"} {
+		if _, err := parseCheck([]string{"--kev", filepath.Join(dir, bad), dir}, io); err == nil {
+			t.Errorf("--kev %s accepted", bad)
+		}
+		if _, err := parseCheck([]string{"--vuln-db", filepath.Join(dir, bad), dir}, io); err == nil {
+			t.Errorf("--vuln-db %s accepted", bad)
+		}
+	}
+	s, err := parseCheck([]string{"--kev", filepath.Join(dir, "alias", "kev.json"), "--vuln-db", filepath.Join(dir, "gone"), dir}, io)
+	real, _ := filepath.EvalSymlinks(filepath.Join(dir, "real", "kev.json"))
+	if err != nil || s.opt.Vulns.KEV != real || !strings.HasSuffix(s.opt.Vulns.DB[0], "gone") {
+		t.Errorf("%+v %v", s.opt.Vulns, err)
 	}
 }
 

@@ -629,3 +629,44 @@ func (r *Repo) Rel(p string) (rel string, ok bool) {
 	}
 	return filepath.ToSlash(rel), true
 }
+
+// Confined returns the absolute path, symbolic links resolved, of p (an
+// operator's path: absolute, or relative to the working directory) when it
+// lies inside the repository: p then reaches what it names only through the
+// repository, link by link, and must be a regular file or a folder, as every
+// read of a repository file must. A path outside the repository is returned
+// as it is, with inside false: it is the operator's own. A path inside that
+// does not exist is returned in full, for its reader to report.
+func (r *Repo) Confined(p string) (abs string, inside bool, err error) {
+	full, err := filepath.Abs(p)
+	if err != nil {
+		return "", false, err
+	}
+	rel, err := filepath.Rel(r.abs, full)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		// Through a link to the repository's folder, the path is still inside.
+		real, lerr := filepath.EvalSymlinks(filepath.Dir(full))
+		if lerr != nil {
+			return p, false, nil
+		}
+		if rel, err = filepath.Rel(r.abs, filepath.Join(real, filepath.Base(full))); err != nil ||
+			rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return p, false, nil
+		}
+	}
+	real, fi, err := r.resolve(filepath.ToSlash(rel))
+	var pe *PathError
+	if errors.As(err, &pe) && pe.Missing {
+		return filepath.Join(r.abs, rel), true, nil // its reader says it is missing
+	}
+	if err != nil {
+		return "", true, err
+	}
+	if !fi.Mode().IsRegular() && !fi.IsDir() {
+		return "", true, &PathError{Path: p, Reason: "is not a regular file or a folder (" + fi.Mode().Type().String() + ")", Refused: true}
+	}
+	return filepath.Join(r.abs, filepath.FromSlash(real)), true, nil
+}
+
+// Root is the repository's absolute path, symbolic links resolved.
+func (r *Repo) Root() string { return r.abs }
