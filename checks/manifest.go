@@ -70,6 +70,12 @@ func (c *run) checkRequired() {
 	for _, e := range m.Entries() {
 		need(strings.TrimSpace(e.Name) == "", fmt.Sprintf("name of %s", e.Label()), e.Section, e.Index, "name")
 	}
+	for i, mod := range m.Modifications {
+		what := fmt.Sprintf("of [[modification]] #%d", i+1)
+		need(strings.TrimSpace(mod.Version) == "", "version "+what+" (the version placed on the market)", "modification", i, "version")
+		need(mod.Date == nil, "date "+what+" (when it was placed on the market)", "modification", i, "date")
+		need(strings.TrimSpace(mod.Rationale) == "", "rationale "+what+" (why it is, or is not, substantial)", "modification", i, "rationale")
+	}
 }
 
 func nonEmpty(items []string) []string {
@@ -105,6 +111,11 @@ func (c *run) checkValues() {
 	c.oneOf(m.Product.Class, manifest.Classes, "product", "class")
 	c.oneOf(m.Product.Conformity, manifest.Conformities, "product", "conformity")
 	c.oneOf(m.Product.Role, manifest.Roles, "product", "role")
+	c.oneOf(m.Product.Kind, manifest.Kinds, "product", "kind")
+	c.oneOf(m.Product.Category, manifest.Categories, "product", "category")
+	if r := m.Reporting; r != nil {
+		c.oneOf(r.Basis, manifest.ReportingBases, "reporting", "basis")
+	}
 	for i, ref := range m.Product.HarmonisedStandards.List {
 		if strings.TrimSpace(ref) == "" {
 			c.report(ruleManifestInvalidValue,

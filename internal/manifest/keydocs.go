@@ -63,6 +63,14 @@ func keyDocs() map[string]KeyDoc {
 		"product.conformity":   {Values: Conformities},
 		"product.functions":    {Required: Required},
 		"product.role":         {Values: Roles},
+		"product.kind":         {Values: Kinds},
+		"product.category":     {Values: Categories},
+
+		"reporting.basis": {Values: ReportingBases},
+
+		"modification.version":   {Required: Required},
+		"modification.date":      {Required: Required},
+		"modification.rationale": {Required: Required},
 
 		"support.end": {Required: RequiredUnlessSteward},
 

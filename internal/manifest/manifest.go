@@ -39,6 +39,9 @@ type Manifest struct {
 	Gate          Gate           `toml:"gate"`
 	// Waivers accept known gaps for a while, on the record.
 	Waivers []Waiver `toml:"waiver"`
+	// Modifications are the product's versions placed on the market since,
+	// substantial or not (Article 3(30)).
+	Modifications []Modification `toml:"modification"`
 
 	// File is the manifest's path relative to the repository root.
 	File string `toml:"-"`
@@ -71,7 +74,29 @@ type Product struct {
 	// Role is "manufacturer" (the default) or "steward", an open-source
 	// software steward (Article 3(14), Article 24).
 	Role string `toml:"role"`
+	// Kind is "hardware" or "software": how units are placed on the market
+	// (copies of software at once, guidance points 13-16).
+	Kind string `toml:"kind"`
+	// Category is the Annex III or IV category whose technical description
+	// (Implementing Regulation (EU) 2025/2392) the core functionality meets,
+	// or "none"; CategoryRationale says why (guidance points 143-146).
+	Category          string `toml:"category"`
+	CategoryRationale string `toml:"category_rationale"`
+	// NotifiedBody is the notified body of module-b-c or module-h.
+	NotifiedBody *NotifiedBody `toml:"notified_body"`
 }
+
+// NotifiedBody names the notified body of a conformity assessment with one
+// (Annex V(7)): its name, four-digit identification number and certificate.
+type NotifiedBody struct {
+	Name        string `toml:"name" max:"256"`
+	Number      string `toml:"number" max:"256"`
+	Certificate string `toml:"certificate" max:"256"`
+}
+
+// Software reports whether product.kind says the product is software;
+// absent, the rules that depend on it assume hardware (and say so).
+func (p Product) Software() bool { return p.Kind == KindSoftware }
 
 // Steward reports whether the product is declared by an open-source software
 // steward (Article 24) rather than a manufacturer.
@@ -120,6 +145,10 @@ type Disclosure struct {
 type Reporting struct {
 	CSIRT   string `toml:"csirt"`
 	Contact string `toml:"contact"`
+	// Basis says why csirt is that member state (Article 14(7)): the main
+	// establishment, or for a manufacturer without one in the Union its
+	// authorised representative, importer, distributor, or most users.
+	Basis string `toml:"basis"`
 }
 
 // RDPS is a remote data processing solution (Article 3(2)).
@@ -278,6 +307,19 @@ func (e Entry) Label() string {
 		return "[[" + e.Section + "]] " + quote(e.Name)
 	}
 	return "[[" + e.Section + "]] #" + itoa(e.Index+1)
+}
+
+// Modification is a version of the product placed on the market after the
+// first: a substantial modification needs a support period of its own
+// (Article 13(8); guidance point 128), a non-substantial one keeps the
+// original.
+type Modification struct {
+	Version          string     `toml:"version" max:"256"`
+	Date             *time.Time `toml:"date"`
+	Substantial      bool       `toml:"substantial"`
+	Rationale        string     `toml:"rationale"`
+	SupportEnd       *time.Time `toml:"support_end"`
+	ExpectedUseYears *int       `toml:"expected_use_years"`
 }
 
 // Waiver accepts the findings of one rule (about one file, about one item)

@@ -1,5 +1,7 @@
 package manifest
 
+import "github.com/cra-gate/cra-gate/internal/category"
+
 // The values that enumerated keys accept, in the order the docs list them.
 var (
 	Classes = []string{"default", "important-1", "important-2", "critical"}
@@ -24,6 +26,17 @@ var (
 		"filename",
 		"license-evidence"}
 	SBOMProfiles = []string{"ntia", "bsi-tr-03183-2"}
+	Kinds        = []string{KindHardware, KindSoftware}
+	// Categories: none, then the points of Annex III (class I, class II) and IV.
+	Categories = category.IDs()
+	// ReportingBases are the grounds Article 14(7) gives for the CSIRT.
+	ReportingBases = []string{"main-establishment", "authorised-representative", "importer", "distributor", "most-users"}
+)
+
+// The values of product.kind.
+const (
+	KindHardware = "hardware"
+	KindSoftware = "software"
 )
 
 // RoleSteward is the product.role of an open-source software steward
