@@ -464,7 +464,8 @@ func (c *run) reportHit(h vulnHit, set *vex.Set, primaries map[int]vex.Component
 		}
 	}
 	if st := set.Answer(ids, vcomp, primaries[vc.sbomIdx]); st != nil {
-		entry.VEX = &finding.VEX{Status: string(st.Status), Justification: st.Justification, Impact: st.Impact, File: st.File, Line: st.Line}
+		entry.VEX = &finding.VEX{Status: string(st.Status), Justification: st.Justification, Impact: st.Impact, Action: st.Action,
+			File: st.File, Line: st.Line}
 	}
 	c.vulns = append(c.vulns, entry)
 	if entry.VEX.Answered() {
@@ -491,10 +492,16 @@ func (c *run) reportHit(h vulnHit, set *vex.Set, primaries map[int]vex.Component
 		if r := c.m.Reporting; r != nil && strings.TrimSpace(r.CSIRT) != "" {
 			csirt = fmt.Sprintf("the CSIRT of %s (reporting.csirt)", strings.TrimSpace(r.CSIRT))
 		}
-		c.report(ruleVulnsKEV, loc, "%s is listed in CISA's Known Exploited Vulnerabilities catalog (%s, added %s): it is "+
-			"actively exploited. Article 14(2): send an early warning within 24 hours of becoming "+
-			"aware of it, via the single reporting platform, to %s; %s",
-			what, kevEntry.CVE, orUnknown(kevEntry.DateAdded), csirt, strings.Join(tail, "; "))
+		c.report(ruleVulnsKEV, loc, "%s is listed in CISA's Known Exploited Vulnerabilities catalog (%s, added %s): it is exploited "+
+			"somewhere, not necessarily in this product. Assess now whether it is actively exploited in the product: if it is, "+
+			"Article 14(2) asks for an early warning within 24 hours of that awareness, via the single reporting platform, to %s "+
+			"(guidance points 213, 218); %s", what, kevEntry.CVE, orUnknown(kevEntry.DateAdded), csirt, strings.Join(tail, "; "))
+		return
+	}
+	if v := entry.VEX; v != nil && v.Status == string(vex.Affected) && strings.TrimSpace(v.Action) != "" {
+		c.reportAs(ruleVulnsKnown, finding.Warning, loc, "known vulnerability %s: %s; the VEX statement at %s:%d says affected "+
+			"with the action %q: a risk decision on the record (guidance point 237), a warning", what, strings.Join(tail[:len(tail)-1], "; "),
+			v.File, v.Line, oneLine(v.Action, maxSummary))
 		return
 	}
 	c.report(ruleVulnsKnown, loc, "known vulnerability %s: %s", what, strings.Join(tail, "; "))

@@ -233,8 +233,11 @@ type VEX struct {
 	Status        string `json:"status"` // not_affected, affected, fixed, under_investigation
 	Justification string `json:"justification"`
 	Impact        string `json:"impact_statement,omitempty"`
-	File          string `json:"file,omitempty"`
-	Line          int    `json:"line,omitempty"`
+	// Action is the action statement of an affected one (OpenVEX
+	// action_statement, CycloneDX analysis.response).
+	Action string `json:"action_statement,omitempty"`
+	File   string `json:"file,omitempty"`
+	Line   int    `json:"line,omitempty"`
 }
 
 // Answered reports whether the statement clears the vulnerability: fixed, or

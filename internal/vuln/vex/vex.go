@@ -61,6 +61,9 @@ type Statement struct {
 	// analysis.justification; Impact the impact statement (CycloneDX detail).
 	Justification string
 	Impact        string
+	// Action is what the manufacturer does about an affected vulnerability:
+	// OpenVEX's action_statement, CycloneDX's analysis.response.
+	Action string
 	// Timestamp is when the statement was made or last updated; zero when the
 	// document does not say.
 	Timestamp time.Time
@@ -188,7 +191,8 @@ func parseOpenVEX(file string, data []byte) ([]Statement, []Problem) {
 			line = lines[i]
 		}
 		bad := func(msg string) { probs = append(probs, Problem{File: file, Line: line, Msg: msg}) }
-		s := Statement{File: file, Line: line, Status: Status(st.Status), Justification: string(st.Justification), Impact: st.ImpactStatement}
+		s := Statement{File: file, Line: line, Status: Status(st.Status), Justification: string(st.Justification), Impact: st.ImpactStatement,
+			Action: strings.TrimSpace(st.ActionStatement)}
 		s.Vulnerability = strings.TrimSpace(string(st.Vulnerability.Name))
 		if s.Vulnerability == "" {
 			s.Vulnerability = strings.TrimSpace(st.Vulnerability.ID)
@@ -264,6 +268,7 @@ func FromSBOM(file string, doc *sbom.Document) ([]Statement, []Problem) {
 			Aliases:       v.References,
 			Justification: v.Justification,
 			Impact:        v.Detail,
+			Action:        strings.Join(v.Responses, ", "),
 			SBOMScoped:    true,
 			Serial:        doc.Metadata.SerialNumber}
 		switch v.State {
