@@ -21,15 +21,20 @@ const (
 // (Article 71(2)).
 var article14Start = time.Date(2026, 9, 11, 0, 0, 0, 0, time.UTC)
 
-// memberStates are the EU and EEA states whose CSIRTs receive Article 14
-// notifications (ISO 3166-1 alpha-2; Greece as GR, not the EU's EL).
+// memberStates are the 27 Member States whose CSIRTs receive Article 14
+// notifications (ISO 3166-1 alpha-2; Greece as GR, not the EU's EL). The EEA
+// states take part only once the Regulation is in the EEA agreement: not as
+// of 2026-12-06 (eeaStates).
 var memberStates = map[string]string{
 	"AT": "Austria", "BE": "Belgium", "BG": "Bulgaria", "HR": "Croatia", "CY": "Cyprus", "CZ": "Czechia",
 	"DK": "Denmark", "EE": "Estonia", "FI": "Finland", "FR": "France", "DE": "Germany", "GR": "Greece",
 	"HU": "Hungary", "IE": "Ireland", "IT": "Italy", "LV": "Latvia", "LT": "Lithuania", "LU": "Luxembourg",
 	"MT": "Malta", "NL": "Netherlands", "PL": "Poland", "PT": "Portugal", "RO": "Romania", "SK": "Slovakia",
-	"SI": "Slovenia", "ES": "Spain", "SE": "Sweden", "IS": "Iceland", "LI": "Liechtenstein", "NO": "Norway",
+	"SI": "Slovenia", "ES": "Spain", "SE": "Sweden",
 }
+
+// eeaStates are the EEA states outside the Union.
+var eeaStates = map[string]string{"IS": "Iceland", "LI": "Liechtenstein", "NO": "Norway"}
 
 var (
 	ruleContactInvalid     = rule("disclosure-contact-invalid")
@@ -97,9 +102,9 @@ func (c *run) checkContactForm() {
 	if !validContact(contact) || !strings.HasPrefix(strings.ToLower(contact), "https:") || c.facts.emailOffered() {
 		return
 	}
-	c.report(ruleContactFormOnly, c.key("disclosure", "contact"), "disclosure.contact %s is a web address and neither the policy nor security.txt offers an "+
-		"email address: the single point of contact must not limit reporters to automated tools "+
-		"(Article 13(17))", contact)
+	c.report(ruleContactFormOnly, c.key("disclosure", "contact"), "disclosure.contact %s is a web address, and neither the policy "+
+		"nor security.txt offers an email address: a form is a proper means (Recital 63); users choose theirs (Article 13(17)), "+
+		"so consider an email address beside it", contact)
 }
 
 // validContact accepts mailto: with a well-formed address, and https: URLs with a host.
@@ -152,10 +157,15 @@ func (c *run) checkReporting() {
 		c.report(ruleReportingCSIRT, c.key("reporting", "csirt"), "reporting.csirt is not set: give the two-letter code of the member state of main establishment")
 	case code == "EL":
 		c.report(ruleReportingCSIRT, c.key("reporting", "csirt"), "reporting.csirt = %q is the EU's abbreviation for Greece; use the ISO 3166-1 code \"GR\"", r.CSIRT)
+	case eeaStates[code] != "":
+		c.report(ruleReportingCSIRT, c.key("reporting", "csirt"), "reporting.csirt = %q (%s) is an EEA state outside the Union: the "+
+			"Regulation is not incorporated into the EEA agreement as of 6 December 2026, so no CSIRT there receives Article 14 "+
+			"notifications; name the Member State Article 14(7) gives (authorised representative, importer, distributor, most "+
+			"users) and record which in reporting.basis", r.CSIRT, eeaStates[code])
 	case memberStates[code] == "":
 		c.report(ruleReportingCSIRT,
 			c.key("reporting", "csirt"),
-			"reporting.csirt = %q is not an EU or EEA member state (ISO 3166-1 alpha-2, for example DE, FR, NL)",
+			"reporting.csirt = %q is not one of the 27 Member States (ISO 3166-1 alpha-2, for example DE, FR, NL)",
 			r.CSIRT)
 	}
 	switch {
@@ -168,17 +178,29 @@ func (c *run) checkReporting() {
 		c.report(ruleContactPlaceholder, c.key("reporting", "contact"), "reporting.contact %q is a placeholder on a domain reserved for examples: nobody would "+
 			"file the 24 h early warning", r.Contact)
 	}
-	c.report(ruleReportingDeadlines, c.key("reporting"), "%s", deadlinesNotice(code, c.m.Product.Steward()))
+	c.report(ruleReportingDeadlines, c.key("reporting"), "%s", deadlinesNotice(code, strings.TrimSpace(r.Basis), c.m.Product.Steward()))
+}
+
+// basisWords says on which ground of Article 14(7) the Member State is the one.
+var basisWords = map[string]string{
+	"main-establishment":        "the main establishment in the Union",
+	"authorised-representative": "where the authorised representative is established",
+	"importer":                  "where the importer is established",
+	"distributor":               "where the distributor is established",
+	"most-users":                "where most users are",
 }
 
 // deadlinesNotice is the Article 14 reminder, naming the CSIRT's member state
 // when it is a known one. A steward owes Article 14(1), (3) and (8) (Article
 // 24(3)); whether the timelines of 14(2) and 14(4) bind it is not settled
 // here, so the reminder gives them as the safe reading.
-func deadlinesNotice(code string, steward bool) string {
+func deadlinesNotice(code, basis string, steward bool) string {
 	csirt := "the CSIRT designated as coordinator"
 	if name := memberStates[code]; name != "" {
 		csirt += " for " + code + " (" + name + ")"
+		if w := basisWords[basis]; w != "" {
+			csirt += ", " + w
+		}
 	}
 	lead := "Article 14, from"
 	if steward {
