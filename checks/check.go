@@ -173,7 +173,16 @@ func (c *run) report(r *finding.Rule, loc location, format string, args ...any) 
 }
 
 // reportAs records a finding of rule at the given severity.
+//
+// An error of the support or documentation checks is a warning while those
+// obligations do not bind the product yet (deferred), and says why.
 func (c *run) reportAs(r *finding.Rule, sev finding.Severity, loc location, format string, args ...any) {
+	if sev == finding.Error && deferrable[r.Check] && c.m != nil {
+		if why := c.deferred(); why != "" {
+			sev, format = finding.Warning, format+" (a warning for now: %s)"
+			args = append(args[:len(args):len(args)], why)
+		}
+	}
 	f := finding.Finding{
 		Check:     r.Check,
 		Rule:      r.ID,

@@ -3,6 +3,8 @@ package checks
 import (
 	"fmt"
 	"net/url"
+	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/cra-gate/cra-gate/finding"
@@ -10,10 +12,11 @@ import (
 )
 
 var (
-	ruleDocMissing  = rule("documentation-missing")
-	ruleDocNotFound = rule("documentation-not-found")
-	ruleDocNAReason = rule("documentation-na-reason")
-	ruleDocUserInfo = rule("documentation-user-information")
+	ruleDocMissing     = rule("documentation-missing")
+	ruleDocNotFound    = rule("documentation-not-found")
+	ruleDocNAReason    = rule("documentation-na-reason")
+	ruleDocUserInfo    = rule("documentation-user-information")
+	ruleDocDeclaration = rule("documentation-declaration")
 )
 
 // checkDocumentation applies the documentation rules. A missing item is an
@@ -73,13 +76,18 @@ func (c *run) checkDocItem(item manifest.DocItem, v string, loc location) {
 		c.report(ruleDocNotFound, loc, "documentation.%s %q does not exist in the repository", item.Key, v)
 		return
 	}
-	if item.Key == "user_information" {
+	switch item.Key {
+	case "user_information":
 		c.checkUserInformation(r.path, loc)
+	case "declaration_of_conformity":
+		if !c.repo.IsDir(r.path) {
+			c.checkDeclaration(r.path, loc)
+		}
 	}
 }
 
 // checkUserInformation reads the user-information document and reports each
-// Annex II item it does not name.
+// Annex II statement it does not make.
 func (c *run) checkUserInformation(p string, loc location) {
 	text, err := c.readText(p, maxDocument)
 	if err != nil {
@@ -93,9 +101,25 @@ func (c *run) checkUserInformation(p string, loc location) {
 	}
 	if name := strings.Join(strings.Fields(m.Product.Manufacturer), " "); name != "" && !strings.Contains(flat, strings.ToLower(name)) {
 		missing("manufacturer", "name the manufacturer %q (Annex II(1))", name)
+	} else if !emailOrWeb.MatchString(flat) {
+		missing("manufacturer-contact", "give the manufacturer's postal address and an email address or other digital contact (Annex II(1))")
 	}
 	if ct := strings.TrimSpace(m.Disclosure.Contact); validContact(ct) && !mentionsContact(flat, ct) {
 		missing("contact", "give the vulnerability contact %s (Annex II(2))", ct)
+	}
+	if !policyNamed(flat, m.Disclosure.Policy) {
+		missing("disclosure-policy", "say where the coordinated vulnerability disclosure policy can be found (Annex II(2))")
+	}
+	if name := strings.Join(strings.Fields(m.Product.Name), " "); name != "" && !strings.Contains(flat, strings.ToLower(name)) {
+		missing("product", "name the product %q, with what identifies it uniquely (Annex II(3))", name)
+	}
+	for _, st := range annexII {
+		if !st.says.MatchString(flat) {
+			missing(st.item, "%s (%s)", st.what, st.point)
+		}
+	}
+	if !mentionsDeclaration(flat, m.Documentation.Value("declaration_of_conformity")) {
+		missing("declaration-of-conformity", "say where the EU declaration of conformity can be found (Annex II(6)): name it and link it")
 	}
 	if end := m.Support.End; end != nil && !statesMonthYear(text, *end) {
 		missing("support-end",
@@ -103,9 +127,121 @@ func (c *run) checkUserInformation(p string, loc location) {
 			date(*end),
 			end.Format("January 2006"))
 	}
-	if !mentionsDeclaration(flat, m.Documentation.Value("declaration_of_conformity")) {
-		missing("declaration-of-conformity", "say where the EU declaration of conformity can be found (Annex II(6)): name it and link it")
+}
+
+// emailOrWeb finds an email address or a web address.
+var emailOrWeb = regexp.MustCompile(`[\w.+-]+@[\w-]+\.[\w.-]+|https?://|www\.`)
+
+// annexII are the statements of Annex II the gate finds by their usual
+// words: it looks for a statement, not for its sufficiency.
+var annexII = []struct {
+	item, what, point string
+	says              *regexp.Regexp
+}{
+	{"intended-purpose", "state the product's intended purpose and essential functionalities", "Annex II(4)",
+		regexp.MustCompile(`intended (purpose|use)|is intended|designed (to|for)|purpose of|essential function`)},
+	{"risks", "state the foreseeable circumstances of use or misuse that may lead to significant cybersecurity risks", "Annex II(5)",
+		regexp.MustCompile(`misuse|foreseeable|known risks?|security risks?|cybersecurity risks?|risks?( of|:)|do not (use|expose|connect)`)},
+	{"secure-use", "give instructions for secure commissioning and use", "Annex II(8)(a)",
+		regexp.MustCompile(`secure (use|setup|set-up|set up|installation|configuration|commissioning)|commissioning|setting up|` +
+			`first use|initial set|change the default password|set a (strong|unique) password|securely`)},
+	{"updates", "say how security updates are installed", "Annex II(8)(c)",
+		regexp.MustCompile(`(install|apply|download)\w* (the |security |software |firmware )*updates?|updates? (are|is|will be|can be) ` +
+			`(installed|applied|downloaded)|update (the|your) (firmware|software|app)|install\w* automatically|automatic\w* (install|updat)`)},
+	{"automatic-updates", "say how the automatic installation of security updates can be turned off", "Annex II(8)(e)",
+		regexp.MustCompile(`(turn|switch)\w* (\w+ ){0,3}off|disabl\w*|opt[- ]out|deactivat\w*`)},
+	{"decommissioning", "say how to decommission the product securely and remove user data", "Annex II(8)(d)",
+		regexp.MustCompile(`decommission|factory reset|(remove|delete|erase|wipe)\w* (all |your |the )?(user |personal )?data|dispos\w*`)},
+}
+
+// policyNamed reports whether flat says where the disclosure policy is: its
+// path or URL, or the words of one.
+func policyNamed(flat, policy string) bool {
+	policy = strings.ToLower(strings.TrimSpace(policy))
+	if policy != "" && strings.Contains(flat, strings.TrimPrefix(policy, "https://")) {
+		return true
 	}
+	return policyWords.MatchString(flat)
+}
+
+var policyWords = regexp.MustCompile(`(disclosure|security|vulnerability) policy|security\.md|security\.txt|coordinated (vulnerability )?disclosure`)
+
+// checkDeclaration reads the EU declaration of conformity and reports each
+// Annex V statement it does not make, and a procedure other than the product's.
+func (c *run) checkDeclaration(p string, loc location) {
+	text, err := c.readText(p, maxDocument)
+	if err != nil {
+		c.report(ruleDocNotFound, loc, "documentation.declaration_of_conformity %q cannot be read: %v", p, describeReadError(err, "a declaration"))
+		return
+	}
+	prod := c.m.Product
+	flat := strings.ToLower(strings.Join(strings.Fields(text), " "))
+	missing := func(what, msg string, args ...any) {
+		c.report(ruleDocDeclaration, at(p, 1).on(what), "%s does not %s", p, fmt.Sprintf(msg, args...))
+	}
+	if name := strings.Join(strings.Fields(prod.Name), " "); name != "" && !strings.Contains(flat, strings.ToLower(name)) {
+		missing("product", "name the product %q (Annex V(1))", name)
+	}
+	if name := strings.Join(strings.Fields(prod.Manufacturer), " "); name != "" && !strings.Contains(flat, strings.ToLower(name)) {
+		missing("manufacturer", "name the manufacturer %q and its address (Annex V(2))", name)
+	}
+	for _, st := range annexV {
+		if !st.says.MatchString(flat) {
+			missing(st.item, "%s (%s)", st.what, st.point)
+		}
+	}
+	route := prod.Route()
+	if nb := prod.NotifiedBody; (route == "module-b-c" || route == "module-h") && nb != nil {
+		for _, v := range []struct{ what, value string }{{"name", nb.Name}, {"number", nb.Number}, {"certificate", nb.Certificate}} {
+			if x := strings.ToLower(strings.TrimSpace(v.value)); x != "" && !strings.Contains(flat, x) {
+				missing("notified-body-"+v.what, "give the notified body's %s %q (Annex V(7))", v.what, v.value)
+			}
+		}
+	}
+	named := proceduresNamed(flat)
+	switch {
+	case route != "" && len(named) > 0 && !slices.Contains(named, route):
+		c.report(ruleDocDeclaration, at(p, 1).on("procedure"), "%s names the procedure %s, but product.conformity is %q (Article 32)",
+			p, strings.Join(named, " and "), prod.Conformity)
+	case (route == "module-b-c" || route == "module-h") && len(named) == 0:
+		missing("procedure", "describe the conformity assessment procedure performed, %s (Annex V(7))", route)
+	}
+}
+
+// annexV are the statements of Annex V the gate finds by their usual words.
+var annexV = []struct {
+	item, what, point string
+	says              *regexp.Regexp
+}{
+	{"sole-responsibility", "state that it is issued under the sole responsibility of the manufacturer", "Annex V(3)",
+		regexp.MustCompile(`sole responsibility`)},
+	{"object", "identify the object of the declaration", "Annex V(4)",
+		regexp.MustCompile(`object of (the|this) declaration`)},
+	{"conformity", "state that the object is in conformity with Regulation (EU) 2024/2847", "Annex V(5)",
+		regexp.MustCompile(`2024/2847`)},
+	{"standards", "give the harmonised standards, common specifications or certification applied, or say there are none", "Annex V(6)",
+		regexp.MustCompile(`harmoni[sz]ed standard|common specification|certification|standards? (applied|used)`)},
+	{"signature", "give the place and date of issue and the name and function of who signed it", "Annex V(8)",
+		regexp.MustCompile(`signed`)},
+}
+
+// proceduresNamed lists the conformity routes a declaration's text names.
+func proceduresNamed(flat string) []string {
+	var out []string
+	for _, r := range []struct {
+		route string
+		re    *regexp.Regexp
+	}{
+		{"module-a", regexp.MustCompile(`module a\b|internal control`)},
+		{"module-b-c", regexp.MustCompile(`module[s]? b\b|eu-type examination|module c\b|conformity to type`)},
+		{"module-h", regexp.MustCompile(`module h\b|full quality assurance`)},
+		{"eu-certification", regexp.MustCompile(`cybersecurity certification scheme|\beucc\b`)},
+	} {
+		if r.re.MatchString(flat) {
+			out = append(out, r.route)
+		}
+	}
+	return out
 }
 
 // mentionsContact reports whether flat (lower-cased, white space collapsed)

@@ -29,6 +29,7 @@ name = "Test Lock"
 manufacturer = "Test GmbH"
 class = "default"
 conformity = "module-a"
+kind = "hardware"
 placed_on_market = 2028-03-01
 functions = ["unlock", "remote-unlock", "onboarding"]
 sbom = ["sbom/app.cdx.json"]
@@ -107,9 +108,16 @@ func baseFiles() map[string]string {
 
 // testUserInfo is a user-information document that names everything Annex II
 // asks the documentation check to look for.
-const testUserInfo = "# Security information\n\nTest GmbH supports the Test Lock with security updates until " +
-	"March 2033.\nReport vulnerabilities to security@testlock.eu.\nThe EU declaration of " +
-	"conformity is at https://testlock.eu/eu-doc.\n"
+const testUserInfo = "# Security information\n" +
+	"\n" +
+	"The Test Lock is intended to lock and unlock a door, locally and through the Test app.\n" +
+	"Risks: do not expose the lock's local interface to the internet.\n" +
+	"Secure use: change the default password at first use.\n" +
+	"Test GmbH supports the Test Lock with security updates until March 2033.\n" +
+	"Security updates are installed automatically; to turn automatic updates off, use the app's settings.\n" +
+	"Decommissioning: a factory reset erases all user data.\n" +
+	"Report vulnerabilities to security@testlock.eu; our disclosure policy is in SECURITY.md.\n" +
+	"The EU declaration of conformity is at https://testlock.eu/eu-doc.\n"
 
 // writeRepo creates a repository from a map of slash paths to contents.
 func writeRepo(t *testing.T, files map[string]string) *repo.Repo { return writeRepoB(t, files) }

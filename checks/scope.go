@@ -7,7 +7,9 @@ import (
 	"strings"
 
 	"github.com/cra-gate/cra-gate/finding"
+	"github.com/cra-gate/cra-gate/internal/category"
 	"github.com/cra-gate/cra-gate/internal/manifest"
+	"github.com/cra-gate/cra-gate/internal/oj"
 )
 
 const (
@@ -26,6 +28,12 @@ var (
 	ruleScopeEvidence             = rule("scope-evidence-missing")
 	ruleScopeExcludedNeeded       = rule("scope-excluded-needed")
 	ruleScopeNoRDPS               = rule("scope-no-rdps")
+	ruleScopeCategoryMismatch     = rule("scope-category-mismatch")
+	ruleScopeCategorySuspected    = rule("scope-category-suspected")
+	ruleScopeCategoryMissing      = rule("scope-category-missing")
+	ruleScopeKindMissing          = rule("scope-kind-missing")
+	ruleScopeNotifiedBody         = rule("scope-notified-body-missing")
+	ruleScopeCEMarking            = rule("scope-due-diligence-ce-marking")
 	ruleScopeClassMissing         = rule("scope-class-missing")
 	ruleScopeConformityRoute      = rule("scope-conformity-route")
 	ruleScopeConformityConfirm    = rule("scope-conformity-confirm")
@@ -101,6 +109,10 @@ func (c *run) checkScope() {
 			"are manufacturers' and are skipped")
 		return
 	}
+	if strings.TrimSpace(m.Product.Kind) == "" && !m.HasTODO("product", "kind") {
+		c.report(ruleScopeKindMissing, c.key("product"), "product.kind is not set: the gate assumes hardware units, each placed on "+
+			"the market on its own; set kind = \"software\" if copies of the product are placed at once (guidance points 13-16)")
+	}
 	c.checkLegacy()
 	c.checkConformity()
 }
@@ -138,11 +150,14 @@ func (c *run) checkLegacy() {
 	if pm == nil || !pm.Before(generalApplication) {
 		return
 	}
-	c.report(ruleScopeLegacy, c.key("product", "placed_on_market"), "product.placed_on_market = %s, before 11 December 2027: units placed on the market before "+
-		"that date are subject to the Regulation only if substantially modified from then (Article "+
-		"69(2)), and Article 14 reporting applies to them regardless (Article 69(3)); every unit "+
-		"placed on the market from 11 December 2027 must comply in full, so the gate checks the "+
-		"product as such", date(*pm))
+	what := "units placed on the market from 11 December 2027 must meet the requirements; earlier units only if " +
+		"substantially modified from then (Article 69(2))"
+	if c.m.Product.Software() {
+		what = "its copies placed later are placed at the same time (guidance points 13-16), so it is subject to the " +
+			"requirements only from a substantial modification placed from 11 December 2027 (Article 69(2); [[modification]])"
+	}
+	c.report(ruleScopeLegacy, c.key("product", "placed_on_market"), "product.placed_on_market = %s, before 11 December 2027: %s; "+
+		"Article 14 reporting applies to it from 11 September 2026 (Article 69(3))", date(*pm), what)
 }
 
 func (c *run) checkRationale(e manifest.Entry) {
@@ -204,6 +219,11 @@ func (c *run) checkThirdParty(i int, t manifest.ThirdParty) {
 	if len(nonEmpty(t.DueDiligence)) == 0 {
 		c.report(ruleScopeDueDiligence, c.key("third_party", i, "due_diligence"), "%s supports %s but records no due diligence", label, quoteList(fs, 5))
 	}
+	if (t.Kind == "saas" || t.Kind == "paas" || t.Kind == "iaas") && contains(t.DueDiligence, "ce-marking") {
+		c.report(ruleScopeCEMarking, c.key("third_party", i, "due_diligence").on("ce-marking"), "%s is a %s: CE marking is "+
+			"affixed to products with digital elements, which a service is not (Commission FAQ 1.2); rely on the evidence "+
+			"guidance point 207 lists (eu-2024-2690, dora, eu-certification, iso27017, iso27001) or contractual guarantees", label, t.Kind)
+	}
 	evidence := nonEmpty(t.Evidence)
 	if len(evidence) == 0 {
 		c.report(ruleScopeEvidence, c.key("third_party", i, "evidence"), "%s records no evidence of its due diligence", label)
@@ -218,7 +238,8 @@ func (c *run) checkThirdParty(i int, t manifest.ThirdParty) {
 	}
 }
 
-// checkConformity applies Article 32: which route each class may use.
+// checkConformity applies Article 32: which route each class may use, as the
+// Official Journal stands (internal/oj).
 func (c *run) checkConformity() {
 	p := c.m.Product
 	c.checkStandards()
@@ -233,40 +254,156 @@ func (c *run) checkConformity() {
 	if !contains(manifest.Classes, class) || (p.Conformity != "" && !contains(manifest.Conformities, p.Conformity)) {
 		return // reported by manifest-invalid-value
 	}
+	c.checkCategory(class)
 	loc := c.key("product", "conformity")
 	route := p.Route()
+	asOf := "as of " + oj.AsOf() + " (the gate's dated list)"
 	switch {
 	case route == "":
 		if class != "default" {
-			routes := "module-b-c, module-h or eu-certification"
-			if class == "important-1" {
-				routes += ", or module-a where allowed"
-			}
-			c.report(ruleScopeConformityConfirm,
-				c.key("product", "class"),
-				"product.class = %q but product.conformity is not declared: name the conformity assessment "+
-					"route (%s)",
-				class,
-				routes)
+			c.reportAs(ruleScopeConformityConfirm, finding.Warning, c.key("product", "class"),
+				"product.class = %q but product.conformity is not declared: name the conformity assessment route (%s)", class, routesOf(class))
 		}
-	case class == "important-1" && route == "module-a" && !p.HarmonisedStandards.Applied() && !p.FOSS:
-		c.report(ruleScopeConformityConfirm, loc, "important class I with module-a (internal control) is allowed only where harmonised "+
-			"standards, common specifications or a European cybersecurity certification scheme at "+
-			"assurance level at least 'substantial' are applied in full (Article 32(2)): list them in "+
-			"product.harmonised_standards, or use module-b-c, module-h or eu-certification")
+	case route == "eu-certification" && len(oj.J.CertificationActs) == 0:
+		sev := finding.Error
+		if class == "default" {
+			sev = finding.Warning
+		}
+		c.reportAs(ruleScopeConformityRoute, sev, loc, "conformity = %q: a European cybersecurity certification scheme gives "+
+			"presumption of conformity only once a delegated act under Article 27(9) specifies it (guidance point 153), and "+
+			"none is adopted %s: use %s", p.Conformity, asOf, routesOf(class))
+	case class == "important-1" && route == "module-a" && !p.FOSS && !anyCRACited(p.HarmonisedStandards.References()):
+		c.report(ruleScopeConformityRoute, loc, "important class I with module-a (internal control) needs harmonised standards "+
+			"cited in the Official Journal under Regulation (EU) 2024/2847 applied in full (Article 32(2); guidance point 149), "+
+			"and none is cited %s%s: use module-b-c or module-h, or set product.foss = true for free and open-source software "+
+			"with public technical documentation (Article 32(5))", asOf, notCRA(p.HarmonisedStandards.References()))
 	case class == "important-2" && route == "module-a" && !p.FOSS:
 		c.report(ruleScopeConformityRoute, loc, "important class II products may not use module-a (internal control, Article 32(3)): use "+
-			"module-b-c, module-h or eu-certification (module-a is open only to free and open-source "+
-			"software with public technical documentation, Article 32(5))")
+			"module-b-c, module-h or, once a scheme is specified, eu-certification (module-a is open only to free and "+
+			"open-source software with public technical documentation, Article 32(5))")
 	case class == "critical" && route == "module-a":
 		c.report(ruleScopeConformityRoute, loc, "critical products may not use module-a (internal control, Article 32(4); Article 32(5) "+
-			"does not reach the Annex IV categories): use eu-certification where a delegated act under "+
-			"Article 8(1) requires it, otherwise module-b-c or module-h")
-	case class == "critical" && route != "eu-certification":
-		c.report(ruleScopeConformityConfirm, loc, "critical product with %s: confirm that no delegated act under Article 8(1) requires a "+
-			"European cybersecurity certification scheme (eu-certification) for this category (Article "+
-			"32(4))", p.Conformity)
+			"does not reach the Annex IV categories): use module-b-c or module-h, or eu-certification where a delegated act "+
+			"under Article 8(1) requires it")
+	case class == "critical" && route != "eu-certification" && len(oj.J.CriticalCertificationActs) == 0:
+		c.report(ruleScopeConformityConfirm, loc, "critical product with %s: no delegated act under Article 8(1) requires "+
+			"certification for a critical category %s, so the Article 32(3) routes apply (Article 32(4)); re-check when one "+
+			"is adopted", p.Conformity, asOf)
 	}
+	if route == "module-b-c" || route == "module-h" {
+		c.checkNotifiedBody()
+	}
+}
+
+// routesOf names the routes a class may use as the Official Journal stands.
+func routesOf(class string) string {
+	if class == "default" {
+		return "module-a, module-b-c or module-h"
+	}
+	return "module-b-c or module-h"
+}
+
+func anyCRACited(refs []string) bool {
+	for _, r := range refs {
+		if oj.CRACited(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// notCRA says why the references named are not CRA standards: "; EN
+// 18031-1:2024 is a Radio Equipment Directive ... (Commission FAQ 2.6.1)".
+func notCRA(refs []string) string {
+	var out []string
+	for _, r := range refs {
+		if n, ok := oj.Known(r); ok {
+			out = append(out, fmt.Sprintf("%s is %s (%s)", r, n.What, n.Source))
+		} else if !oj.CRACited(r) {
+			out = append(out, fmt.Sprintf("%s is not cited under the CRA", r))
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return "; " + strings.Join(out, "; ")
+}
+
+// checkNotifiedBody asks a route with a notified body to name it.
+func (c *run) checkNotifiedBody() {
+	nb := c.m.Product.NotifiedBody
+	sev, when := finding.Error, "required"
+	if c.opt.Now.Before(generalApplication) {
+		sev, when = finding.Warning, "required from 11 December 2027 (Article 71(2))"
+	}
+	switch {
+	case c.m.HasTODO("product", "notified_body"):
+	case nb == nil || strings.TrimSpace(nb.Name) == "" || strings.TrimSpace(nb.Number) == "":
+		loc := c.key("product", "notified_body")
+		if nb == nil {
+			loc = c.key("product", "conformity")
+		}
+		c.reportAs(ruleScopeNotifiedBody, sev, loc, "conformity = %q is carried out with a notified body, "+
+			"and the declaration of conformity names its name, number and certificate (Annex V(7)): set product.notified_body "+
+			"(%s)", c.m.Product.Conformity, when)
+	case !fourDigits(strings.TrimSpace(nb.Number)):
+		c.reportAs(ruleScopeNotifiedBody, sev, c.key("product", "notified_body", "number"), "notified_body.number = %q: a notified "+
+			"body's identification number has four digits, such as \"0123\"", nb.Number)
+	}
+}
+
+func fourDigits(s string) bool {
+	if len(s) != 4 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// checkCategory holds product.category against the class, and a default
+// product's own words against the categories' vocabulary.
+func (c *run) checkCategory(class string) {
+	p := c.m.Product
+	if c.m.HasTODO("product", "category") {
+		return
+	}
+	id := strings.TrimSpace(p.Category)
+	if cat, ok := category.Lookup(id); ok && cat.Class() != class {
+		c.report(ruleScopeCategoryMismatch, c.key("product", "category"), "product.category = %q (%s: %s) is a category of class "+
+			"%q, but product.class = %q: set the class of the category, or the category the core functionality meets", id, cat.Point,
+			oneLine(cat.Title, 120), cat.Class(), class)
+		return
+	}
+	if id == category.None && class != "default" {
+		c.report(ruleScopeCategoryMismatch, c.key("product", "category"), "product.category = \"none\" (a default product), but "+
+			"product.class = %q: name the Annex III or IV point the core functionality meets", class)
+		return
+	}
+	if id == "" && class != "default" {
+		c.report(ruleScopeCategoryMissing, c.key("product", "class"), "product.class = %q: name the category (the point of Annex "+
+			"%s) whose technical description the core functionality meets in product.category", class, annexOf(class))
+		return
+	}
+	if class != "default" || strings.TrimSpace(p.CategoryRationale) != "" {
+		return
+	}
+	matches := category.Suggest(p.Name, p.Description, p.Functions)
+	if len(matches) == 0 {
+		return
+	}
+	m := matches[0]
+	more := ""
+	if len(matches) > 1 {
+		more = fmt.Sprintf(" (and %d other %s)", len(matches)-1, plural(len(matches)-1, "category", "categories"))
+	}
+	c.report(ruleScopeCategorySuspected, c.key("product", "class").on(m.Category.ID), "the product is declared default, but its %s "+
+		"says %q, the words of %s (%s: %s)%s: if its core functionality meets that technical description, set product.category "+
+		"and class %s; if not, say why in product.category_rationale (guidance points 143-146)",
+		m.Where, m.Term, m.Category.ID, m.Category.Point, oneLine(m.Category.Title, 120), more, m.Category.Class())
 }
 
 // checkStandards asks for the references behind harmonised_standards = true
@@ -274,15 +411,20 @@ func (c *run) checkConformity() {
 func (c *run) checkStandards() {
 	p := c.m.Product
 	if p.HarmonisedStandards.Unnamed() {
-		c.report(ruleScopeStandardsUnnamed,
-			c.key("product", "harmonised_standards"),
-			"product.harmonised_standards = true names no standard: list the references applied in "+
-				"full, such as [\"EN 18031-1:2024\"] (Annex VII(5))")
+		c.report(ruleScopeStandardsUnnamed, c.key("product", "harmonised_standards"), "product.harmonised_standards = true names "+
+			"no standard: list the references applied, as published in the Official Journal (Annex VII(5))")
 	}
 	if p.Route() == "eu-certification" && p.Scheme() == "" {
-		c.report(ruleScopeSchemeMissing, c.key("product", "conformity"), "conformity = \"eu-certification\" names no scheme: set product.certification_scheme to "+
-			"the European cybersecurity certification scheme applied (for example \"EUCC\")")
+		c.report(ruleScopeSchemeMissing, c.key("product", "conformity"), "conformity = \"eu-certification\" names no scheme: set "+
+			"product.certification_scheme to the European cybersecurity certification scheme applied (for example \"EUCC\")")
 	}
+}
+
+func annexOf(class string) string {
+	if class == "critical" {
+		return "IV"
+	}
+	return "III"
 }
 
 func sortedMapKeys[V any](m map[string]V) []string {

@@ -42,6 +42,8 @@ func TestScopeRules(t *testing.T) {
 	imp1AList := replace(t, imp1A, `conformity = "module-a"`, "conformity = \"module-a\"\nharmonised_standards = [\"EN 18031-1:2024\"]")
 	imp1AEmpty := replace(t, imp1A, `conformity = "module-a"`, "conformity = \"module-a\"\nharmonised_standards = []")
 	critBC := replace(t, replace(t, b, `class = "default"`, `class = "critical"`), `conformity = "module-a"`, `conformity = "module-b-c"`)
+	critBCNB := replace(t, critBC, `conformity = "module-b-c"`, "conformity = \"module-b-c\"\n"+
+		`notified_body = { name = "TÜV Example", number = "0123", certificate = "CRA-B-2028-0042" }`)
 	critEUCC := replace(t, replace(t, b, `class = "default"`, `class = "critical"`), `conformity = "module-a"`, `conformity = "eucc"`)
 	noConformity := replace(t, imp1A, `conformity = "module-a"`+"\n", "")
 	noClass := replace(t, b, `class = "default"`+"\n", "")
@@ -73,15 +75,23 @@ func TestScopeRules(t *testing.T) {
 			want:     []string{hit(t, "scope-no-rdps", noRDPS, "[product]"), hit(t, "disclosure-reporting-deadlines", noRDPS, "[reporting]")}},
 		{name: "important-2 with module-a", manifest: imp2A, want: []string{hit(t, "scope-conformity-route", imp2A, "conformity")}},
 		{name: "important-2 foss with module-a", manifest: imp2AFoss},
-		{name: "important-1 with module-a asks to confirm", manifest: imp1A, want: []string{hit(t, "scope-conformity-confirm", imp1A, "conformity")}},
-		// Article 32(2) and Annex VII(5): true still confirms, but asks for the references.
+		// Article 32(2): class I on module A only with a CRA-cited standard
+		// applied in full; none is cited yet (internal/oj), so every
+		// module-a class I product without foss is an error.
+		{name: "important-1 with module-a", manifest: imp1A, want: []string{hit(t, "scope-conformity-route", imp1A, "conformity")}},
 		{name: "important-1 with harmonised_standards = true",
 			manifest: imp1AHarm,
-			want:     []string{hit(t, "scope-standards-unnamed", imp1AHarm, "harmonised_standards")}},
-		{name: "important-1 with a list of harmonised standards", manifest: imp1AList},
-		{name: "important-1 with an empty list is unconfirmed", manifest: imp1AEmpty, want: []string{hit(t, "scope-conformity-confirm", imp1AEmpty, "conformity")}},
-		{name: "critical without eucc asks to confirm", manifest: critBC, want: []string{hit(t, "scope-conformity-confirm", critBC, "conformity")}},
-		{name: "critical with eucc", manifest: critEUCC},
+			want: []string{hit(t, "scope-conformity-route", imp1AHarm, "conformity"),
+				hit(t, "scope-standards-unnamed", imp1AHarm, "harmonised_standards")}},
+		{name: "important-1 with a RED standard", manifest: imp1AList, want: []string{hit(t, "scope-conformity-route", imp1AList, "conformity")}},
+		{name: "important-1 with an empty list", manifest: imp1AEmpty, want: []string{hit(t, "scope-conformity-route", imp1AEmpty, "conformity")}},
+		{name: "important-1 foss with module-a", manifest: replace(t, imp1A, `conformity = "module-a"`, "conformity = \"module-a\"\nfoss = true")},
+		// Article 32(4): module B+C with its notified body; the notice
+		// that no Article 8(1) act requires certification is not shown here.
+		{name: "critical with module-b-c and its notified body", manifest: critBCNB},
+		{name: "critical with module-b-c, no notified body", manifest: critBC, want: []string{hit(t, "scope-notified-body-missing", critBC, "conformity =")}},
+		// No Article 27(9) delegated act specifies a scheme yet (guidance point 153).
+		{name: "critical with eucc", manifest: critEUCC, want: []string{hit(t, "scope-conformity-route", critEUCC, "conformity")}},
 		{name: "classed product without route", manifest: noConformity, want: []string{hit(t, "scope-conformity-confirm", noConformity, "class")}},
 		{name: "no class is a notice",
 			manifest: noClass,

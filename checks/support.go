@@ -24,6 +24,7 @@ var (
 	ruleSupportEndNotStated     = rule("support-end-not-stated")
 	ruleSupportShorterThanUse   = rule("support-shorter-than-use")
 	ruleSupportLaterUnits       = rule("support-later-units")
+	ruleSupportModification     = rule("support-modification")
 )
 
 var _ = check(Check{
@@ -49,6 +50,7 @@ func (c *run) checkSupport() {
 	m := c.m
 	s := m.Support
 	c.checkPublished()
+	c.checkModifications()
 	if s.End == nil {
 		return // manifest-required
 	}
@@ -142,6 +144,9 @@ func (c *run) checkSupport() {
 // later) would get less than the minimum years of support before end. The
 // first unit, at start, is judged by the rules above.
 func (c *run) checkLaterUnits(start, end time.Time, minYears int) {
+	if c.m.Product.Software() {
+		return // copies are placed at the same time; versions are [[modification]]s
+	}
 	from, when := c.opt.Now, "from today ("+date(c.opt.Now)+")"
 	if from.Before(generalApplication) {
 		from, when = generalApplication, "from 11 December 2027, when Article 13(8) applies to them,"
@@ -152,6 +157,43 @@ func (c *run) checkLaterUnits(start, end time.Time, minYears int) {
 	c.report(ruleSupportLaterUnits, c.key("support", "end"), "units placed on the market %s get support only until %s, %s: each unit newly placed needs "+
 		"a support period of its own of at least %d years (Article 13(8); Commission FAQ 4.5.3); "+
 		"move support.end to %s or later, or stop placing new units", when, date(end), years(from, end), minYears, date(from.AddDate(minYears, 0, 0)))
+}
+
+// checkModifications holds each [[modification]] to Article 13(8): a
+// substantial one placed from 11 December 2027 has a support period of its
+// own (guidance point 128).
+func (c *run) checkModifications() {
+	for i, mod := range c.m.Modifications {
+		if c.m.HasTODO("modification", i) || mod.Date == nil {
+			continue // manifest-todo, manifest-required
+		}
+		label := fmt.Sprintf("[[modification]] %q", mod.Version)
+		if words(mod.Rationale) > 0 && words(mod.Rationale) < minRationaleWd {
+			c.reportAs(ruleSupportModification, finding.Warning, c.key("modification", i, "rationale"), "the rationale of %s is "+
+				"only %d %s: say why it is, or is not, a substantial modification (Article 3(30))",
+				label, words(mod.Rationale), plural(words(mod.Rationale), "word", "words"))
+		}
+		if !mod.Substantial || mod.Date.Before(generalApplication) {
+			continue // keeps the original period; or before the Regulation applies (Article 69(2))
+		}
+		start := *mod.Date
+		switch use := mod.ExpectedUseYears; {
+		case mod.SupportEnd == nil:
+			c.report(ruleSupportModification, c.key("modification", i), "%s is a substantial modification placed on the market on "+
+				"%s: it needs a support period of its own (guidance point 128): set support_end, at least five years after it "+
+				"(%s) or as long as it is expected to be in use", label, date(start), date(start.AddDate(5, 0, 0)))
+		case !mod.SupportEnd.After(start):
+			c.report(ruleSupportModification, c.key("modification", i, "support_end"), "%s: support_end %s is not after its date %s",
+				label, date(*mod.SupportEnd), date(start))
+		case use != nil && *use > 0 && start.AddDate(*use, 0, 0).After(*mod.SupportEnd):
+			c.report(ruleSupportModification, c.key("modification", i, "support_end"), "%s: its support period is %s, shorter "+
+				"than the %d years it is expected to be in use (Article 13(8))", label, years(start, *mod.SupportEnd), *use)
+		case (use == nil || *use <= 0) && start.AddDate(5, 0, 0).After(*mod.SupportEnd):
+			c.report(ruleSupportModification, c.key("modification", i, "support_end"), "%s: its support period is %s (%s to %s), "+
+				"under five years: extend support_end, or set expected_use_years with the reason in rationale (Article 13(8))",
+				label, years(start, *mod.SupportEnd), date(start), date(*mod.SupportEnd))
+		}
+	}
 }
 
 func (c *run) supportWarningMonths() int {

@@ -658,6 +658,21 @@ func TestActionOutputsSummaryReportAndSARIF(t *testing.T) {
 	}
 }
 
+// cameraTypoLine is the line of the misspelt key "rationle" in
+// examples/camera-gaps/cra.toml.
+func cameraTypoLine(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "examples", "camera-gaps", "cra.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _, ok := strings.Cut(string(data), "rationle =")
+	if !ok {
+		t.Fatal("examples/camera-gaps/cra.toml no longer misspells rationale")
+	}
+	return strconv.Itoa(strings.Count(before, "\n") + 1)
+}
+
 func TestActionAnnotations(t *testing.T) {
 	r := newRunner(t, nil, "push")
 	r.load("camera-gaps")
@@ -666,13 +681,14 @@ func TestActionAnnotations(t *testing.T) {
 	if len(anns) == 0 {
 		t.Fatalf("no annotations on stdout:\n%s", stdout)
 	}
-	want := regexp.MustCompile(`^::error col=1,file=cra\.toml,line=30,title=manifest-unknown-key::unknown key "rationle"`)
+	line := cameraTypoLine(t)
+	want := regexp.MustCompile(`^::error col=1,file=cra\.toml,line=` + line + `,title=manifest-unknown-key::unknown key "rationle"`)
 	found := false
 	for _, a := range anns {
 		found = found || want.MatchString(a)
 	}
 	if !found {
-		t.Errorf("no annotation for the misspelt key at cra.toml:30:\n%s", strings.Join(anns, "\n"))
+		t.Errorf("no annotation for the misspelt key at cra.toml:%s:\n%s", line, strings.Join(anns, "\n"))
 	}
 
 	// With the repository in a subdirectory, annotations name files from the
@@ -918,8 +934,9 @@ func TestActionBinary(t *testing.T) {
 	checkCommands(t, stdout.String())
 	checkNoToken(t, "stdout", stdout.String())
 	checkNoToken(t, "stderr", stderr.String())
-	if !regexp.MustCompile(`(?m)^::error col=1,file=cra\.toml,line=30,title=manifest-unknown-key::`).MatchString(stdout.String()) {
-		t.Errorf("no annotation for cra.toml:30 on stdout:\n%s", stdout.String())
+	if line := cameraTypoLine(t); !regexp.MustCompile(`(?m)^::error col=1,file=cra\.toml,line=` + line + `,title=manifest-unknown-key::`).
+		MatchString(stdout.String()) {
+		t.Errorf("no annotation for cra.toml:%s on stdout:\n%s", line, stdout.String())
 	}
 	out := r.outputs()
 	if out["passed"] != "false" || out["report"] != ".cra-gate/cra-gate-report.json" || out["sarif"] != "cra.sarif" || out["comment-url"] == "" {
