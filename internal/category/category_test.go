@@ -1,8 +1,14 @@
 package category
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cra-gate/cra-gate/internal/realdata"
+	"github.com/cra-gate/cra-gate/internal/sbom"
 )
 
 // TestTable: the 19 + 4 + 3 categories of Annex III and IV, each with its
@@ -97,4 +103,44 @@ func TestSuggestRealistic(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d categories found, %d false alarms on %d default products", tp, tp+fn, fp, len(realistic)-tp-fn)
+}
+
+// TestSuggestOnRealComponentNames measures false alarms on the names real
+// SBOMs give their components (libraries, images, firmware parts): as
+// product names none of them is in a category but a package literally
+// named "router", and one written like a package ("vue-router") never counts.
+func TestSuggestOnRealComponentNames(t *testing.T) {
+	names := map[string]string{}
+	for _, sub := range []string{"sbom", "sbom-corpus", "sbom-embedded"} {
+		files, _ := filepath.Glob(filepath.Join(realdata.Dir(t, sub), "*"))
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc, err := sbom.Parse(data)
+			if err != nil || doc == nil {
+				continue // not an SBOM the gate reads: INDEX.md, archives, invalid samples
+			}
+			for _, c := range doc.Components {
+				names[c.Name] = filepath.Base(f)
+			}
+		}
+	}
+	if len(names) < 5000 {
+		t.Fatalf("only %d component names read: the corpus changed", len(names))
+	}
+	var alarms []string
+	for name, file := range names {
+		if got := Suggest(name, "", nil); len(got) > 0 {
+			alarms = append(alarms, fmt.Sprintf("%s (%s): %s", name, file, got[0]))
+			if packageName(name) {
+				t.Errorf("%s (%s), a package name, suggested %v", name, file, got)
+			}
+		}
+	}
+	if len(alarms) > 1 {
+		t.Errorf("%d of %d names suggested a category:\n%s", len(alarms), len(names), strings.Join(alarms, "\n"))
+	}
+	t.Logf("%d of %d real component names suggest a category: %v", len(alarms), len(names), alarms)
 }
