@@ -1202,9 +1202,9 @@ func TestActionInputsConfined(t *testing.T) {
 	}{
 		"path to the parent":   {"products", "..", map[string]string{"INPUT_PATH": "products"}},
 		"path absolute":        {"products", "/etc", map[string]string{"INPUT_PATH": "products"}},
-		"kev to stdout":        {"kev.json", "/proc/self/fd/1", map[string]string{"INPUT_KEV": "kev.json", "INPUT_OSV-API": "https://127.0.0.1:1", "INPUT_VULNERABILITIES": "true"}},
-		"vuln-db outside":      {"osv", "/etc", map[string]string{"INPUT_VULN-DB": "osv", "INPUT_OSV-API": "https://127.0.0.1:1", "INPUT_VULNERABILITIES": "true"}},
-		"vuln-db via the link": {"up", "..", map[string]string{"INPUT_VULN-DB": "up/secrets", "INPUT_OSV-API": "https://127.0.0.1:1", "INPUT_VULNERABILITIES": "true"}},
+		"kev to stdout":        {"kev.json", "/proc/self/fd/1", vulnsInputs("INPUT_KEV", "kev.json")},
+		"vuln-db outside":      {"osv", "/etc", vulnsInputs("INPUT_VULN-DB", "osv")},
+		"vuln-db via the link": {"up", "..", vulnsInputs("INPUT_VULN-DB", "up/secrets")},
 	} {
 		t.Run(name, func(t *testing.T) {
 			r := newRunner(t, nil, "push")
@@ -1221,4 +1221,10 @@ func TestActionInputsConfined(t *testing.T) {
 			}
 		})
 	}
+}
+
+// vulnsInputs are the Action inputs of a vulns run with input key = value,
+// the OSV API pointed at a closed loopback port.
+func vulnsInputs(key, value string) map[string]string {
+	return map[string]string{key: value, "INPUT_OSV-API": "https://127.0.0.1:1", "INPUT_VULNERABILITIES": "true"}
 }
