@@ -2,9 +2,12 @@ package report
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"strings"
 	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // The GitHub Actions runner reads workflow commands from every line a step
@@ -61,8 +64,41 @@ func neutralizeInline(s string) string { return strings.ReplaceAll(s, "##[", "##
 // decodes to: "##[" can only stand inside a string (no JSON token outside one
 // contains '#'), where "##\u005b" reads back as "##[". Lines of indented JSON
 // start with white space and a quote or bracket, never "::".
+//
+// It also writes every character unsafeRune names as a \u escape (a
+// surrogate pair above U+FFFF), which decodes to the same string: a reader
+// of the raw JSON sees it.
 func commandFreeJSON(b []byte) []byte {
-	return bytes.ReplaceAll(b, []byte("##["), []byte(`##\u005b`))
+	return escapeInvisibleJSON(bytes.ReplaceAll(b, []byte("##["), []byte(`##\u005b`)))
+}
+
+// escapeInvisibleJSON writes the invisible characters of encoded JSON as \u
+// escapes. They can only stand inside strings.
+func escapeInvisibleJSON(b []byte) []byte {
+	clean := true
+	for i := 0; i < len(b) && clean; {
+		r, n := utf8.DecodeRune(b[i:])
+		clean = !unsafeRune(r)
+		i += n
+	}
+	if clean {
+		return b
+	}
+	out := make([]byte, 0, len(b)+64)
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		switch {
+		case !unsafeRune(r):
+			out = append(out, b[i:i+n]...)
+		case r > 0xffff:
+			hi, lo := utf16.EncodeRune(r)
+			out = fmt.Appendf(out, `\u%04x\u%04x`, hi, lo)
+		default:
+			out = fmt.Appendf(out, `\u%04x`, r)
+		}
+		i += n
+	}
+	return out
 }
 
 // lineFilter neutralizes whole lines on their way to w.

@@ -101,3 +101,56 @@ func FuzzCommandFree(f *testing.F) {
 		}
 	})
 }
+
+// invisibles are characters a reader cannot see or that reorder what they see:
+// LRM, RLM, ALM, ZWSP, ZWNJ, ZWJ, WJ, BOM, SHY, Hangul fillers, tag
+// characters, bidi overrides and isolates, the line separator.
+var invisibles = []rune{0x200e, 0x200f, 0x061c, 0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, 0x00ad, 0x115f, 0x1160, 0x3164, 0xffa0,
+	0xe0001, 0xe0041, 0xe007f, 0x202e, 0x2066, 0x2069, 0x2028}
+
+// TestInvisibleCharactersShown: every output shows each invisible character
+// of repository text as a visible escape, never the character itself.
+func TestInvisibleCharactersShown(t *testing.T) {
+	var in strings.Builder
+	for _, r := range invisibles {
+		in.WriteString("a" + string(r))
+	}
+	r := hostileResult(in.String())
+	render := map[string]func(*strings.Builder) error{
+		"text":        func(b *strings.Builder) error { return Text(b, r, TextOptions{}) },
+		"json":        func(b *strings.Builder) error { return JSON(b, r) },
+		"sarif":       func(b *strings.Builder) error { return SARIF(b, []*finding.Result{r}, nil) },
+		"markdown":    func(b *strings.Builder) error { return Markdown(b, []*finding.Result{r}, MarkdownOptions{State: true}) },
+		"annotations": func(b *strings.Builder) error { return Annotations(b, r, AnnotationOptions{}) },
+	}
+	for name, fn := range render {
+		var b strings.Builder
+		if err := fn(&b); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		out := b.String()
+		for _, c := range invisibles {
+			if strings.ContainsRune(out, c) {
+				t.Errorf("%s output holds U+%04X unescaped", name, c)
+			}
+		}
+		if name != "json" && name != "markdown" && !strings.Contains(strings.ReplaceAll(out, `\\`, `\`), `a\u200ba\u200c`) {
+			t.Errorf("%s output does not show the zero-width space as \\u200b", name)
+		}
+		if name != "json" && !strings.Contains(out, `\U000e0041`) {
+			t.Errorf("%s output does not show the tag character as \\U000e0041", name)
+		}
+	}
+	// JSON escapes them and reads back the same text.
+	var b strings.Builder
+	if err := JSON(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadJSON(strings.NewReader(b.String()))
+	if err != nil || back.Findings[0].Message != in.String() {
+		t.Errorf("JSON does not read back the same message: %v", err)
+	}
+	if !strings.Contains(b.String(), `a\u200ba\u200c`) || !strings.Contains(b.String(), `\udb40\udc41`) {
+		t.Error("JSON does not escape the invisible characters")
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/cra-gate/cra-gate/finding"
@@ -123,10 +124,15 @@ func firstSentence(s string) string {
 	return s
 }
 
+// Visible returns s with every control character and every character a reader
+// cannot see (unsafeRune) shown as a visible escape, for one-line messages.
+func Visible(s string) string { return sanitize(s, "") }
+
 // sanitize replaces characters that could control a terminal or disguise text
 // with visible escapes: invalid UTF-8 bytes and C0 controls, DEL and C1
-// controls become \xNN or \uNNNN; so do bidirectional overrides and isolates
-// ("Trojan Source") and the Unicode line and paragraph separators. keep lists
+// controls become \xNN or \uNNNN; so does every character unsafeRune names
+// (bidi overrides of "Trojan Source", zero-width and other invisible
+// characters, tag characters as \UNNNNNNNN). keep lists
 // the control characters to pass through unchanged (tab, newline).
 func sanitize(s string, keep string) string {
 	if isClean(s, keep) {
@@ -142,6 +148,8 @@ func sanitize(s string, keep string) string {
 			b.WriteRune(r)
 		case r < 0x20 || r == 0x7f:
 			fmt.Fprintf(&b, `\x%02x`, r)
+		case unsafeRune(r) && r > 0xffff:
+			fmt.Fprintf(&b, `\U%08x`, r)
 		case unsafeRune(r):
 			fmt.Fprintf(&b, `\u%04x`, r)
 		default:
@@ -164,11 +172,15 @@ func isClean(s, keep string) bool {
 	return true
 }
 
-// unsafeRune reports C1 controls, bidi embeddings/overrides/isolates and the
-// Unicode line and paragraph separators.
+// unsafeRune reports the characters a reader cannot see or that reorder what
+// they see: C1 controls; every format character (Unicode category Cf: bidi
+// marks, embeddings, overrides and isolates, LRM, RLM, ALM, zero-width space
+// and joiners, word joiner, BOM, soft hyphen, tag characters); the Hangul
+// fillers, which render blank; and the line and paragraph separators.
 func unsafeRune(r rune) bool {
-	return (r >= 0x80 && r <= 0x9f) ||
-		(r >= 0x202a && r <= 0x202e) ||
-		(r >= 0x2066 && r <= 0x2069) ||
-		r == 0x2028 || r == 0x2029
+	return (r >= 0x80 && r <= 0x9f) || unicode.Is(unicode.Cf, r) || hangulFiller(r) || r == 0x2028 || r == 0x2029
 }
+
+// hangulFiller reports the Hangul fillers (letters of category Lo that
+// render as nothing).
+func hangulFiller(r rune) bool { return r == 0x115f || r == 0x1160 || r == 0x3164 || r == 0xffa0 }

@@ -210,7 +210,8 @@ func printErr(w io.Writer, format string, args ...any) {
 	fmt.Fprintf(w, "cra-gate: %s\n", report.NeutralizeCommands(oneLine(fmt.Sprintf(format, args...))))
 }
 
-// oneLine joins the lines of s with spaces.
+// oneLine joins the lines of s with spaces and shows every other control or
+// invisible character as an escape (report.Visible).
 func oneLine(s string) string {
-	return strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ").Replace(s)
+	return report.Visible(strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ").Replace(s))
 }
