@@ -95,7 +95,7 @@ func (c *run) checkUserInformation(p string, loc location) {
 		return
 	}
 	m := c.m
-	flat := strings.ToLower(strings.Join(strings.Fields(text), " "))
+	flat := flatText(text)
 	missing := func(what, msg string, args ...any) {
 		c.report(ruleDocUserInfo, at(p, 1).on(what), "%s does not %s", p, fmt.Sprintf(msg, args...))
 	}
@@ -127,6 +127,14 @@ func (c *run) checkUserInformation(p string, loc location) {
 			date(*end),
 			end.Format("January 2006"))
 	}
+}
+
+// flatText is a document's text for the statement patterns: lower case, on
+// one line, without Markdown emphasis and code marks ("**Risks**:" reads as
+// "risks:").
+func flatText(text string) string {
+	text = strings.NewReplacer("**", "", "__", "", "`", "").Replace(text)
+	return strings.ToLower(strings.Join(strings.Fields(text), " "))
 }
 
 // emailOrWeb finds an email address or a web address.
@@ -175,7 +183,7 @@ func (c *run) checkDeclaration(p string, loc location) {
 		return
 	}
 	prod := c.m.Product
-	flat := strings.ToLower(strings.Join(strings.Fields(text), " "))
+	flat := flatText(text)
 	missing := func(what, msg string, args ...any) {
 		c.report(ruleDocDeclaration, at(p, 1).on(what), "%s does not %s", p, fmt.Sprintf(msg, args...))
 	}
