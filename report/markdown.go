@@ -76,20 +76,42 @@ type mdPart struct {
 	text     string
 	prio     int
 	findings int // findings the part shows (1 for an item, n for a folded block)
+	// heads are the headings the part sits under: written when it is, and
+	// only then (no heading without a finding under it).
+	heads []int
+	// follows is 1 + the index of the part this one closes (a blank line
+	// after a list): written only when that part is.
+	follows int
 }
 
 type mdDoc struct {
 	parts  []mdPart
 	runURL string
+	footer int // the index of the footer: a cut note goes before it
 }
 
-func (d *mdDoc) add(prio, findings int, format string, args ...any) {
+func (d *mdDoc) add(prio, findings int, format string, args ...any) int {
 	d.parts = append(d.parts, mdPart{text: fmt.Sprintf(format, args...), prio: prio, findings: findings})
+	return len(d.parts) - 1
 }
 
-// fit writes every part when they fit in max bytes; otherwise the frame, then
-// as many errors, warnings and folded blocks as fit, in that order, in
-// document order, and a note about the rest.
+// under adds a part that sits under the headings heads.
+func (d *mdDoc) under(heads []int, prio, findings int, text string) int {
+	i := d.add(prio, findings, "%s", text)
+	d.parts[i].heads = append([]int(nil), heads...)
+	return i
+}
+
+// closing adds text written only when part i is.
+func (d *mdDoc) closing(i int, text string) {
+	j := d.add(prioFolded, 0, "%s", text)
+	d.parts[j].follows = i + 1
+}
+
+// fit writes every part when they fit in max bytes; otherwise the frame,
+// then as many errors, warnings and folded blocks as fit (each with the
+// headings it sits under), in that order, in document order, and a note
+// about the rest before the footer.
 func (d *mdDoc) fit(max int) string {
 	total := 0
 	for _, p := range d.parts {
@@ -103,28 +125,55 @@ func (d *mdDoc) fit(max int) string {
 		}
 	} else {
 		used := len(d.note(99999))
-		for prio := prioFrame; prio <= prioFolded; prio++ {
+		isHead := map[int]bool{}
+		for _, p := range d.parts {
+			for _, h := range p.heads {
+				isHead[h] = true
+			}
+		}
+		for i, p := range d.parts {
+			if p.prio == prioFrame && p.follows == 0 && !isHead[i] {
+				keep[i] = true
+				used += len(p.text)
+			}
+		}
+		for prio := prioError; prio <= prioFolded; prio++ {
 			for i, p := range d.parts {
-				if p.prio != prio {
+				if p.prio != prio || p.follows != 0 || isHead[i] {
 					continue
 				}
-				if prio == prioFrame || used+len(p.text) <= max {
+				cost := len(p.text)
+				for _, h := range p.heads {
+					if !keep[h] {
+						cost += len(d.parts[h].text)
+					}
+				}
+				if used+cost <= max {
 					keep[i] = true
-					used += len(p.text)
+					for _, h := range p.heads {
+						keep[h] = true
+					}
+					used += cost
 				} else {
 					omitted += p.findings
 				}
 			}
 		}
+		for i, p := range d.parts {
+			if p.follows != 0 && keep[p.follows-1] && used+len(p.text) <= max {
+				keep[i] = true
+				used += len(p.text)
+			}
+		}
 	}
 	var b strings.Builder
 	for i, p := range d.parts {
+		if i == d.footer && omitted > 0 {
+			b.WriteString(d.note(omitted))
+		}
 		if keep[i] {
 			b.WriteString(p.text)
 		}
-	}
-	if omitted > 0 {
-		b.WriteString(d.note(omitted))
 	}
 	return b.String()
 }
@@ -135,8 +184,15 @@ func (d *mdDoc) note(omitted int) string {
 		where = "[in the workflow run](" + d.runURL + ")"
 	}
 	return fmt.Sprintf("\n> **%s not shown** here: this report is longer than a comment can hold. See the full "+
-		"report %s.\n", plural(omitted, "more finding"), where)
+		"report %s.\n\n", plural(omitted, "more finding"), where)
 }
+
+// maxProductLines bounds the list of products at the top of a monorepo's
+// comment; the sections below still hold every product that fits.
+const (
+	maxProductLines = 30
+	maxProductList  = 6 << 10
+)
 
 func buildMarkdown(results []*finding.Result, opt MarkdownOptions) *mdDoc {
 	d := &mdDoc{runURL: safeURL(opt.RunURL)}
@@ -149,7 +205,7 @@ func buildMarkdown(results []*finding.Result, opt MarkdownOptions) *mdDoc {
 	links := validLinks(opt.Links)
 	current := stateOf(rs)
 	base := baseline(opt.Previous, current.Commit)
-	current.base = base
+	current.compare(base)
 	if opt.Marker != "" {
 		d.add(prioFrame, 0, "%s\n", opt.Marker)
 	}
@@ -169,43 +225,58 @@ func buildMarkdown(results []*finding.Result, opt MarkdownOptions) *mdDoc {
 		d.add(prioFrame, 0, "%s\n\n", sinceLastPush(base, current))
 	}
 	if len(rs) > 1 {
-		for _, r := range rs {
-			d.add(prioFrame, 0, "- %s %s (%s): %s\n", verdictIcon(r), productName(r), mdCode(r.Config), gapCounts(r))
+		var list strings.Builder
+		for i, r := range rs {
+			line := fmt.Sprintf("- %s %s (%s): %s\n", verdictIcon(r), productName(r), mdCode(r.Config), gapCounts(r))
+			if i == maxProductLines || list.Len()+len(line) > maxProductList {
+				fmt.Fprintf(&list, "- and %d more %s (%d failing)\n", len(rs)-i, strings.TrimPrefix(plural(len(rs)-i, "product"), strconv.Itoa(len(rs)-i)+" "), failingCount(rs[i:]))
+				break
+			}
+			list.WriteString(line)
 		}
-		d.add(prioFrame, 0, "\n")
+		d.add(prioFrame, 0, "%s\n", list.String())
 	}
 	for _, r := range rs {
-		d.section(r, len(rs) > 1, links, base)
+		d.section(r, len(rs) > 1, links, current)
 	}
-	d.add(prioFrame, 0, "%s\n", mdFooter(all, rs, d.runURL))
+	d.footer = d.add(prioFrame, 0, "%s\n", mdFooter(all, rs, d.runURL))
 	if opt.State {
 		d.add(prioFrame, 0, "%s\n", current.encode())
 	}
 	return d
 }
 
-// section writes one product: its sub-heading when there are several, the
-// check statuses, the gaps, the folded notices and coverage.
-func (d *mdDoc) section(r *finding.Result, several bool, links *Links, prev *State) {
-	if several {
-		d.add(prioFrame, 0, "#### %s %s · %s · %s\n\n", verdictIcon(r), productName(r), mdCode(r.Config), gapCounts(r))
-	}
-	if several {
-		if line := checksLine(r.Checks); line != "" {
-			d.add(prioFrame, 0, "%s\n\n", line)
+// failingCount counts the results that did not pass.
+func failingCount(rs []*finding.Result) int {
+	n := 0
+	for _, r := range rs {
+		if !r.Passed {
+			n++
 		}
+	}
+	return n
+}
+
+// section writes one product: its sub-heading and check statuses when there
+// are several, the gaps, the folded notices and coverage. The headings are
+// written only with something under them.
+func (d *mdDoc) section(r *finding.Result, several bool, links *Links, cur *State) {
+	var heads []int
+	if several {
+		h := fmt.Sprintf("#### %s %s · %s · %s\n\n", verdictIcon(r), productName(r), mdCode(r.Config), gapCounts(r))
+		if line := checksLine(r.Checks); line != "" {
+			h += line + "\n\n"
+		}
+		heads = append(heads, d.add(prioFolded, 0, "%s", h))
 	}
 	var errs, warns, notes, waived []finding.Finding
 	for _, f := range r.Findings {
 		switch {
 		case f.Waived != nil:
 			waived = append(waived, f)
-			continue
-		}
-		switch f.Severity {
-		case finding.Error:
+		case f.Severity == finding.Error:
 			errs = append(errs, f)
-		case finding.Warning:
+		case f.Severity == finding.Warning:
 			warns = append(warns, f)
 		default:
 			notes = append(notes, f)
@@ -219,11 +290,12 @@ func (d *mdDoc) section(r *finding.Result, several bool, links *Links, prev *Sta
 		if len(group.fs) == 0 {
 			continue
 		}
-		d.add(prioFrame, 0, "**%s**\n\n", group.title)
+		title := d.add(group.prio, 0, "**%s**\n\n", group.title)
+		last := 0
 		for _, f := range group.fs {
-			d.add(group.prio, 1, "%s", mdItem(r, f, links, prev))
+			last = d.under(append(heads, title), group.prio, 1, mdItem(r, f, links, cur))
 		}
-		d.add(prioFrame, 0, "\n")
+		d.closing(last, "\n")
 	}
 	if len(notes) > 0 {
 		var b strings.Builder
@@ -232,7 +304,7 @@ func (d *mdDoc) section(r *finding.Result, several bool, links *Links, prev *Sta
 			b.WriteString(mdItem(r, f, links, nil))
 		}
 		b.WriteString("\n</details>\n\n")
-		d.add(prioFolded, len(notes), "%s", b.String())
+		d.under(heads, prioFolded, len(notes), b.String())
 	}
 	if len(waived) > 0 {
 		var b strings.Builder
@@ -242,27 +314,28 @@ func (d *mdDoc) section(r *finding.Result, several bool, links *Links, prev *Sta
 			fmt.Fprintf(&b, " · **waived until %s:** %s</sub>\n", escapeMarkdown(f.Waived.Until), escapeMarkdown(f.Waived.Reason))
 		}
 		b.WriteString("\n</details>\n\n")
-		d.add(prioFolded, len(waived), "%s", b.String())
+		d.under(heads, prioFolded, len(waived), b.String())
 	}
 	if v := mdVulnerabilities(r.Vulnerabilities, links); v != "" {
-		d.add(prioFolded, 0, "%s\n", v)
+		d.under(heads, prioFolded, 0, v+"\n")
 	}
 	if cov := mdCoverage(r.SBOMs); cov != "" {
-		d.add(prioFolded, 0, "%s\n", cov)
+		d.under(heads, prioFolded, 0, cov+"\n")
 	}
 }
 
 // mdItem writes one finding as a list item: the linked location and the
 // message, then (smaller) the rule linked to its page, the CRA reference and
-// the fix. A finding new since the last push is marked 🆕.
-func mdItem(r *finding.Result, f finding.Finding, links *Links, prev *State) string {
+// the fix. A finding new since the last push is marked 🆕 (never against a
+// partial record of that push).
+func mdItem(r *finding.Result, f finding.Finding, links *Links, cur *State) string {
 	var b strings.Builder
 	b.WriteString("- ")
 	if loc := mdLocation(f, links); loc != "" {
 		b.WriteString(loc + " ")
 	}
 	b.WriteString(escapeMarkdown(f.Message))
-	if prev != nil && !prev.has(findingID(r.Config, f)) {
+	if cur != nil && cur.isNew(findingID(r.Config, f)) {
 		b.WriteString(" 🆕")
 	}
 	meta := []string{mdRule(f.Rule)}

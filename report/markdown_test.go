@@ -162,7 +162,7 @@ func TestMarkdownSinceLastPush(t *testing.T) {
 			Message:  "golang.org/x/net v0.31.0 is not in the SBOM"})
 	second.Evaluate(finding.FailOnError, allChecks, nil)
 	body2 := renderMarkdown(t, second, MarkdownOptions{Marker: marker, State: true, Previous: ParseState(body1)})
-	if !strings.Contains(body2, "Since the last push: **1 new**, **1 fixed**: [<code>"+fixed.Rule+"</code>]") {
+	if !strings.Contains(body2, "Since the last push: **1 new**, **1 fixed** ([<code>"+fixed.Rule+"</code>]") {
 		t.Errorf("since line:\n%s", body2)
 	}
 	if strings.Count(body2, "🆕") != 1 || !strings.Contains(body2, "golang.org/x/net v0.31.0 is not in the SBOM 🆕") {
@@ -177,7 +177,7 @@ func TestMarkdownSinceLastPush(t *testing.T) {
 	h := hostile()
 	h.Commit = "3333333333333333333333333333333333333333"
 	hb := renderMarkdown(t, h, MarkdownOptions{State: true})
-	if st := ParseState(hb); st == nil || len(st.entries) == 0 || strings.Count(hb, "-->") != 1 {
+	if st := ParseState(hb); st == nil || len(st.open) == 0 || strings.Count(hb, "-->") != 1 {
 		t.Errorf("state block of a hostile report: %v\n%s", st, hb)
 	}
 	clean := passing()
@@ -185,7 +185,7 @@ func TestMarkdownSinceLastPush(t *testing.T) {
 	if out := renderMarkdown(t,
 		clean,
 		MarkdownOptions{State: true, Previous: ParseState(hb)}); !strings.Contains(out,
-		"**1 fixed**: [<code>manifest-unknown-key</code>]") || strings.Contains(out,
+		"**1 fixed** ([<code>manifest-unknown-key</code>]") || strings.Contains(out,
 		"<!--\x20x") {
 		t.Errorf("fixed hostile findings:\n%s", out)
 	}

@@ -1023,7 +1023,7 @@ func TestActionCommentTracksPushes(t *testing.T) {
 		t.Fatalf("second push: status %d", status)
 	}
 	body = gh.all()[0].Body
-	if !strings.Contains(body, "Since the last push: **0 new**, **1 fixed**: [<code>scope-unknown-function</code>]") || !strings.Contains(body, "/commit/"+shaB) {
+	if !strings.Contains(body, "Since the last push: **0 new**, **1 fixed** ([<code>scope-unknown-function</code>]") || !strings.Contains(body, "/commit/"+shaB) {
 		t.Errorf("second comment:\n%s", body)
 	}
 }
