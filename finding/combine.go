@@ -1,5 +1,7 @@
 package finding
 
+import "fmt"
+
 // Combine folds the results of several configs (a monorepo's products) into
 // one: the verdict fails when any product's does, the summary adds up, each
 // check takes its worst status, and the findings of all stand together, each
@@ -38,7 +40,10 @@ func Combine(pattern string, results []*Result) *Result {
 		}
 		out.SBOMs = append(out.SBOMs, r.SBOMs...)
 		if r.Vulnerabilities != nil {
-			out.Vulnerabilities = append(append([]Vulnerability{}, out.Vulnerabilities...), r.Vulnerabilities...)
+			if out.Vulnerabilities == nil {
+				out.Vulnerabilities = []Vulnerability{}
+			}
+			out.Vulnerabilities = append(out.Vulnerabilities, r.Vulnerabilities...)
 		}
 	}
 	return out
@@ -67,4 +72,60 @@ func Worse(a, b *Result) bool {
 		return a.Summary.Errors > b.Summary.Errors
 	}
 	return a.Summary.Warnings > b.Summary.Warnings
+}
+
+// Verify recomputes the verdict, the counts and the check statuses of a
+// report read from a file (its products' first, when it has several) from
+// its findings, and returns an error naming the first field the report
+// states otherwise: a report whose verdict its findings do not support is
+// refused, not shown.
+func (r *Result) Verify() error {
+	if len(r.Products) > 0 {
+		for i, p := range r.Products {
+			if p == nil {
+				return fmt.Errorf("product %d is null", i+1)
+			}
+			if err := p.Verify(); err != nil {
+				return fmt.Errorf("product %s: %w", p.Config, err)
+			}
+		}
+		c := Combine(r.Config, r.Products)
+		if c.Passed != r.Passed || c.Summary != r.Summary {
+			return fmt.Errorf("it says passed = %v with %s, but its products make passed = %v with %s", r.Passed,
+				summaryText(r.Summary), c.Passed, summaryText(c.Summary))
+		}
+		return nil
+	}
+	level, err := ParseFailLevel(r.FailOn)
+	if err != nil {
+		return fmt.Errorf("fail_on: %w", err)
+	}
+	ids := make([]string, len(r.Checks))
+	skipped := map[string]string{}
+	for i, c := range r.Checks {
+		ids[i] = c.ID
+		if c.Status == StatusSkip {
+			skipped[c.ID] = c.Reason
+		}
+	}
+	stated := *r
+	stated.Checks = append([]CheckResult(nil), r.Checks...)
+	r.Evaluate(level, ids, skipped)
+	switch {
+	case r.Passed != stated.Passed:
+		return fmt.Errorf("it says passed = %v, but its findings at fail_on %q make it %v", stated.Passed, stated.FailOn, r.Passed)
+	case r.Summary != stated.Summary:
+		return fmt.Errorf("it counts %s, but its findings are %s", summaryText(stated.Summary), summaryText(r.Summary))
+	}
+	for i, c := range r.Checks {
+		if s := stated.Checks[i]; s.Status != c.Status || s.Errors != c.Errors || s.Warnings != c.Warnings {
+			return fmt.Errorf("check %s: it says %s (%d errors, %d warnings), but its findings make it %s (%d, %d)", c.ID, s.Status,
+				s.Errors, s.Warnings, c.Status, c.Errors, c.Warnings)
+		}
+	}
+	return nil
+}
+
+func summaryText(s Summary) string {
+	return fmt.Sprintf("%d errors, %d warnings, %d notices, %d waived", s.Errors, s.Warnings, s.Notices, s.Waived)
 }

@@ -246,6 +246,22 @@ func (v *VEX) Answered() bool {
 	return v != nil && (v.Status == "fixed" || (v.Status == "not_affected" && (v.Justification != "" || v.Impact != "")))
 }
 
+// VEXAnswered counts the vulnerabilities a VEX statement answers: accepted,
+// like waived findings, not fixed.
+func (r *Result) VEXAnswered() int {
+	n := 0
+	for _, v := range r.Vulnerabilities {
+		if v.VEX.Answered() {
+			n++
+		}
+	}
+	return n
+}
+
+// Accepts reports whether the run accepted a gap without fixing it: a
+// finding waived, or a vulnerability answered by VEX.
+func (r *Result) Accepts() bool { return r.Summary.Waived > 0 || r.VEXAnswered() > 0 }
+
 // SBOMCoverage is how completely one SBOM describes its components: the share of
 // components carrying each minimum field (BSI TR-03183-2), and the document's
 // own metadata.

@@ -40,6 +40,9 @@ type MarkdownOptions struct {
 	State bool
 	// Previous is the state of the previous comment, when there was one.
 	Previous *State
+	// Note is written under the heading, as a warning: what the reader must
+	// know about the run before its verdict (which commit it checked).
+	Note string
 }
 
 // Markdown writes GitHub-flavoured Markdown for the pull-request comment and
@@ -216,6 +219,9 @@ func buildMarkdown(results []*finding.Result, opt MarkdownOptions) *mdDoc {
 		name = plural(len(rs), "product")
 	}
 	d.add(prioFrame, 0, "%s\n\n", mdHeading(all, name, links))
+	if opt.Note != "" {
+		d.add(prioFrame, 0, "> ⚠️ %s\n\n", escapeMarkdownMax(opt.Note, 600))
+	}
 	if len(rs) == 1 {
 		d.add(prioFrame, 0, "%s\n\n", statusLine(rs[0]))
 	} else {
@@ -493,8 +499,15 @@ func gapCounts(r *finding.Result) string {
 	if len(gaps) == 0 {
 		out = "no gaps"
 	}
+	var accepted []string
 	if r.Summary.Waived > 0 {
-		out += fmt.Sprintf(" (%d waived)", r.Summary.Waived)
+		accepted = append(accepted, fmt.Sprintf("%d waived", r.Summary.Waived))
+	}
+	if n := r.VEXAnswered(); n > 0 {
+		accepted = append(accepted, fmt.Sprintf("%d answered by VEX", n))
+	}
+	if len(accepted) > 0 {
+		out += " (" + strings.Join(accepted, ", ") + ")"
 	}
 	return out
 }
@@ -700,4 +713,43 @@ func mdVulnerabilities(vs []finding.Vulnerability, links *Links) string {
 	}
 	b.WriteString("\n</details>\n")
 	return b.String()
+}
+
+// CannotJudgeOptions configure CannotJudge.
+type CannotJudgeOptions struct {
+	Marker string // the comment's marker, first line
+	Commit string // the commit the run was asked to check
+	Reason string // why the gate could not run
+	RunURL string
+	Links  Links
+}
+
+// CannotJudge writes the pull-request comment of a run that could not judge
+// (bad input, an unreadable repository): the verdict of an earlier run no
+// longer stands, and the comment says so instead of showing it. The earlier
+// comment's state block is carried over, so that the next run still says
+// what changed since the last push that was judged.
+func CannotJudge(w io.Writer, opt CannotJudgeOptions, previous string) error {
+	var b strings.Builder
+	if opt.Marker != "" {
+		b.WriteString(opt.Marker + "\n")
+	}
+	r := &finding.Result{Commit: opt.Commit}
+	heading := strings.Replace(mdHeading(r, "", validLinks(opt.Links)), "❌ CRA gate failed", "⚠️ CRA gate could not judge", 1)
+	b.WriteString(heading + "\n\n")
+	b.WriteString("The gate could not run on this commit, so no verdict applies to it (an earlier one does not): " +
+		escapeMarkdownMax(opt.Reason, 600) + ".\n\nFix the cause and push again")
+	if u := safeURL(opt.RunURL); u != "" {
+		b.WriteString("; the [workflow run](" + u + ") has the details")
+	}
+	b.WriteString(".\n")
+	if i := strings.LastIndex(previous, statePrefix); i >= 0 {
+		if j := strings.Index(previous[i:], stateSuffix); j >= 0 && j <= 2*maxStateBytes {
+			if st := ParseState(previous[i : i+j+len(stateSuffix)]); st != nil {
+				b.WriteString(st.encode() + "\n")
+			}
+		}
+	}
+	_, err := io.WriteString(w, NeutralizeCommands(b.String()))
+	return err
 }

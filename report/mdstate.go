@@ -342,7 +342,9 @@ func fromJSON(j *stateJSON) *State {
 	if j.V != 2 || !slices.Equal(j.Checks, stateChecks) {
 		return nil
 	}
-	s := &State{Partial: j.Partial, openAt: map[fid]int{}, waived: map[fid]bool{}, vexed: map[fid]bool{}, skipped: map[scopeKey]bool{}}
+	// room: what was stored fits again as it was.
+	s := &State{Partial: j.Partial, openAt: map[fid]int{}, waived: map[fid]bool{}, vexed: map[fid]bool{}, skipped: map[scopeKey]bool{},
+		room: 1 << 30}
 	if isHex(j.Commit) {
 		s.Commit = j.Commit
 	}
@@ -517,3 +519,4 @@ func named(es []stateEntry) string {
 	}
 	return out + ")"
 }
+

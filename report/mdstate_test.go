@@ -169,3 +169,26 @@ func TestMarkdownFrameBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestCannotJudgeKeepsState: a run that could not judge replaces the verdict
+// and keeps the earlier state, so the next judged push compares with the last
+// judged one.
+func TestCannotJudgeKeepsState(t *testing.T) {
+	first := push(t, failing(), '1', "")
+	var b strings.Builder
+	err := CannotJudge(&b, CannotJudgeOptions{Marker: marker, Commit: strings.Repeat("2", 40), Reason: "input fail-on \"sometimes\": want error"}, first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if !strings.HasPrefix(out, marker+"\n### ⚠️ CRA gate could not judge · checked <code>2222222</code>") || strings.Contains(out, "❌") ||
+		!strings.Contains(out, "input fail-on &quot;sometimes&quot;") && !strings.Contains(out, `input fail-on "sometimes"`) {
+		t.Errorf("cannot-judge comment:\n%s", out)
+	}
+	if st := ParseState(out); st == nil || len(st.open) != len(ParseState(first).open) {
+		t.Fatalf("the state was not kept:\n%s", out)
+	}
+	if line := sinceLine(push(t, failing(), '3', out)); line != "Since the last push: no change." {
+		t.Errorf("after the run that could not judge: %s", line)
+	}
+}

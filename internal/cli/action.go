@@ -84,19 +84,25 @@ func (a *actionRun) run() int {
 		a.gha.AddMask(token)
 	}
 	in, err := a.inputs()
+	in.token = token
 	if err != nil {
 		a.errorf("%v", err)
+		a.cannotJudge(in, err.Error())
 		return ExitError
 	}
-	in.token = token
 
 	res, err := checks.Evaluate(in.dir, in.config, in.opt)
 	if err != nil {
-		a.errorf("%s", strings.Replace(err.Error(), "--config ", "input config ", 1))
+		msg := strings.Replace(err.Error(), "--config ", "input config ", 1)
+		a.errorf("%s", msg)
+		a.cannotJudge(in, msg)
 		return ExitError
 	}
 	ev := a.event()
 	setCommit(res, ev.commit)
+	if ev.note != "" {
+		a.warn(ev.note)
+	}
 	// Every output names files the same way: relative to the workspace (the
 	// checkout), as GitHub maps annotations, SARIF and links.
 	res = relocate(res, in.prefix)
@@ -122,7 +128,7 @@ func (a *actionRun) run() int {
 	}
 	runURL := a.runURL()
 	if in.summary {
-		a.writeSummary(res, runURL)
+		a.writeSummary(res, runURL, ev.note)
 	}
 	commentURL := a.comment(in, ev, res, runURL)
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/cra-gate/cra-gate/finding"
@@ -20,6 +21,9 @@ type runEvent struct {
 	pr     int    // the pull request's number; 0 when the event names none
 	commit string // the commit checked: the pull request's head, else GITHUB_SHA
 	err    error  // why the payload could not be read
+	// note says, on pull_request_target, that the pull request's head was
+	// not what the run checked.
+	note string
 }
 
 // event reads the event's name, pull request and commit. On a pull request
@@ -35,6 +39,23 @@ func (a *actionRun) event() runEvent {
 	}
 	if !isSHA(ev.commit) {
 		ev.commit = ""
+	}
+	// pull_request_target runs in the base branch's context and checks out
+	// the base branch unless the workflow checks out the head: name what
+	// the workspace holds, never a head it does not.
+	if ev.name == "pull_request_target" && ev.commit != "" && a.workspace != "" {
+		switch checked := headCommit(a.workspace); checked {
+		case ev.commit:
+		case "":
+			ev.note = fmt.Sprintf("this run could not tell which commit the workspace holds, so it does not claim to have checked "+
+				"the pull request's head %s: on pull_request_target, check out the head (actions/checkout with ref: the head's SHA) "+
+				"to judge it", ev.commit[:7])
+			ev.commit = ""
+		default:
+			ev.note = fmt.Sprintf("this run checked %s, not the pull request's head %s: pull_request_target checks out the base "+
+				"branch unless the workflow checks out the head", checked[:7], ev.commit[:7])
+			ev.commit = checked
+		}
 	}
 	return ev
 }
@@ -52,9 +73,50 @@ func isSHA(s string) bool {
 	return true
 }
 
+// cannotJudge updates an earlier pull request comment of a run that could
+// not judge, so that its verdict does not stand for a commit it was not
+// about. It writes no new comment (the failed job says it), and uses what
+// of the inputs could be read: comment, author and key fall back to their
+// defaults. Problems are warnings.
+func (a *actionRun) cannotJudge(in actionInputs, reason string) {
+	if in.comment == "" {
+		in.comment = "auto"
+		if v := strings.ToLower(strings.TrimSpace(a.gha.GetInput("comment"))); v == "never" || v == "always" {
+			in.comment = v
+		}
+	}
+	if in.author == "" {
+		in.author = ghcomment.DefaultAuthor
+	}
+	if in.key == "" {
+		path, config := a.gha.GetInput("path"), a.gha.GetInput("config")
+		if config == "" {
+			config = "cra.toml"
+		}
+		in.key = filepath.ToSlash(filepath.Clean(filepath.Join(path, config)))
+	}
+	ev := a.event()
+	links := linksFrom(a.std.Getenv, ev.commit)
+	a.upsert(in, ev, true, func(previous string) (string, error) {
+		var b strings.Builder
+		err := report.CannotJudge(&b, report.CannotJudgeOptions{Marker: ghcomment.Marker(in.key), Commit: ev.commit,
+			Reason: reason, RunURL: a.runURL(), Links: links}, previous)
+		return b.String(), err
+	})
+}
+
 // comment updates the pull request comment when the event and the comment
 // input call for it, and returns its URL. Problems are warnings.
 func (a *actionRun) comment(in actionInputs, ev runEvent, res *finding.Result, runURL string) string {
+	// A passing gate only updates an earlier comment: clean PRs get none.
+	// One that accepts a gap (a waiver, a VEX statement) says so.
+	return a.upsert(in, ev, res.Passed && !res.Accepts(), commentRenderer(res, in.key, runURL, ev.note, linksFrom(a.std.Getenv, res.Commit)))
+}
+
+// upsert writes the comment render makes, when the event and the comment
+// input call for it, and returns its URL; updateOnly writes none where there
+// was none. Problems are warnings.
+func (a *actionRun) upsert(in actionInputs, ev runEvent, updateOnly bool, render func(previous string) (string, error)) string {
 	prEvent := ev.name == "pull_request" || ev.name == "pull_request_target"
 	switch {
 	case in.comment == "never":
@@ -94,17 +156,16 @@ func (a *actionRun) comment(in actionInputs, ev runEvent, res *finding.Result, r
 		PR:     ev.pr,
 		Key:    in.key,
 		Author: in.author,
-		RunURL: runURL,
-		Logf:   func(format string, args ...any) { a.info(fmt.Sprintf(format, args...)) },
-		// A passing gate only updates an earlier comment: clean PRs get none.
-		UpdateOnly: res.Passed,
-	}, commentRenderer(res, in.key, runURL, linksFrom(a.std.Getenv, res.Commit)))
+		RunURL:     a.runURL(),
+		Logf:       func(format string, args ...any) { a.info(fmt.Sprintf(format, args...)) },
+		UpdateOnly: updateOnly,
+	}, render)
 	switch {
 	case err != nil:
 		a.warn("the pull request comment was not updated: " + err.Error())
 		return ""
 	case r.Action == ghcomment.ActionSkipped && r.Warning == "":
-		a.info("the gate passed and there is no earlier comment to update: no comment written")
+		a.info("no earlier comment to update: no comment written")
 		return ""
 	case r.Action == ghcomment.ActionSkipped:
 		a.warn("the pull request comment was not updated: " + r.Warning)
@@ -121,11 +182,11 @@ func (a *actionRun) comment(in actionInputs, ev runEvent, res *finding.Result, r
 // commentRenderer renders the Markdown comment once the previous one is
 // known: the marker for key first, what changed since the previous comment's
 // run (from its hidden state), the report kept under the comment size limit.
-func commentRenderer(res *finding.Result, key, runURL string, links report.Links) func(previous string) (string, error) {
+func commentRenderer(res *finding.Result, key, runURL, note string, links report.Links) func(previous string) (string, error) {
 	return func(previous string) (string, error) {
 		var b strings.Builder
 		err := report.Markdown(&b, products(res), report.MarkdownOptions{
-			Marker: ghcomment.Marker(key), RunURL: runURL, MaxBytes: ghcomment.BodyLimit,
+			Marker: ghcomment.Marker(key), RunURL: runURL, MaxBytes: ghcomment.BodyLimit, Note: note,
 			Links: links, State: true, Previous: report.ParseState(previous),
 		})
 		return b.String(), err

@@ -71,7 +71,7 @@ func isDir(p string) bool {
 }
 
 // writeSummary appends the Markdown report to the job summary.
-func (a *actionRun) writeSummary(res *finding.Result, runURL string) {
+func (a *actionRun) writeSummary(res *finding.Result, runURL, note string) {
 	if a.std.Getenv("GITHUB_STEP_SUMMARY") == "" {
 		a.gha.Debugf("GITHUB_STEP_SUMMARY is not set; no job summary written")
 		return
@@ -79,7 +79,7 @@ func (a *actionRun) writeSummary(res *finding.Result, runURL string) {
 	var b strings.Builder
 	if err := report.Markdown(&b,
 		products(res),
-		report.MarkdownOptions{RunURL: runURL, MaxBytes: summaryMaxBytes, Links: linksFrom(a.std.Getenv, res.Commit)}); err != nil {
+		report.MarkdownOptions{RunURL: runURL, MaxBytes: summaryMaxBytes, Links: linksFrom(a.std.Getenv, res.Commit), Note: note}); err != nil {
 		a.fail("writing the job summary: %v", err)
 		return
 	}

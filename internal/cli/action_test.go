@@ -751,8 +751,25 @@ func TestActionBadInputs(t *testing.T) {
 				t.Errorf("no ::error:: saying what is wrong:\n%s", stdout)
 			}
 			checkCommands(t, stdout)
-			if len(gh.requests()) != 0 {
-				t.Errorf("a run that could not start called the API")
+			for _, req := range gh.requests() {
+				if !strings.HasPrefix(req, "GET ") {
+					t.Errorf("a run that could not start and had no earlier comment wrote one: %s", req)
+				}
+			}
+			// With an earlier comment (a passing verdict), the comment says
+			// the gate could not judge, instead of letting the pass stand.
+			config := env["INPUT_CONFIG"]
+			if config == "" {
+				config = "cra.toml"
+			}
+			key := filepath.ToSlash(filepath.Clean(filepath.Join(env["INPUT_PATH"], config)))
+			gh.comments = []*fakeComment{{ID: 1, Body: ghcomment.Marker(key) + "\n### ✅ CRA gate passed\n"}}
+			if _, _, status := r.run(); status != ExitError {
+				t.Fatalf("status %d", status)
+			}
+			if cs := gh.all(); len(cs) != 1 || !strings.Contains(cs[0].Body, "⚠️ CRA gate could not judge") ||
+				strings.Contains(cs[0].Body, "✅") {
+				t.Errorf("the earlier comment was not replaced: %+v", cs)
 			}
 		})
 	}
@@ -1227,4 +1244,92 @@ func TestActionInputsConfined(t *testing.T) {
 // the OSV API pointed at a closed loopback port.
 func vulnsInputs(key, value string) map[string]string {
 	return map[string]string{key: value, "INPUT_OSV-API": "https://127.0.0.1:1", "INPUT_VULNERABILITIES": "true"}
+}
+
+// TestActionFirstPushAcceptingComments: a passing run that accepts a gap by
+// a waiver posts a comment on its first push, saying so; one that accepts
+// nothing posts none.
+func TestActionFirstPushAcceptingComments(t *testing.T) {
+	gh := newFakeGitHub(t)
+	r := newRunner(t, gh, "pull_request")
+	r.load("smart-lock")
+	if _, _, status := r.run(); status != ExitPass || len(gh.all()) != 0 {
+		t.Fatalf("a clean pass: status %d, %d comments; want 0 and none", status, len(gh.all()))
+	}
+	path := filepath.Join(r.ws, "cra.toml")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := strings.Replace(string(data), "acknowledge_days = 5", "acknowledge_days = 30", 1) +
+		"\n[[waiver]]\nrule = \"disclosure-acknowledge-slow\"\nreason = \"The new on-call rota answers within 10 days from March.\"\nuntil = 2027-03-31\n"
+	if err := os.WriteFile(path, []byte(m), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, status := r.run(); status != ExitPass {
+		t.Fatalf("a pass with a waiver: status %d", status)
+	}
+	cs := gh.all()
+	if len(cs) != 1 || !strings.Contains(cs[0].Body, "✅ CRA gate passed") || !strings.Contains(cs[0].Body, "(1 waived)") ||
+		!strings.Contains(cs[0].Body, "🙈 1 waived finding") {
+		t.Fatalf("want one comment naming the waived finding, got %d:\n%v", len(cs), cs)
+	}
+}
+
+// TestActionPullRequestTargetNamesTheCheckout: on pull_request_target the
+// workspace holds the base branch unless the workflow checked out the head:
+// the comment names the commit the workspace holds and says the head was not
+// checked, or names the head when it was.
+func TestActionPullRequestTargetNamesTheCheckout(t *testing.T) {
+	head, base := strings.Repeat("a", 40), strings.Repeat("b", 40)
+	for _, tc := range []struct {
+		name      string
+		git       map[string]string // files of .git
+		want      string            // in the comment's heading
+		note      string            // in the comment, "" for none
+		wantLinks string
+	}{
+		{"head checked out (detached)", map[string]string{"HEAD": head + "\n"}, "checked [<code>aaaaaaa</code>]", "", head},
+		{"base branch (loose ref)", map[string]string{"HEAD": "ref: refs/heads/main\n", "refs/heads/main": base + "\n"},
+			"checked [<code>bbbbbbb</code>]", "this run checked bbbbbbb, not the pull request's head aaaaaaa", base},
+		{"base branch (packed ref)", map[string]string{"HEAD": "ref: refs/heads/main\n", "packed-refs": "# pack-refs\n" + base + " refs/heads/main\n"},
+			"checked [<code>bbbbbbb</code>]", "this run checked bbbbbbb, not the pull request's head aaaaaaa", base},
+		{"no .git", nil, "### ❌ CRA gate failed · Brightcam Indoor 2\n", "does not claim to have checked the pull request's head aaaaaaa", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			gh := newFakeGitHub(t)
+			r := newRunner(t, gh, "pull_request_target")
+			r.load("camera-gaps")
+			r.setHead(head)
+			for name, content := range tc.git {
+				p := filepath.Join(r.ws, ".git", filepath.FromSlash(name))
+				os.MkdirAll(filepath.Dir(p), 0o755)
+				if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			stdout, _, status := r.run()
+			if status != ExitFail {
+				t.Fatalf("status %d", status)
+			}
+			cs := gh.all()
+			if len(cs) != 1 || !strings.Contains(cs[0].Body, tc.want) {
+				t.Fatalf("want %q in the comment:\n%v", tc.want, cs)
+			}
+			body := cs[0].Body
+			switch {
+			case tc.note == "" && strings.Contains(body, "> ⚠️"):
+				t.Errorf("a note although the head was checked:\n%s", body)
+			case tc.note != "" && (!strings.Contains(body, "> ⚠️ this run") || !strings.Contains(body, tc.note) ||
+				!strings.Contains(stdout, "::warning")):
+				t.Errorf("want the note %q in the comment and a warning:\n%s", tc.note, body)
+			}
+			if tc.wantLinks != "" && !strings.Contains(body, "/commit/"+tc.wantLinks) {
+				t.Errorf("the heading does not link %s", tc.wantLinks)
+			}
+			if strings.Contains(body, "/commit/"+head) && tc.wantLinks != head {
+				t.Errorf("the comment links the head it did not check")
+			}
+		})
+	}
 }

@@ -150,8 +150,8 @@ func runComment(args []string, std IO) int {
 		Logf: func(format string, args ...any) {
 			printErr(std.Stderr, format, args...)
 		},
-		UpdateOnly: res.Passed, // as in the action: clean PRs get no comment
-	}, commentRenderer(res, key, s.runURL, linksFrom(std.Getenv, res.Commit)))
+		UpdateOnly: res.Passed && !res.Accepts(), // as in the action: clean PRs get no comment
+	}, commentRenderer(res, key, s.runURL, "", linksFrom(std.Getenv, res.Commit)))
 	if err != nil {
 		printErr(std.Stderr, "%s", err.Error())
 		return ExitError
@@ -200,6 +200,12 @@ func readReportFile(name string) (*finding.Result, error) {
 	res, err := report.ReadJSON(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("--report %s: %w", name, err)
+	}
+	// The report may come from an untrusted run: what the comment says is
+	// recomputed from the findings, and a report that says otherwise is
+	// refused.
+	if err := res.Verify(); err != nil {
+		return nil, fmt.Errorf("--report %s is inconsistent, so no comment was written: %w", name, err)
 	}
 	return res, nil
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -246,4 +247,43 @@ func TestLogReportStopsCommands(t *testing.T) {
 		t.Errorf("the report alone issues %q:\n%s", cmds, inner)
 	}
 	checkCommands(t, out.String())
+}
+
+// TestCommentRefusesInconsistentReport: the report of a fork's run is not
+// trusted: a verdict, a count or a check status its findings do not support
+// is refused before any API call.
+func TestCommentRefusesInconsistentReport(t *testing.T) {
+	for name, forge := range map[string]func(map[string]any){
+		"passed flipped": func(m map[string]any) { m["passed"] = true },
+		"errors hidden":  func(m map[string]any) { m["summary"].(map[string]any)["errors"] = 0.0 },
+		"check passed": func(m map[string]any) {
+			for _, c := range m["checks"].([]any) {
+				c.(map[string]any)["status"] = "pass"
+			}
+		},
+		"fail_on never claimed": func(m map[string]any) { m["fail_on"] = "sometimes" },
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := savedReport(t, "camera-gaps")
+			data, _ := os.ReadFile(p)
+			var m map[string]any
+			if err := json.Unmarshal(data, &m); err != nil {
+				t.Fatal(err)
+			}
+			forge(m)
+			data, _ = json.Marshal(m)
+			os.WriteFile(p, data, 0o644)
+			gh := newFakeGitHub(t)
+			_, stderr, status := runCommentCmd(commentEnv(gh), "--report", p, "--pr", "7")
+			if status != ExitError || !strings.Contains(stderr, "is inconsistent, so no comment was written") {
+				t.Errorf("status %d, want %d refusing:\n%s", status, ExitError, stderr)
+			}
+			if reqs := gh.requests(); len(reqs) != 0 {
+				t.Errorf("%d API calls for a refused report", len(reqs))
+			}
+		})
+	}
+	// Dropping findings and their counts together is consistent: what the
+	// comment cannot verify, it cannot refuse (the pull_request job's own
+	// status check is the verdict of record).
 }
