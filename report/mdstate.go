@@ -519,4 +519,3 @@ func named(es []stateEntry) string {
 	}
 	return out + ")"
 }
-

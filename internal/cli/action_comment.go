@@ -149,13 +149,13 @@ func (a *actionRun) upsert(in actionInputs, ev runEvent, updateOnly bool, render
 	ctx, cancel := context.WithTimeout(context.Background(), commentTimeout)
 	defer cancel()
 	r, err := ghcomment.Upsert(ctx, ghcomment.Options{
-		Token:  in.token,
-		APIURL: a.std.Getenv("GITHUB_API_URL"),
-		Owner:  owner,
-		Repo:   name,
-		PR:     ev.pr,
-		Key:    in.key,
-		Author: in.author,
+		Token:      in.token,
+		APIURL:     a.std.Getenv("GITHUB_API_URL"),
+		Owner:      owner,
+		Repo:       name,
+		PR:         ev.pr,
+		Key:        in.key,
+		Author:     in.author,
 		RunURL:     a.runURL(),
 		Logf:       func(format string, args ...any) { a.info(fmt.Sprintf(format, args...)) },
 		UpdateOnly: updateOnly,
