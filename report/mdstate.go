@@ -476,13 +476,13 @@ func sinceLastPush(prev, cur *State) string {
 	}
 	parts := []string{fmt.Sprintf("**%d new**", c.added), fmt.Sprintf("**%d fixed**", len(c.fixed)) + named(c.fixed)}
 	if len(c.waived) > 0 {
-		parts = append(parts, fmt.Sprintf("**%d accepted by a waiver** (not fixed)", len(c.waived))+named(c.waived))
+		parts = append(parts, fmt.Sprintf("**%d accepted by a waiver**", len(c.waived))+named(c.waived)+", not fixed")
 	}
 	if len(c.vexed) > 0 {
-		parts = append(parts, fmt.Sprintf("**%d answered by a VEX statement** (not fixed)", len(c.vexed))+named(c.vexed))
+		parts = append(parts, fmt.Sprintf("**%d answered by a VEX statement**", len(c.vexed))+named(c.vexed)+", not fixed")
 	}
 	if len(c.unjudged) > 0 {
-		parts = append(parts, fmt.Sprintf("**%d not checked this time** (their check was skipped)", len(c.unjudged))+named(c.unjudged))
+		parts = append(parts, fmt.Sprintf("**%d not checked this time**", len(c.unjudged))+named(c.unjudged)+" (their check was skipped)")
 	}
 	line := "Since the last push: " + strings.Join(parts, ", ") + "."
 	if approx {

@@ -33,7 +33,8 @@ func TestSinceLastPushAcceptedIsNotFixed(t *testing.T) {
 	waived.Findings[1].Waived = &finding.Waived{Reason: "Typo fixed in the next release.", Until: "2027-01-31", Line: 80}
 	waived.Evaluate(finding.FailOnError, allChecks, nil)
 	line := sinceLine(push(t, waived, '2', first))
-	if !strings.Contains(line, "**0 new**, **0 fixed**, **1 accepted by a waiver** (not fixed) ([<code>scope-unknown-function</code>]") {
+	if !strings.Contains(line, "**0 new**, **0 fixed**, **1 accepted by a waiver** ([<code>scope-unknown-function</code>]") ||
+		!strings.HasSuffix(line, "), not fixed.") {
 		t.Errorf("a waiver added: %s", line)
 	}
 
@@ -49,7 +50,7 @@ func TestSinceLastPushAcceptedIsNotFixed(t *testing.T) {
 	vuln.VEX = &finding.VEX{Status: "not_affected", Justification: "vulnerable_code_not_in_execute_path"}
 	answered.Vulnerabilities = []finding.Vulnerability{vuln}
 	line = sinceLine(push(t, answered, '4', before))
-	if !strings.Contains(line, "**0 fixed**, **1 answered by a VEX statement** (not fixed)") {
+	if !strings.Contains(line, "**0 fixed**, **1 answered by a VEX statement**") {
 		t.Errorf("a VEX statement added: %s", line)
 	}
 
@@ -64,7 +65,7 @@ func TestSinceLastPushAcceptedIsNotFixed(t *testing.T) {
 	skipped.Findings = kept
 	skipped.Evaluate(finding.FailOnError, allChecks, map[string]string{"sbom": "cra.toml could not be read"})
 	line = sinceLine(push(t, skipped, '5', first))
-	if !strings.Contains(line, "**0 fixed**, **2 not checked this time** (their check was skipped)") {
+	if !strings.Contains(line, "**0 fixed**, **2 not checked this time**") {
 		t.Errorf("a skipped check: %s", line)
 	}
 	// Nothing changed: "no change", and nothing marked new.
