@@ -235,7 +235,8 @@ func buildMarkdown(results []*finding.Result, opt MarkdownOptions) *mdDoc {
 		for i, r := range rs {
 			line := fmt.Sprintf("- %s %s (%s): %s\n", verdictIcon(r), productName(r), mdCode(r.Config), gapCounts(r))
 			if i == maxProductLines || list.Len()+len(line) > maxProductList {
-				fmt.Fprintf(&list, "- and %d more %s (%d failing)\n", len(rs)-i, strings.TrimPrefix(plural(len(rs)-i, "product"), strconv.Itoa(len(rs)-i)+" "), failingCount(rs[i:]))
+				rest := rs[i:]
+				fmt.Fprintf(&list, "- and %s (%d failing)\n", strings.Replace(plural(len(rest), "product"), " ", " more ", 1), failingCount(rest))
 				break
 			}
 			list.WriteString(line)
