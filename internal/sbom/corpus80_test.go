@@ -62,6 +62,11 @@ func TestCorpus80(t *testing.T) {
 		t.Fatalf("INDEX.md lists %d files, want 80", len(entries))
 	}
 	for _, e := range entries {
+		// INDEX.md was written before the gate read SPDX 3 (issue 19): the
+		// sample is now read, with its 267 software_Package elements.
+		if e.file == "edge-spdx30-sbom-tool-sample.json" {
+			e.kind, e.comps = "valid", 267
+		}
 		t.Run(e.file, func(t *testing.T) {
 			data, err := os.ReadFile(filepath.Join(dir, e.file))
 			if err != nil {
@@ -75,8 +80,9 @@ func TestCorpus80(t *testing.T) {
 				if err != nil {
 					t.Fatalf("a valid SBOM was not read: %v", err)
 				}
-				if len(d.Components) != e.comps {
-					t.Errorf("%d components, INDEX.md counts %d", len(d.Components), e.comps)
+				// INDEX.md counts every package; build tools are reported apart.
+				if n := len(d.Components) + len(d.BuildTime); n != e.comps {
+					t.Errorf("%d components (%d build-time), INDEX.md counts %d", n, len(d.BuildTime), e.comps)
 				}
 				if legacy := strings.HasPrefix(e.file, "cdx10") || strings.HasPrefix(e.file, "cdx11"); d.Legacy() != legacy {
 					t.Errorf("legacy %v, want %v", d.Legacy(), legacy)
@@ -85,8 +91,8 @@ func TestCorpus80(t *testing.T) {
 				if err != nil && (se == nil || se.Kind != Malformed) {
 					t.Errorf("refused as %v, want it read or refused as malformed", err)
 				}
-				if err == nil && len(d.Components) != e.comps {
-					t.Errorf("read with %d components, INDEX.md counts %d", len(d.Components), e.comps)
+				if err == nil && len(d.Components)+len(d.BuildTime) != e.comps {
+					t.Errorf("read with %d components, INDEX.md counts %d", len(d.Components)+len(d.BuildTime), e.comps)
 				}
 			case "unsupported":
 				if se == nil || (se.Kind != UnsupportedVersion && se.Kind != UnsupportedEncoding) {

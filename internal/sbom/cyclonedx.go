@@ -498,10 +498,16 @@ func convertCDXComponent(c *cdx.Component) Component {
 	out.Contacts = personContacts(out.Contacts, c.Authors)
 	if c.Properties != nil {
 		for _, p := range *c.Properties {
-			if p.Name == "bsi:component:filename" {
+			switch {
+			case p.Name == "bsi:component:filename":
 				out.Filename = strings.TrimSpace(p.Value)
+			case p.Name == "BR_TYPE" && strings.TrimSpace(p.Value) == "host":
+				out.BuildTime = "a Buildroot host package (BR_TYPE host: runs on the build machine)"
 			}
 		}
+	}
+	if c.Scope == cdx.ScopeExcluded {
+		out.BuildTime = "CycloneDX scope excluded (not part of the product as shipped)"
 	}
 	if out.Filename == "" && c.Type == cdx.ComponentTypeFile {
 		out.Filename = out.Name

@@ -16,13 +16,15 @@ func locate(doc *Document, data []byte) {
 		ids = jsonStringValues(data, `"bom-ref"`)
 	case doc.Format == CycloneDX && doc.Encoding == XML:
 		ids = xmlAttrValues(data, "bom-ref=")
+	case doc.Format == SPDX && doc.Encoding == JSON && doc.SPDX3():
+		ids = jsonStringValues(data, `"spdxId"`)
 	case doc.Format == SPDX && doc.Encoding == JSON:
 		ids = jsonStringValues(data, `"SPDXID"`)
 	case doc.Format == SPDX && doc.Encoding == TagValue:
 		ids = tagValues(data, "SPDXID:")
 	}
-	if len(ids) > 0 && len(doc.Components) > 0 {
-		lines := map[string]int{}
+	lines := map[string]int{}
+	if len(ids) > 0 && len(doc.Components)+len(doc.BuildTime)+len(doc.Vulnerabilities) > 0 {
 		for _, id := range ids {
 			if _, dup := lines[id.value]; dup {
 				lines[id.value] = 0
@@ -30,13 +32,22 @@ func locate(doc *Document, data []byte) {
 				lines[id.value] = id.line
 			}
 		}
-		for i := range doc.Components {
-			if c := &doc.Components[i]; c.Ref != "" {
-				c.Line = lines[c.Ref]
+		for _, cs := range [][]Component{doc.Components, doc.BuildTime} {
+			for i := range cs {
+				if c := &cs[i]; c.Ref != "" {
+					c.Line = lines[c.Ref]
+				}
 			}
 		}
 	}
 	if len(doc.Vulnerabilities) == 0 {
+		return
+	}
+	if doc.SPDX3() { // assessments are elements of the graph
+		for i := range doc.Vulnerabilities {
+			v := &doc.Vulnerabilities[i]
+			v.Line = lines[v.ref]
+		}
 		return
 	}
 	var starts []int

@@ -58,6 +58,11 @@ type Document struct {
 	// DocumentRef elements) are kept.
 	Dependencies map[string][]string
 
+	// BuildTime lists the components the document records but the product
+	// does not ship (see Component.BuildTime): build tools and inputs. They
+	// are not in Components.
+	BuildTime []Component
+
 	// Services counts CycloneDX services, nested ones included.
 	Services int
 
@@ -68,6 +73,12 @@ type Document struct {
 	// Warnings lists non-fatal problems met while reading, such as a JSON
 	// value of the wrong type, which is then read as absent.
 	Warnings []string
+
+	// externalDocs maps an SPDX 2 document's DocumentRef ids to the
+	// namespaces they name; externalContains lists its CONTAINS targets in
+	// other documents (an image document of an archive).
+	externalDocs     map[string]string
+	externalContains []string
 }
 
 // Metadata describes the document itself rather than a component.
@@ -114,6 +125,11 @@ type Component struct {
 	// Line is where the component's bom-ref (CycloneDX) or SPDXID (SPDX) is
 	// written, 1-based; 0 when the component has none or it is not unique.
 	Line int
+	// BuildTime says why the component is a build-time one, not shipped in
+	// the product (a Buildroot host package, a Yocto -native recipe, a
+	// CycloneDX scope "excluded", an SPDX build relationship); "" when it is
+	// shipped. Parse moves build-time components to Document.BuildTime.
+	BuildTime string
 }
 
 // Vulnerability is a CycloneDX vulnerabilities[] entry with an analysis: a
@@ -129,6 +145,8 @@ type Vulnerability struct {
 	Updated       string   // analysis.lastUpdated, else firstIssued, else the entry's updated or published
 	// Line is where the entry starts, 1-based; 0 when unknown.
 	Line int
+	// ref is the SPDX 3 assessment's spdxId, by which locate finds the line.
+	ref string
 	// entry is the index among all vulnerabilities[] entries, those without an
 	// analysis included, by which locate finds the line.
 	entry int
@@ -139,6 +157,9 @@ type Hash struct {
 	Algorithm string // "SHA-256" (CycloneDX) or "SHA256" (SPDX)
 	Value     string
 }
+
+// SPDX3 reports an SPDX 3 (JSON-LD) document.
+func (d *Document) SPDX3() bool { return d.Format == SPDX && strings.HasPrefix(d.SpecVersion, "3") }
 
 // Legacy reports a CycloneDX 1.0/1.1 document, which cannot carry metadata or
 // dependencies.
@@ -240,4 +261,40 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // supportedVersions is quoted in UnsupportedVersion messages.
-const supportedVersions = "supported: CycloneDX 1.0–1.7, SPDX 2.2 and 2.3"
+const supportedVersions = "supported: CycloneDX 1.0–1.7, SPDX 2.2, 2.3 and 3.0"
+
+// separateBuildTime moves the build-time components out of Components into
+// BuildTime: those the format marks (Component.BuildTime), and, in documents
+// an embedded build system wrote, those its naming marks: Yocto/OpenEmbedded
+// -native, -cross-*, -crosssdk and nativesdk- recipes. (The names alone are
+// not enough elsewhere: "react-native" is shipped in mobile apps.)
+func separateBuildTime(d *Document) {
+	yocto := false
+	for _, t := range d.Metadata.Tools {
+		l := strings.ToLower(t)
+		yocto = yocto || strings.Contains(l, "openembedded") || strings.Contains(l, "oe-spdx") || l == "yocto" ||
+			strings.HasPrefix(l, "yocto ")
+	}
+	if d.Primary != nil { // it may point into Components, which is compacted below
+		p := *d.Primary
+		d.Primary = &p
+	}
+	kept := d.Components[:0]
+	for _, c := range d.Components {
+		if c.BuildTime == "" && yocto {
+			n := c.Name
+			switch {
+			case strings.HasSuffix(n, "-native"), strings.HasPrefix(n, "nativesdk-"):
+				c.BuildTime = "a Yocto -native / nativesdk- recipe (runs on the build host)"
+			case strings.Contains(n, "-cross-"), strings.HasSuffix(n, "-crosssdk"), strings.HasSuffix(n, "-cross"):
+				c.BuildTime = "a Yocto cross-compilation recipe (runs on the build host)"
+			}
+		}
+		if c.BuildTime != "" {
+			d.BuildTime = append(d.BuildTime, c)
+			continue
+		}
+		kept = append(kept, c)
+	}
+	d.Components = kept
+}

@@ -38,6 +38,9 @@ func Parse(data []byte) (doc *Document, err error) {
 	if skip == len(data) {
 		return nil, &Error{Kind: NotSBOM, Msg: "empty input"}
 	}
+	if IsArchive(data) {
+		return ParseArchive(data, nil)
+	}
 	switch data[skip] {
 	case '{', '[':
 		doc, err = parseJSON(data, skip)
@@ -49,6 +52,7 @@ func Parse(data []byte) (doc *Document, err error) {
 	if err != nil {
 		return nil, err
 	}
+	separateBuildTime(doc)
 	locate(doc, data)
 	return doc, nil
 }
@@ -145,10 +149,12 @@ func parseJSON(data []byte, skip int) (*Document, error) {
 			return nil, rejectJSON(data, err)
 		}
 		return parseSPDXJSON(data, v)
-	case strings.Contains(top.context, "spdx.org/rdf/3"):
-		return nil, rejectJSON(data,
-			&Error{Kind: UnsupportedVersion,
-				Msg: "SPDX 3.0 JSON-LD is not read yet (" + supportedVersions + "); generate SPDX 2.3 JSON or CycloneDX (Microsoft sbom-tool: -mi SPDX:2.2)"})
+	case strings.Contains(strings.ToLower(top.context), "spdx"):
+		v, err := spdx3Version(top.context)
+		if err != nil {
+			return nil, rejectJSON(data, err)
+		}
+		return parseSPDX3(data, v)
 	}
 	msg := "JSON without bomFormat or spdxVersion"
 	if len(top.keys) > 0 {

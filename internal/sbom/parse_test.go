@@ -82,12 +82,14 @@ func TestParseErrors(t *testing.T) {
 		{"broken json array", `[1,`, Malformed, "unexpected end"},
 		{"broken cyclonedx 2.0", `{"bomFormat":"CycloneDX","specVersion":"2.0",`, Malformed, "unexpected end"},
 		{"other bomFormat", `{"bomFormat":"SWID","specVersion":"1.0"}`, NotSBOM, `bomFormat "SWID"`},
-		{"cyclonedx 2.0", `{"bomFormat":"CycloneDX","specVersion":"2.0"}`, UnsupportedVersion, "CycloneDX 1.0–1.7, SPDX 2.2 and 2.3"},
+		{"cyclonedx 2.0", `{"bomFormat":"CycloneDX","specVersion":"2.0"}`, UnsupportedVersion, "CycloneDX 1.0–1.7, SPDX 2.2, 2.3 and 3.0"},
 		{"cyclonedx 2.0 found after decoding", `{"bomFormat":"CycloneDX","components":[],"specVersion":"2.0"}`, UnsupportedVersion, `"2.0"`},
 		{"cyclonedx without specVersion", `{"bomFormat":"CycloneDX","components":[]}`, Malformed, "without specVersion"},
 		{"spdx 2.1", `{"spdxVersion":"SPDX-2.1"}`, UnsupportedVersion, `"SPDX-2.1"`},
 		{"spdx version garbage", `{"spdxVersion":"2.3"}`, Malformed, "SPDX-M.N"},
-		{"spdx 3 json-ld", `{"@context":"https://spdx.org/rdf/3.0.1/spdx-context.jsonld","@graph":[]}`, UnsupportedVersion, "SPDX 3"},
+		{"spdx 3.1 json-ld", `{"@context":"https://spdx.org/rdf/3.1/spdx-context.jsonld","@graph":[]}`, UnsupportedVersion, "SPDX 3.1"},
+		{"spdx 3 pre-release context", `{"@context":"https://spdx.github.io/spdx-3-model/context.json","@graph":[]}`, UnsupportedVersion,
+			"pre-release"},
 		{"xml not cyclonedx", `<?xml version="1.0"?><project><name>x</name></project>`, NotSBOM, "root element <project>"},
 		{"xml bom without namespace", `<bom version="1"/>`, NotSBOM, `namespace ""`},
 		{"xml cyclonedx 1.9", `<bom xmlns="http://cyclonedx.org/schema/bom/1.9"/>`, UnsupportedVersion, `"1.9"`},
@@ -321,7 +323,7 @@ func TestSPDXRelationships(t *testing.T) {
 			t.Errorf("dependencies[%s] = %q, want %q", k, got, v)
 		}
 	}
-	if d.Primary != &d.Components[0] || !slices.Equal(d.Described, []string{"SPDXRef-app"}) || !d.HasDependencyFromPrimary() {
+	if d.Primary == nil || d.Primary.Ref != d.Components[0].Ref || !slices.Equal(d.Described, []string{"SPDXRef-app"}) || !d.HasDependencyFromPrimary() {
 		t.Errorf("primary %+v, described %q", d.Primary, d.Described)
 	}
 	app, lib := d.Components[0], d.Components[1]

@@ -21,7 +21,7 @@ const SniffLen = 8 << 10
 // that sort their keys write those last, after the components.
 //
 // Sniff is a guess from part of a file and names formats Parse refuses
-// (SPDX YAML, XML, RDF/XML and 3.0): only Parse, given the whole file,
+// (SPDX YAML, XML and RDF/XML): only Parse, given the whole file,
 // confirms a document. It returns "" for anything else.
 func Sniff(head, tail []byte) Format {
 	head = bytes.TrimPrefix(head, []byte("\xEF\xBB\xBF"))
@@ -60,7 +60,7 @@ func sniffJSON(head, tail []byte, skip int) Format {
 		return "" // the whole top level was read: neither key is there
 	case bytes.Contains(head, []byte(`"bom-ref"`)):
 		return CycloneDX
-	case bytes.Contains(head, []byte(`"SPDXID"`)):
+	case bytes.Contains(head, []byte(`"SPDXID"`)), bytes.Contains(head, []byte(`"spdxId"`)):
 		return SPDX
 	case bytes.Contains(tail, []byte(`"bomFormat"`)) && bytes.Contains(tail, []byte(`"CycloneDX"`)):
 		return CycloneDX

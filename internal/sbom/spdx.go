@@ -124,7 +124,7 @@ func convertDocument(from any, to *spdx.Document) (err error) {
 
 // parseSPDXTagValue decodes an SPDX 2.2/2.3 tag-value document.
 func parseSPDXTagValue(data []byte, version string) (*Document, error) {
-	in, err := tagvalue.Read(bytes.NewReader(withoutSnippets(data)))
+	in, err := tagvalue.Read(bytes.NewReader(tolerantCreationInfo(withoutSnippets(data))))
 	if err != nil {
 		return nil, &Error{Kind: Malformed, Msg: "SPDX tag-value: " + err.Error(), Err: err}
 	}
@@ -143,6 +143,82 @@ func spdxEmail(who string) string {
 		return ""
 	}
 	return e
+}
+
+// tolerantCreationInfo rewrites what real writers put in a tag-value
+// document's creation block that spdx/tools-golang v0.5.5 refuses, keeping
+// the number of lines: an ExternalDocumentRef after the first Creator or
+// Created line (Zephyr's west spdx and the Android build write them there;
+// the library takes them only before) is moved up, before the first one;
+// a Creator without its "Person:", "Organization:" or "Tool:" prefix (the
+// FreeRTOS/AWS generator writes "Creator: Amazon Web Services") is read as
+// an organization. The creation block ends at the first package, file,
+// snippet, licence or relationship. Linear in the input.
+func tolerantCreationInfo(data []byte) []byte {
+	var header [][]byte
+	rest := data
+	for len(rest) > 0 {
+		end := bytes.IndexByte(rest, '\n') + 1
+		if end == 0 {
+			end = len(rest)
+		}
+		line := rest[:end]
+		tag, _, _ := bytes.Cut(bytes.TrimSpace(line), []byte(":"))
+		if isSectionTag(string(tag)) {
+			break
+		}
+		header = append(header, line)
+		rest = rest[end:]
+	}
+	firstCreation, moved := -1, false
+	var refs, others [][]byte
+	for i, line := range header {
+		tag, value, _ := bytes.Cut(bytes.TrimSpace(line), []byte(":"))
+		switch string(tag) {
+		case "Creator":
+			v := bytes.TrimSpace(value)
+			if !bytes.HasPrefix(v, []byte("Person:")) && !bytes.HasPrefix(v, []byte("Organization:")) && !bytes.HasPrefix(v, []byte("Tool:")) {
+				line = append([]byte("Creator: Organization: "), append(v, '\n')...)
+				moved = true
+			}
+			fallthrough
+		case "Created":
+			if firstCreation < 0 {
+				firstCreation = i
+			}
+		case "ExternalDocumentRef":
+			if firstCreation >= 0 {
+				refs = append(refs, line)
+				moved = true
+				continue
+			}
+		}
+		others = append(others, line)
+	}
+	if !moved {
+		return data
+	}
+	var out bytes.Buffer
+	out.Grow(len(data) + 64)
+	for i, line := range others {
+		if i == firstCreation {
+			for _, r := range refs {
+				out.Write(r)
+			}
+		}
+		out.Write(line)
+	}
+	out.Write(rest)
+	return out.Bytes()
+}
+
+// isSectionTag reports a tag that starts a section after the creation block.
+func isSectionTag(tag string) bool {
+	switch tag {
+	case "PackageName", "FileName", "SnippetSPDXID", "LicenseID", "Relationship", "Annotator":
+		return true
+	}
+	return false
 }
 
 // withoutSnippets removes the snippet sections of a tag-value document.
@@ -245,6 +321,17 @@ func convertSPDX(in *spdx.Document, enc Encoding, version string, comps []Compon
 		}
 	}
 
+	for _, ref := range in.ExternalDocumentReferences {
+		if doc.externalDocs == nil {
+			doc.externalDocs = map[string]string{}
+		}
+		id := ref.DocumentRefID
+		if !strings.HasPrefix(id, "DocumentRef-") {
+			id = "DocumentRef-" + id
+		}
+		doc.externalDocs[id] = strings.TrimSpace(ref.URI)
+	}
+	buildOnly, runtime := map[string]bool{}, map[string]bool{}
 	docID := spdxRef(common.DocElementID{ElementRefID: in.SPDXIdentifier})
 	isDescribed := map[string]bool{}
 	described := func(ref string) {
@@ -272,12 +359,22 @@ func convertSPDX(in *spdx.Document, enc Encoding, version string, comps []Compon
 			}
 			continue
 		}
+		switch typ {
+		case "BUILD_DEPENDENCY_OF", "BUILD_TOOL_OF", "DEV_DEPENDENCY_OF", "DEV_TOOL_OF", "TEST_DEPENDENCY_OF", "TEST_TOOL_OF", "TEST_OF":
+			buildOnly[from] = true
+		}
 		forward, ok := spdxDependencyTypes[typ]
 		if !ok {
 			continue
 		}
 		if !forward {
 			from, to = to, from
+		}
+		if typ != "BUILD_DEPENDENCY_OF" && typ != "DEV_DEPENDENCY_OF" && typ != "TEST_DEPENDENCY_OF" {
+			runtime[to] = true
+		}
+		if typ == "CONTAINS" && strings.HasPrefix(to, "DocumentRef-") {
+			doc.externalContains = append(doc.externalContains, to)
 		}
 		if _, ok := index[from]; !ok {
 			continue
@@ -289,6 +386,11 @@ func convertSPDX(in *spdx.Document, enc Encoding, version string, comps []Compon
 			}
 		case isPackageOrExternal(index, to):
 			doc.Dependencies[from] = append(doc.Dependencies[from], to)
+		}
+	}
+	for ref := range buildOnly {
+		if i, ok := index[ref]; ok && !runtime[ref] && !isDescribed[ref] {
+			doc.Components[i].BuildTime = "a build, development or test dependency or tool only (SPDX relationships)"
 		}
 	}
 	if len(doc.Described) > 0 {
@@ -362,7 +464,9 @@ func convertSPDXPackage(p *spdx.Package) Component {
 			continue
 		}
 		loc := strings.TrimSpace(r.Locator)
-		switch r.RefType {
+		// SPDX 2 allows the reference type in URI form too
+		// ("http://spdx.org/rdf/references/cpe23Type", as Yocto writes it).
+		switch strings.TrimPrefix(r.RefType, "http://spdx.org/rdf/references/") {
 		case "purl":
 			if out.Purl == "" || !ValidPurl(out.Purl) && ValidPurl(loc) {
 				out.Purl = loc
