@@ -27,6 +27,7 @@ var (
 	ruleSBOMUnsupported    = rule("sbom-unsupported-version")
 	ruleSBOMLegacy         = rule("sbom-legacy-spec")
 	ruleSBOMNoComponents   = rule("sbom-no-components")
+	ruleSBOMBuildTime      = rule("sbom-build-time")
 	ruleSBOMNoDependencies = rule("sbom-no-dependencies")
 	ruleSBOMRDPSUncovered  = rule("sbom-rdps-uncovered")
 	ruleSBOMMetadata       = rule("sbom-metadata")
@@ -106,6 +107,12 @@ func (c *run) readSBOM(p string) (*sbom.Document, error) {
 	case err != nil:
 		return nil, unreadable{err}
 	}
+	if sbom.IsArchive(data) { // each member takes its share of the budget once inflated
+		return sbom.ParseArchive(data, func(member []byte) error {
+			_, err := c.budget.Take(member)
+			return err
+		})
+	}
 	if _, err := c.budget.Take(data); err != nil {
 		return nil, err
 	}
@@ -160,6 +167,10 @@ func (c *run) judgeSBOM(p string, d *sbom.Document) finding.SBOMCoverage {
 			"CycloneDX 1.5 or later", what, d.SpecVersion)
 	}
 	q := sbom.Coverage(d)
+	if n := len(d.BuildTime); n > 0 {
+		c.report(ruleSBOMBuildTime, file, "%d of %d components are build-time, not counted as shipped (%s): %s", n, n+len(d.Components),
+			buildTimeReasons(d.BuildTime), componentList(d.BuildTime, 5))
+	}
 	if len(d.Components) == 0 {
 		extra := ""
 		if d.Services > 0 {
@@ -457,4 +468,39 @@ func byteSize(n int64) string {
 		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// buildTimeReasons counts the build-time components by reason: "40 a
+// Buildroot host package (...)", most first.
+func buildTimeReasons(cs []sbom.Component) string {
+	n := map[string]int{}
+	var reasons []string
+	for _, c := range cs {
+		if n[c.BuildTime] == 0 {
+			reasons = append(reasons, c.BuildTime)
+		}
+		n[c.BuildTime]++
+	}
+	sort.SliceStable(reasons, func(i, j int) bool { return n[reasons[i]] > n[reasons[j]] })
+	parts := make([]string, len(reasons))
+	for i, r := range reasons {
+		parts[i] = fmt.Sprintf("%d %s", n[r], r)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// componentList names up to max components ("a@1, b@2 and 3 more").
+func componentList(cs []sbom.Component, max int) string {
+	var names []string
+	for i := range cs {
+		if len(names) == max {
+			break
+		}
+		names = append(names, cs[i].Label())
+	}
+	out := strings.Join(names, ", ")
+	if len(cs) > max {
+		out += fmt.Sprintf(" and %d more", len(cs)-max)
+	}
+	return out
 }

@@ -428,7 +428,7 @@ func (c *run) readVEX(docs []*sbomFile) []vex.Statement {
 		out = append(out, stmts...)
 	}
 	for _, p := range docs {
-		if p.doc.Format != sbom.CycloneDX || len(p.doc.Vulnerabilities) == 0 {
+		if len(p.doc.Vulnerabilities) == 0 {
 			continue
 		}
 		stmts, probs := vex.FromSBOM(p.path, p.doc)

@@ -209,7 +209,7 @@ func (in *inspector) findSBOMs(files []string) {
 			continue
 		}
 		head, tail, _, err := in.r.ReadEnds(f, sbom.SniffLen)
-		if err != nil || sbom.Sniff(head, tail) == "" {
+		if err != nil || sbom.Sniff(head, tail) == "" && !sbomArchiveName(f) {
 			continue // unreadable files (FIFOs, hard links) are no SBOM candidates
 		}
 		if !usablePath(f) {
@@ -563,4 +563,15 @@ func oneLine(s string) string {
 		return r
 	}, strings.ToValidUTF8(s, "\uFFFD"))
 	return strings.ReplaceAll(s, "##[", "##\u200b[")
+}
+
+// sbomArchiveName reports the name of an SBOM archive as an embedded build
+// system deploys it (Yocto: IMAGE.spdx.tar.zst).
+func sbomArchiveName(name string) bool {
+	for _, ext := range []string{".spdx.tar.zst", ".spdx.tar.gz", ".spdx.tgz", ".spdx.tar"} {
+		if strings.HasSuffix(name, ext) {
+			return true
+		}
+	}
+	return false
 }

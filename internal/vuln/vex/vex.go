@@ -257,10 +257,31 @@ func subject(c ovex.Component, sub bool) Subject {
 // resolved and resolved_with_pedigree are fixed, exploitable is affected,
 // in_triage is under_investigation, not_affected and false_positive are
 // not_affected (false_positive counts as its own justification).
+//
+// An analysis of build-time components only (sbom.Document.BuildTime: a
+// Buildroot host package, a Yocto -native recipe) is not a statement about
+// the product and is left out, as those components are. SPDX 3 documents
+// carry their VEX assessments the same way (sbom maps them onto these states).
 func FromSBOM(file string, doc *sbom.Document) ([]Statement, []Problem) {
 	var out []Statement
 	var probs []Problem
+	buildTime := map[string]bool{}
+	for _, c := range doc.BuildTime {
+		buildTime[c.Ref] = true
+	}
 	for _, v := range doc.Vulnerabilities {
+		if len(v.Affects) > 0 && len(buildTime) > 0 {
+			var shipped []string
+			for _, ref := range v.Affects {
+				if !buildTime[ref] {
+					shipped = append(shipped, ref)
+				}
+			}
+			if len(shipped) == 0 {
+				continue
+			}
+			v.Affects = shipped
+		}
 		bad := func(msg string) { probs = append(probs, Problem{File: file, Line: v.Line, Msg: msg}) }
 		s := Statement{File: file,
 			Line:          v.Line,
