@@ -47,7 +47,8 @@ func TestEmbeddedCorpus(t *testing.T) {
 		{"yocto-meta-cyclonedx-cdx14-bom.json", jsonArrayLen("components"), 0, 97, 0, false},
 		{"openwrt-sbom-generator-cdx14.json", jsonArrayLen("components"), 0, 15, 0, false},
 		{"syft-debian-gateway-rootfs.cdx.json", jsonArrayLen("components"), 0, 108, 0, true},
-		{"cdx14-hbom-pcie-sata-adapter-board.json", jsonArrayLen("components"), 0, 0, 0, true},
+		// Hardware parts: a package identifier does not apply (counted as had).
+		{"cdx14-hbom-pcie-sata-adapter-board.json", jsonArrayLen("components"), 0, 6, 0, true},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			data, err := os.ReadFile(filepath.Join(dir, tc.file))
@@ -149,5 +150,32 @@ func TestSPDX3VEXMatchesOracle(t *testing.T) {
 	}
 	if got["not_affected"] != 63 || got["resolved"] != 9 || got["not_affected"] != want["not_affected"] || got["resolved"] != want["resolved"] {
 		t.Errorf("states %v, the oracle counts %v (want 63 not affected, 9 fixed)", got, want)
+	}
+}
+
+// TestHardwareAndPlaceholderVersions: hardware parts are judged on name and
+// supplier; a version a build system writes where it knows none is a gap.
+func TestHardwareAndPlaceholderVersions(t *testing.T) {
+	d := &Document{Components: []Component{
+		{Ref: "r1", Type: "device", Name: "47155-4001", Supplier: "Molex"},
+		{Ref: "r2", Type: "device", Name: "MP000003"},
+		{Ref: "s1", Type: "library", Name: "uboot", Version: "custom", Purl: "pkg:generic/uboot"},
+		{Ref: "s2", Type: "library", Name: "busybox", Version: "1.36.1", Purl: "pkg:generic/busybox@1.36.1"},
+	}, Dependencies: map[string][]string{}}
+	q := Coverage(d)
+	for f, want := range map[Field]int{FieldSupplier: 1, FieldVersion: 3, FieldIdentifier: 4, FieldHash: 2, FieldDependencies: 2} {
+		if got := q.Field(f).Present; got != want {
+			t.Errorf("%s on %d of 4, want %d", f, got, want)
+		}
+	}
+	for _, v := range []string{"custom", "master", "latest", "NOASSERTION", "${PV}", "-"} {
+		if !PlaceholderVersion(v) {
+			t.Errorf("%q is a real version?", v)
+		}
+	}
+	for _, v := range []string{"1.36.1", "2024.05.30", "0.12.21rc", "1:1.35.0-4+deb12u1", "git+a1b2c3"} {
+		if PlaceholderVersion(v) {
+			t.Errorf("%q taken for a placeholder", v)
+		}
 	}
 }

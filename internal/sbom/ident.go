@@ -17,6 +17,21 @@ func IsPlaceholder(s string) bool {
 	return hasTemplateToken(s)
 }
 
+// PlaceholderVersion reports a version that names no release: a placeholder
+// (IsPlaceholder), or a word build systems write where they know none
+// ("custom", a branch name, "latest").
+func PlaceholderVersion(v string) bool {
+	if IsPlaceholder(v) {
+		return true
+	}
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "custom", "latest", "master", "main", "head", "trunk", "dev", "devel", "development", "snapshot", "undefined", "unspecified",
+		"n/a", "na", "-", "*", "git", "svn", "local", "version":
+		return true
+	}
+	return false
+}
+
 // hasTemplateToken finds "${…}", "{{…}}" or "@NAME@" (NAME of letters, digits
 // and '_', with at least one letter).
 func hasTemplateToken(s string) bool {

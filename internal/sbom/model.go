@@ -183,6 +183,10 @@ func (d *Document) HasDependencyFromPrimary() bool {
 	return false
 }
 
+// Hardware reports a hardware part: CycloneDX type "device", SPDX
+// primaryPackagePurpose DEVICE (SPDX 3 "device").
+func (c *Component) Hardware() bool { return strings.EqualFold(c.Type, "device") }
+
 // Label is a short human name for the component: group/name@version, falling
 // back to the ref when it has no name.
 func (c *Component) Label() string {

@@ -162,7 +162,7 @@ func coverComponents(d *Document, comps []Component, targets func() map[string]s
 	for i := range comps {
 		c := &comps[i]
 		have[0] = !IsPlaceholder(c.Name)
-		have[1] = !IsPlaceholder(c.Version)
+		have[1] = !PlaceholderVersion(c.Version)
 		have[2] = hasSupplier(c)
 		have[3], have[8] = false, false
 		for _, h := range c.Hashes {
@@ -199,6 +199,15 @@ func coverComponents(d *Document, comps []Component, targets func() map[string]s
 			_, have[6] = d.Dependencies[c.Ref]
 			if !have[6] {
 				_, have[6] = targets()[c.Ref]
+			}
+		}
+		if c.Hardware() {
+			// A hardware part is judged on its name and its supplier (the
+			// manufacturer): versions, hashes, licences, package identifiers
+			// and a software dependency graph are not what identifies a
+			// connector or a chip, and do not count against it.
+			for _, f := range []int{1, 3, 4, 5, 6, 8, 9, 10} {
+				have[f] = true
 			}
 		}
 		for f := range have {
