@@ -167,9 +167,9 @@ func spdx3Type(t string) string {
 // vexStates maps the VEX assessment classes onto the CycloneDX analysis
 // states the document's vulnerabilities use (see Vulnerability).
 var vexStates = map[string]string{
-	"security_VexNotAffectedVulnAssessmentRelationship":       "not_affected",
-	"security_VexFixedVulnAssessmentRelationship":             "resolved",
-	"security_VexAffectedVulnAssessmentRelationship":          "exploitable",
+	"security_VexNotAffectedVulnAssessmentRelationship":        "not_affected",
+	"security_VexFixedVulnAssessmentRelationship":              "resolved",
+	"security_VexAffectedVulnAssessmentRelationship":           "exploitable",
 	"security_VexUnderInvestigationVulnAssessmentRelationship": "in_triage",
 }
 
@@ -278,7 +278,7 @@ func parseSPDX3(data []byte, version string) (*Document, error) {
 		index[c.Ref] = len(doc.Components)
 		doc.Components = append(doc.Components, c)
 	}
-	var described []string // DESCRIBES relationships of the document (sbom-tool)
+	var described []string           // DESCRIBES relationships of the document (sbom-tool)
 	buildScoped := map[string]bool{} // packages only ever reached in a build, development or test scope
 	runtimeReached := map[string]bool{}
 	for i := range g.Graph {
