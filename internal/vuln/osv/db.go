@@ -4,11 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -16,6 +11,7 @@ import (
 	"sync/atomic"
 
 	"github.com/cra-gate/cra-gate/internal/deps"
+	"github.com/cra-gate/cra-gate/internal/vuln/records"
 	json "github.com/go-json-experiment/json/v1"
 )
 
@@ -37,38 +33,16 @@ func NewKey(ecosystem, name string) Key {
 	return Key{Ecosystem: ecosystem, Name: name}
 }
 
-// Limits bound what Load reads. The database is operator-given, not repository
-// content, but a wrong path or a hostile archive must not exhaust the runner.
-type Limits struct {
-	// RecordBytes is the largest record read (a file, or a zip entry once
-	// decompressed).
-	RecordBytes int64
-	// TotalBytes bounds the bytes read over all sources, after decompression.
-	TotalBytes int64
-	// Records bounds the record files and zip entries over all sources.
-	Records int
-}
+// Limits bound what Load reads (see records.Limits).
+type Limits = records.Limits
 
 // DefaultLimits: 16 MiB per record (the largest osv.dev records are a few
 // MiB), 8 GiB in all (osv.dev's all-ecosystem export is about 6 GiB
 // uncompressed), 2,000,000 records (osv.dev holds about 600,000).
 var DefaultLimits = Limits{RecordBytes: 16 << 20, TotalBytes: 8 << 30, Records: 2_000_000}
 
-// Problem is something wrong with a source: a record that does not parse, an
-// entry over a limit, or a source that could not be read at all (Fatal).
-type Problem struct {
-	Source string // the path as given
-	Entry  string // the file or zip entry within it; "" for the source as a whole
-	Msg    string
-	Fatal  bool // the source was abandoned (unreadable, or a limit reached)
-}
-
-func (p Problem) Error() string {
-	if p.Entry == "" {
-		return p.Source + ": " + p.Msg
-	}
-	return p.Source + ": " + p.Entry + ": " + p.Msg
-}
+// Problem is something wrong with a source (see records.Problem).
+type Problem = records.Problem
 
 // DB is the offline database: the records that name a wanted package, indexed
 // by Key.
@@ -88,35 +62,10 @@ func (db *DB) Lookup(k Key) []*Record {
 	return db.index[k]
 }
 
-// maxProblemsPerSource bounds the problems reported for one source; the rest are
-// counted in a final problem.
-const maxProblemsPerSource = 20
-
 // Scan is a database being read: Start reads every record once in the
-// background and notes the package names it mentions, so that the reading
-// overlaps with the SBOMs' decoding; Load then decodes the records that
-// mention a wanted name.
-type Scan struct {
-	l       *loader
-	done    chan struct{}
-	sources []scannedSource
-}
-
-type scannedSource struct {
-	path    string
-	entries []entry
-	// state[k] is what the scan made of entries[k]: unread (a problem was
-	// reported), read with the "name" values it holds, or read but to be
-	// decoded whatever it names (its names could not be scanned).
-	state []entryState
-	close func()
-}
-
-type entryState struct {
-	read   bool
-	always bool
-	names  []string // every "name" value, as written
-}
+// background and notes the package names it mentions; Load then decodes the
+// records that mention a wanted name.
+type Scan struct{ s *records.Scan }
 
 // Start begins reading every source (a directory tree of *.json records, a
 // .zip of them, or one .json record) in parallel, one worker per CPU. Every
@@ -131,30 +80,27 @@ func Start(sources []string, lim Limits) *Scan {
 	if lim.Records <= 0 {
 		lim.Records = DefaultLimits.Records
 	}
-	s := &Scan{l: &loader{lim: lim, byID: map[string]*Record{}}, done: make(chan struct{})}
-	go func() {
-		defer close(s.done)
-		for _, src := range sources {
-			ss, ok := s.l.open(src)
-			if !ok {
-				continue
-			}
-			ss.state = make([]entryState, len(ss.entries))
-			s.sources = append(s.sources, ss)
-			// each worker writes the states of its own entries
-			s.l.readAll(src, len(ss.entries), func(k int) (Problem, bool) { return s.l.scanEntry(src, ss.entries[k], &ss.state[k]) })
-		}
-	}()
-	return s
+	return &Scan{records.Start(sources, lim, records.Kind{What: "OSV records", Flag: "--vuln-db"}, scanRecord)}
 }
 
-// mentions reports whether the entry names one of names, as written or in
-// its PEP 503 form (names holds PyPI names normalized).
-func (st *entryState) mentions(names map[string]bool) bool {
-	if st.always {
-		return true
+// scanRecord notes the package names a record mentions.
+func scanRecord(data []byte) (keys []string, always bool, problem string) {
+	names, ok := scanNames(data)
+	if len(names) > MaxNamesPerRecord {
+		return nil, false, fmt.Sprintf("names more than %d packages, the most the gate reads of one record (a real record "+
+			"names a few): not read", MaxNamesPerRecord)
 	}
-	for _, n := range st.names {
+	return names, !ok, ""
+}
+
+// MaxNamesPerRecord bounds the distinct package names one record may name:
+// osv.dev's records name a few, a hostile one millions.
+const MaxNamesPerRecord = 1000
+
+// mentions reports whether the names a record mentions hold one of names, as
+// written or in its PEP 503 form (names holds PyPI names normalized).
+func mentions(recordNames []string, names map[string]bool) bool {
+	for _, n := range recordNames {
 		if names[n] || names[NewKey("PyPI", n).Name] {
 			return true
 		}
@@ -171,36 +117,47 @@ func (st *entryState) mentions(names map[string]bool) bool {
 // A record that is decoded is checked to be JSON with an id and affected
 // packages of the right shape, then decoded in full into the OSV types; a
 // record that mentions no wanted name is not decoded, so a malformed record is
-// reported only when it could concern a wanted package. Memory holds the
-// indexed records, the names each record mentions, one record per worker in
-// flight and, for a zip, the archive (in memory up to 1 GiB, else its central
-// directory).
+// reported only when it could concern a wanted package.
 func (s *Scan) Load(want func(Key) bool, names map[string]bool) (*DB, []Problem) {
-	<-s.done
-	l := s.l
-	l.want = want
-	defer func() {
-		for _, ss := range s.sources {
-			ss.close()
+	var (
+		mu        sync.Mutex
+		byID      = map[string]*Record{}
+		withdrawn atomic.Int64
+	)
+	probs := s.s.Decode(func(keys []string) bool { return names == nil || mentions(keys, names) }, func(data []byte) string {
+		var head recordHead
+		if err := json.Unmarshal(data, &head); err != nil {
+			return "not an OSV record: " + jsonError(data, err)
 		}
-	}()
-	for _, ss := range s.sources {
-		var picked []int
-		for k := range ss.state {
-			if st := &ss.state[k]; st.read && (names == nil || st.mentions(names)) {
-				picked = append(picked, k)
-			}
+		if strings.TrimSpace(head.ID) == "" {
+			return `not an OSV record: no "id"`
 		}
-		l.readAll(ss.path, len(picked), func(k int) (Problem, bool) { return l.decodeEntry(ss.path, ss.entries[picked[k]]) })
-	}
-	db := &DB{index: map[Key][]*Record{}, Read: int(l.read.Load()), Withdrawn: int(l.withdrawn.Load())}
-	ids := make([]string, 0, len(l.byID))
-	for id := range l.byID {
+		if head.Withdrawn != "" {
+			withdrawn.Add(1)
+			return ""
+		}
+		if !head.wanted(want) {
+			return ""
+		}
+		rec, err := ParseRecord(data)
+		if err != nil {
+			return err.Error()
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if have, dup := byID[rec.GetId()]; !dup || have.GetModified().AsTime().Before(rec.GetModified().AsTime()) {
+			byID[rec.GetId()] = rec
+		}
+		return ""
+	})
+	db := &DB{index: map[Key][]*Record{}, Read: s.s.Read(), Withdrawn: int(withdrawn.Load())}
+	ids := make([]string, 0, len(byID))
+	for id := range byID {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
-		rec := l.byID[id]
+		rec := byID[id]
 		seen := map[Key]bool{}
 		for _, a := range rec.GetAffected() {
 			k := NewKey(a.GetPackage().GetEcosystem(), a.GetPackage().GetName())
@@ -212,238 +169,7 @@ func (s *Scan) Load(want func(Key) bool, names map[string]bool) (*DB, []Problem)
 		}
 	}
 	db.Kept = len(ids)
-	sort.SliceStable(l.problems, func(i, j int) bool { return l.problems[i].Source < l.problems[j].Source })
-	return db, l.problems
-}
-
-// loader is the state of one Scan.
-type loader struct {
-	lim       Limits
-	want      func(Key) bool
-	read      atomic.Int64
-	withdrawn atomic.Int64
-	bytes     atomic.Int64 // read so far, all sources
-	entries   atomic.Int64 // record files and zip entries seen, all sources
-
-	mu       sync.Mutex
-	byID     map[string]*Record
-	problems []Problem
-}
-
-// entry is one record file or zip entry to read.
-type entry struct {
-	name string
-	size int64 // as the directory or zip header states it
-	open func() (io.ReadCloser, error)
-}
-
-// open lists one source's records, reporting why when it cannot.
-func (l *loader) open(src string) (scannedSource, bool) {
-	ss := scannedSource{path: src, close: func() {}}
-	fi, err := os.Stat(src)
-	if err != nil {
-		l.fatal(src, "cannot be read: "+unwrap(err).Error()+": pass a directory of OSV records, a .zip of them or a .json record")
-		return ss, false
-	}
-	switch {
-	case fi.IsDir():
-		ss.entries, err = dirEntries(src)
-	case strings.EqualFold(filepath.Ext(src), ".zip") || isZip(src):
-		zr, mem, closer, err := openZip(src, fi.Size())
-		if err != nil {
-			l.fatal(src, "is not a readable zip archive: "+err.Error())
-			return ss, false
-		}
-		ss.close, ss.entries = closer, zipEntries(zr, mem)
-	default:
-		ss.entries = []entry{{name: filepath.Base(src), size: fi.Size(), open: func() (io.ReadCloser, error) { return os.Open(src) }}}
-	}
-	if err != nil {
-		l.fatal(src, "cannot be read: "+unwrap(err).Error())
-		ss.close()
-		return ss, false
-	}
-	if n := l.entries.Add(int64(len(ss.entries))); n > int64(l.lim.Records) {
-		l.fatal(src, fmt.Sprintf("holds %d records; the gate reads at most %d over all --vuln-db sources", len(ss.entries), l.lim.Records))
-		ss.close()
-		return ss, false
-	}
-	return ss, true
-}
-
-// readAll runs do on entries 0..n-1 of one source with one worker per CPU,
-// collecting at most maxProblemsPerSource problems; a fatal one stops it.
-func (l *loader) readAll(src string, n int, do func(int) (Problem, bool)) {
-	var (
-		next    atomic.Int64
-		stop    atomic.Bool
-		wg      sync.WaitGroup
-		mu      sync.Mutex
-		probs   []Problem
-		dropped int
-	)
-	report := func(p Problem) {
-		mu.Lock()
-		defer mu.Unlock()
-		if p.Fatal {
-			stop.Store(true)
-		}
-		if len(probs) < maxProblemsPerSource || p.Fatal {
-			probs = append(probs, p)
-		} else {
-			dropped++
-		}
-	}
-	workers := min(runtime.GOMAXPROCS(0), max(n, 1))
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for !stop.Load() {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					return
-				}
-				if p, ok := do(i); !ok {
-					report(p)
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	sort.SliceStable(probs, func(i, j int) bool { return probs[i].Entry < probs[j].Entry })
-	if dropped > 0 {
-		probs = append(probs, Problem{Source: src, Msg: fmt.Sprintf("and %d more records that could not be read", dropped)})
-	}
-	l.mu.Lock()
-	l.problems = append(l.problems, probs...)
-	l.mu.Unlock()
-}
-
-// recordBuffers holds read buffers for reuse: a scan reads every record of a
-// database once, and only the names it holds outlive the read.
-var recordBuffers sync.Pool
-
-// maxPooledBuffer is the largest buffer kept for reuse.
-const maxPooledBuffer = 1 << 20
-
-// readEntry reads one record within the limits; count adds it to the total.
-// The data is valid until release is called.
-func (l *loader) readEntry(src string, e entry, count bool) (data []byte, release func(), p Problem, ok bool) {
-	bad := func(msg string) ([]byte, func(), Problem, bool) {
-		return nil, nil, Problem{Source: src, Entry: e.name, Msg: msg}, false
-	}
-	if e.size > l.lim.RecordBytes {
-		return bad(fmt.Sprintf("is %d bytes, over the %d bytes the gate reads per record", e.size, l.lim.RecordBytes))
-	}
-	rc, err := e.open()
-	if err != nil {
-		return bad("cannot be read: " + unwrap(err).Error())
-	}
-	var buf *bytes.Buffer
-	if b, ok := recordBuffers.Get().(*bytes.Buffer); ok {
-		buf = b
-	} else {
-		buf = new(bytes.Buffer)
-	}
-	release = func() {
-		if buf.Cap() <= maxPooledBuffer {
-			buf.Reset()
-			recordBuffers.Put(buf)
-		}
-	}
-	buf.Grow(int(min(max(e.size, 512), l.lim.RecordBytes) + 1))
-	_, err = buf.ReadFrom(io.LimitReader(rc, l.lim.RecordBytes+1))
-	data = buf.Bytes()
-	rc.Close()
-	if count {
-		if total := l.bytes.Add(int64(len(data))); total > l.lim.TotalBytes {
-			release()
-			return nil, nil, Problem{Source: src,
-				Fatal: true,
-				Msg: fmt.Sprintf("more than %d bytes of records (after decompression) over all --vuln-db sources: the rest "+
-					"of this source was not read; is it a zip bomb?", l.lim.TotalBytes)}, false
-		}
-	}
-	if err != nil {
-		release()
-		return bad("cannot be read: " + err.Error())
-	}
-	if int64(len(data)) > l.lim.RecordBytes {
-		release()
-		return bad(fmt.Sprintf("is over the %d bytes the gate reads per record (its header claimed %d)", l.lim.RecordBytes, e.size))
-	}
-	return data, release, Problem{}, true
-}
-
-// scanEntry reads one record and notes in st the names it mentions.
-func (l *loader) scanEntry(src string, e entry, st *entryState) (Problem, bool) {
-	data, release, p, ok := l.readEntry(src, e, true)
-	if !ok {
-		return p, false
-	}
-	defer release()
-	l.read.Add(1)
-	st.read = true
-	st.names, ok = scanNames(data)
-	if len(st.names) > MaxNamesPerRecord {
-		st.names, st.read = nil, false
-		return Problem{Source: src, Entry: e.name, Msg: fmt.Sprintf("names more than %d packages, the most the gate reads of "+
-			"one record (a real record names a few): not read", MaxNamesPerRecord)}, false
-	}
-	st.always = !ok
-	return Problem{}, true
-}
-
-// MaxNamesPerRecord bounds the distinct package names one record may name:
-// osv.dev's records name a few, a hostile one millions.
-const MaxNamesPerRecord = 1000
-
-// decodeEntry reads, checks and keeps one record; ok is false with the
-// problem when it cannot.
-func (l *loader) decodeEntry(src string, e entry) (Problem, bool) {
-	data, release, p, ok := l.readEntry(src, e, false)
-	if !ok {
-		return p, false
-	}
-	defer release()
-	bad := func(msg string) (Problem, bool) { return Problem{Source: src, Entry: e.name, Msg: msg}, false }
-	var head recordHead
-	if err := json.Unmarshal(data, &head); err != nil {
-		return bad("not an OSV record: " + jsonError(data, err))
-	}
-	if strings.TrimSpace(head.ID) == "" {
-		return bad(`not an OSV record: no "id"`)
-	}
-	if head.Withdrawn != "" {
-		l.withdrawn.Add(1)
-		return Problem{}, true
-	}
-	if !head.wanted(l.want) {
-		return Problem{}, true
-	}
-	rec, err := ParseRecord(data)
-	if err != nil {
-		return bad(err.Error())
-	}
-	l.keep(rec)
-	return Problem{}, true
-}
-
-// keep adds rec, or replaces a record of the same id modified earlier.
-func (l *loader) keep(rec *Record) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if have, dup := l.byID[rec.GetId()]; dup && !have.GetModified().AsTime().Before(rec.GetModified().AsTime()) {
-		return
-	}
-	l.byID[rec.GetId()] = rec
-}
-
-func (l *loader) fatal(src, msg string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.problems = append(l.problems, Problem{Source: src, Msg: msg, Fatal: true})
+	return db, probs
 }
 
 // scanNames returns every distinct "name" key's string value in data, at most
@@ -524,30 +250,6 @@ func (h *recordHead) wanted(want func(Key) bool) bool {
 	return false
 }
 
-// dirEntries lists the *.json files under dir, in path order.
-func dirEntries(dir string) ([]entry, error) {
-	var out []entry
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() || !strings.EqualFold(filepath.Ext(p), ".json") {
-			return nil
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		if !info.Mode().IsRegular() {
-			return nil
-		}
-		rel, _ := filepath.Rel(dir, p)
-		out = append(out, entry{name: filepath.ToSlash(rel), size: info.Size(), open: func() (io.ReadCloser, error) { return os.Open(p) }})
-		return nil
-	})
-	return out, err
-}
-
 // jsonError describes a decoding error with its line.
 func jsonError(data []byte, err error) string {
 	var se *json.SyntaxError
@@ -566,12 +268,4 @@ func lineAt(data []byte, off int64) int {
 		off = int64(len(data))
 	}
 	return 1 + bytes.Count(data[:max(off, 0)], []byte{'\n'})
-}
-
-func unwrap(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

@@ -1,4 +1,4 @@
-package osv
+package records
 
 import (
 	"archive/zip"
@@ -14,15 +14,15 @@ import (
 	"github.com/klauspost/compress/flate"
 )
 
-// zipInMemory is the largest archive read into memory whole (its entries are
+// ZipInMemory is the largest archive read into memory whole (its entries are
 // then inflated straight from memory, without a system call each); larger
 // ones are read from the file. (A variable for the tests.)
-var zipInMemory int64 = 1 << 30
+var ZipInMemory int64 = 1 << 30
 
-// openZip opens a zip archive, in memory when it is at most zipInMemory; mem is
+// openZip opens a zip archive, in memory when it is at most ZipInMemory; mem is
 // the archive's bytes then, nil otherwise.
 func openZip(p string, size int64) (zr *zip.Reader, mem []byte, closer func(), err error) {
-	if size <= zipInMemory {
+	if size <= ZipInMemory {
 		data, err := os.ReadFile(p)
 		if err != nil {
 			return nil, nil, nil, err
@@ -68,7 +68,7 @@ func zipEntry(f *zip.File, mem []byte) entry {
 // straight from its bytes: an OSV export is some 100,000 entries of a few KiB,
 // where File.Open's per-entry buffers and compress/flate's byte-at-a-time
 // reads took most of the time. An archive read from the file (over
-// zipInMemory) is left to File.Open.
+// ZipInMemory) is left to File.Open.
 func openZipEntry(f *zip.File, mem []byte) (io.ReadCloser, error) {
 	if mem == nil {
 		return f.Open()
