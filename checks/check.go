@@ -15,6 +15,7 @@ import (
 	"github.com/cra-gate/cra-gate/internal/deps"
 	"github.com/cra-gate/cra-gate/internal/manifest"
 	"github.com/cra-gate/cra-gate/internal/repo"
+	"github.com/cra-gate/cra-gate/internal/vuln/nvd"
 	"github.com/cra-gate/cra-gate/internal/vuln/osv"
 )
 
@@ -83,8 +84,9 @@ type run struct {
 	cappedOrder []string
 	// kev delivers the KEV catalog read in the background, dbScan is the
 	// offline database being read (see startSources).
-	kev    chan kevResult
-	dbScan *osv.Scan
+	kev     chan kevResult
+	dbScan  *osv.Scan
+	nvdScan *nvd.Scan
 }
 
 // maxSuggestions bounds the "did you mean" searches of one run: each is cheap

@@ -6,17 +6,23 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
+
+	osvpb "github.com/ossf/osv-schema/bindings/go/osvschema"
+	"google.golang.org/protobuf/types/known/structpb"
 
 	"github.com/cra-gate/cra-gate/finding"
 	"github.com/cra-gate/cra-gate/internal/repo"
 	"github.com/cra-gate/cra-gate/internal/sbom"
 	"github.com/cra-gate/cra-gate/internal/vuln/kev"
 	"github.com/cra-gate/cra-gate/internal/vuln/match"
+	"github.com/cra-gate/cra-gate/internal/vuln/nvd"
 	"github.com/cra-gate/cra-gate/internal/vuln/osv"
 	"github.com/cra-gate/cra-gate/internal/vuln/osvapi"
+	"github.com/cra-gate/cra-gate/internal/vuln/records"
 	"github.com/cra-gate/cra-gate/internal/vuln/vex"
 )
 
@@ -37,10 +43,17 @@ type VulnSources struct {
 	APIClient *osvapi.Client
 	// DBLimits bound the offline database (zero values: osv.DefaultLimits).
 	DBLimits osv.Limits
+	// NVD lists directories, .zip archives or .json files of NVD CVE records
+	// (CVE API 2.0 JSON), matched by CPE.
+	NVD []string
+	// NVDLimits bound them (zero values: nvd.DefaultLimits).
+	NVDLimits records.Limits
 }
 
 // Any reports whether a source of advisories is given (KEV alone names none).
-func (s VulnSources) Any() bool { return len(s.DB) > 0 || strings.TrimSpace(s.API) != "" }
+func (s VulnSources) Any() bool {
+	return len(s.DB) > 0 || strings.TrimSpace(s.API) != "" || len(s.NVD) > 0
+}
 
 const (
 	// maxVEXFile bounds a VEX document read from the repository.
@@ -70,7 +83,13 @@ type vulnComponent struct {
 	comp    *sbom.Component
 	primary bool
 	pkg     match.Package
-	err     error // why it cannot be matched
+	err     error // why it cannot be matched by purl
+	// cpe is the component for CPE matching; hasCPE when its CPE reads.
+	cpe    nvd.Component
+	hasCPE bool
+	// checked says a source looked it up: by purl in an OSV source holding
+	// its ecosystem, or by CPE in NVD records.
+	checked bool
 }
 
 // vulnHit is one (component, advisory).
@@ -78,6 +97,9 @@ type vulnHit struct {
 	c      *vulnComponent
 	hit    match.Hit
 	viaAPI bool
+	// source names where the advisory came from ("NVD"); matched is the
+	// CPE criterion and versions it applied by, for an NVD record.
+	source, matched string
 }
 
 var _ = check(Check{
@@ -94,7 +116,7 @@ var _ = check(Check{
 func (c *run) checkVulns() string {
 	src := c.opt.Vulns
 	if !src.Any() {
-		why := "no vulnerability source given (--vuln-db, --osv-api)"
+		why := "no vulnerability source given (--vuln-db, --osv-api, --nvd)"
 		if src.KEV != "" {
 			why += "; --kev alone names no advisories"
 		}
@@ -131,14 +153,15 @@ func (c *run) checkVulns() string {
 		n, primary := 0, ""
 		for _, vc := range comps {
 			switch {
-			case vc.sbomIdx != i || vc.err != nil:
+			case vc.sbomIdx != i || !vc.checked:
 			case vc.primary:
 				primary = " and the primary component"
 			default:
 				n++
 			}
 		}
-		c.report(ruleVulnsChecked, at(p.path, 0), "%s: %d of %d components%s matched against %s", p.path, n, len(p.doc.Components), primary, strings.Join(used, ", "))
+		c.report(ruleVulnsChecked, at(p.path, 0), "%s: %d of %d components%s checked against %s", p.path, n, len(p.doc.Components), primary,
+			strings.Join(used, ", "))
 	}
 	return ""
 }
@@ -150,7 +173,9 @@ func (c *run) vulnComponents(docs []*sbomFile) []*vulnComponent {
 	for i, p := range docs {
 		add := func(comp *sbom.Component, primary bool) {
 			pkg, err := match.FromPurl(comp.Purl)
-			out = append(out, &vulnComponent{file: p.path, sbomIdx: i, comp: comp, primary: primary, pkg: pkg, err: err})
+			vc := &vulnComponent{file: p.path, sbomIdx: i, comp: comp, primary: primary, pkg: pkg, err: err}
+			vc.cpe, vc.hasCPE = cpeComponent(comp)
+			out = append(out, vc)
 		}
 		if pr := p.doc.Primary; pr != nil && pr.Purl != "" && !containsRef(p.doc, pr) {
 			add(pr, true)
@@ -160,6 +185,38 @@ func (c *run) vulnComponents(docs []*sbomFile) []*vulnComponent {
 		}
 	}
 	return out
+}
+
+// cpeComponent is a component as CPE matching sees it: its CPE, its version
+// (the upstream one of a distribution package: no epoch, no revision), and
+// its purl type, which tells a native component from a language package.
+func cpeComponent(comp *sbom.Component) (nvd.Component, bool) {
+	c, ok := nvd.ParseCPE(comp.CPE)
+	if !ok {
+		return nvd.Component{}, false
+	}
+	out := nvd.Component{CPE: c, Version: comp.Version, Ecosystem: purlType(comp.Purl)}
+	switch out.Ecosystem {
+	case "deb", "rpm", "apk", "alpm", "generic":
+		if out.Ecosystem != "generic" {
+			out.Version = upstreamVersion(out.Version)
+		}
+		out.Ecosystem = ""
+	}
+	return out, true
+}
+
+// upstreamVersion drops a distribution's epoch ("1:") and package revision
+// ("-4+deb12u1"): "1:1.35.0-4+deb12u1" is upstream 1.35.0, which NVD's
+// ranges name.
+func upstreamVersion(v string) string {
+	if i := strings.IndexByte(v, ':'); i > 0 && strings.Trim(v[:i], "0123456789") == "" {
+		v = v[i+1:]
+	}
+	if i := strings.LastIndexByte(v, '-'); i > 0 {
+		v = v[:i]
+	}
+	return v
 }
 
 // containsRef reports whether the primary component is also listed among the
@@ -236,6 +293,9 @@ func (c *run) matchComponents(ctx context.Context, comps []*vulnComponent) (hits
 				if vc.err != nil {
 					continue
 				}
+				if db.HoldsEcosystem(vc.pkg.Ecosystem) {
+					vc.checked = true
+				}
 				for _, rec := range db.Lookup(vc.pkg.Key()) {
 					h, affected, err := match.Affects(rec, vc.pkg)
 					if err != nil {
@@ -255,9 +315,26 @@ func (c *run) matchComponents(ctx context.Context, comps []*vulnComponent) (hits
 			c.report(ruleVulnsSource, location{}, "--osv-api %v: known vulnerabilities were not looked up there", err)
 		} else {
 			ok = true
-			used = append(used, "the OSV API at "+api)
+			used = append(used, "the OSV API")
+			for _, vc := range comps {
+				if vc.err == nil {
+					vc.checked = true // osv.dev holds every ecosystem the gate maps purls to
+				}
+			}
 			for _, h := range apiHits {
 				addHit(h)
+			}
+		}
+	}
+	if len(src.NVD) > 0 {
+		nvdHits, nvdUsed, nvdOK := c.matchNVD(comps)
+		if nvdOK {
+			ok = true
+			used = append(used, nvdUsed)
+			for _, h := range nvdHits {
+				if !hasAlias(hits, h) {
+					addHit(h)
+				}
 			}
 		}
 	}
@@ -281,6 +358,99 @@ func (c *run) matchComponents(ctx context.Context, comps []*vulnComponent) (hits
 		return a.hit.Record.GetId() < b.hit.Record.GetId()
 	})
 	return hits, ok, used
+}
+
+// matchNVD matches the components with a CPE against the NVD records.
+// ok is false when no NVD source could be read.
+func (c *run) matchNVD(comps []*vulnComponent) (hits []vulnHit, used string, ok bool) {
+	src := c.opt.Vulns
+	products := map[string]bool{}
+	for _, vc := range comps {
+		if vc.hasCPE {
+			products[vc.cpe.CPE.Product] = true
+		}
+	}
+	if c.nvdScan == nil {
+		c.startSources()
+	}
+	db, probs := c.nvdScan.Load(products)
+	failed := map[string]bool{}
+	for _, p := range probs {
+		if p.Fatal {
+			failed[p.Source] = true
+		}
+		label := c.sourceLabel(p.Source)
+		p.Msg = strings.ReplaceAll(p.Msg, p.Source, label)
+		p.Source = label
+		c.report(ruleVulnsSource, location{}, "--nvd %s", p.Error())
+	}
+	var labels []string
+	for _, s := range src.NVD {
+		if !failed[s] {
+			labels = append(labels, c.sourceLabel(s))
+		}
+	}
+	if len(labels) == 0 {
+		return nil, "", false
+	}
+	// The platform of an AND configuration holds when the same SBOM has it.
+	bySBOM := map[int][]*vulnComponent{}
+	for _, vc := range comps {
+		if vc.hasCPE {
+			bySBOM[vc.sbomIdx] = append(bySBOM[vc.sbomIdx], vc)
+		}
+	}
+	for _, vc := range comps {
+		if !vc.hasCPE {
+			continue
+		}
+		vc.checked = true
+		platform := func(m nvd.CPEMatch) bool {
+			for _, other := range bySBOM[vc.sbomIdx] {
+				if other != vc && m.Matches(other.cpe) {
+					return true
+				}
+			}
+			return false
+		}
+		for _, h := range db.Match(vc.cpe, platform) {
+			rec := nvdRecord(h.Record)
+			matched := fmt.Sprintf("%s (%s)", h.Match.Criteria, h.Match.Range())
+			switch v := vc.cpe.CPE.Vendor; {
+			case !h.ProductOnly:
+			case v == "*" || v == "":
+				matched += "; the SBOM's CPE names no vendor: matched by the product's name"
+			default:
+				matched += "; the SBOM's CPE vendor " + quoteID(v) + " differs: matched by the product's name"
+			}
+			hits = append(hits, vulnHit{c: vc, hit: match.Hit{Record: rec, Fixed: h.Fixed}, source: "NVD", matched: matched})
+		}
+	}
+	return hits, fmt.Sprintf("%d NVD %s (%s)", db.Read, plural(db.Read, "record", "records"), strings.Join(labels, ", ")), true
+}
+
+// nvdRecord is an NVD record as the OSV record type the report reads: its
+// id, English description, and severity.
+func nvdRecord(r *nvd.Record) *osv.Record {
+	rec := &osv.Record{Id: r.ID, Summary: oneLine(r.Summary(), 400)}
+	if sev, vector := r.Severity(); sev != "" {
+		rec.DatabaseSpecific, _ = structpb.NewStruct(map[string]any{"severity": sev})
+		if strings.HasPrefix(vector, "CVSS:3") {
+			rec.Severity = []*osvpb.Severity{{Type: osvpb.Severity_CVSS_V3, Score: vector}}
+		}
+	}
+	return rec
+}
+
+// hasAlias reports whether an OSV advisory already found for the component
+// names the NVD record's CVE: the same vulnerability, reported once.
+func hasAlias(hits []vulnHit, h vulnHit) bool {
+	for _, o := range hits {
+		if o.c == h.c && (o.hit.Record.GetId() == h.hit.Record.GetId() || slices.Contains(o.hit.Record.GetAliases(), h.hit.Record.GetId())) {
+			return true
+		}
+	}
+	return false
 }
 
 // queryAPI asks the OSV API about every distinct package version.
@@ -350,6 +520,9 @@ func (c *run) startSources() {
 	}
 	if len(src.DB) > 0 && c.dbScan == nil {
 		c.dbScan = osv.Start(src.DB, src.DBLimits)
+	}
+	if len(src.NVD) > 0 && c.nvdScan == nil {
+		c.nvdScan = nvd.Start(src.NVD, src.NVDLimits)
 	}
 	if k := strings.TrimSpace(src.KEV); k != "" && c.kev == nil {
 		c.kev = make(chan kevResult, 1)
@@ -448,7 +621,7 @@ func (c *run) reportHit(h vulnHit, set *vex.Set, primaries map[int]vex.Component
 	entry := finding.Vulnerability{
 		File: vc.file, Line: comp.Line, Purl: comp.Purl, Name: comp.Name, Version: comp.Version,
 		ID: rec.GetId(), Aliases: append([]string{}, rec.GetAliases()...), Summary: rec.GetSummary(),
-		Fixed: h.hit.Fixed, Severity: osv.Severity(rec),
+		Fixed: h.hit.Fixed, Severity: osv.Severity(rec), Source: h.source, Matched: h.matched,
 	}
 	if entry.Name == "" {
 		entry.Name = vc.pkg.Name
@@ -472,8 +645,12 @@ func (c *run) reportHit(h vulnHit, set *vex.Set, primaries map[int]vex.Component
 		return
 	}
 
-	loc := at(vc.file, comp.Line).on(comp.Purl + "#" + rec.GetId())
-	what := fmt.Sprintf("%s in %s (%s)", advisoryLabel(rec.GetId(), osv.CVEs(rec), entry.Severity), componentLabel(comp, vc.pkg), comp.Purl)
+	loc := at(vc.file, comp.Line).on(entry.Subject() + "#" + rec.GetId())
+	ident := comp.Purl
+	if ident == "" {
+		ident = comp.CPE
+	}
+	what := fmt.Sprintf("%s in %s (%s)", advisoryLabel(rec.GetId(), osv.CVEs(rec), entry.Severity), componentLabel(comp, vc.pkg), ident)
 	var tail []string
 	if s := oneLine(rec.GetSummary(), maxSummary); s != "" {
 		tail = append(tail, s)
@@ -482,6 +659,9 @@ func (c *run) reportHit(h vulnHit, set *vex.Set, primaries map[int]vex.Component
 		tail = append(tail, "fixed in "+entry.Fixed)
 	} else {
 		tail = append(tail, "no fixed version known")
+	}
+	if h.matched != "" {
+		tail = append(tail, "NVD matched "+h.matched)
 	}
 	tail = append(tail, vexState(entry.VEX))
 	if related := relatedKEV(rec.GetRelated(), catalog); related != "" && !entry.KEV {
@@ -544,24 +724,30 @@ func (c *run) reportStatements(stmts []vex.Statement, docs []*sbomFile) {
 	}
 }
 
-// reportUnmatched reports, per SBOM, the components without a usable purl
-// (warning) and those whose purl could not be matched (notice).
+// reportUnmatched reports, per SBOM, the shipped software components no
+// source looked up, and why: without a purl or CPE, or with a CPE only and
+// no NVD source (vulns-no-purl); a purl type without an OSV ecosystem, an
+// ecosystem the sources hold no records of, no version or one the
+// ecosystem's ordering cannot read (vulns-unmatched). Both are warnings: the
+// check is not a pass while shipped components went unchecked. Hardware
+// parts are not counted: no source lists vulnerabilities by them.
 func (c *run) reportUnmatched(docs []*sbomFile, comps []*vulnComponent) {
+	nvdGiven := len(c.opt.Vulns.NVD) > 0
 	for i, p := range docs {
-		var noPurl, invalid []string
-		unsupported := map[string]int{}
-		noVersion, badVersion := 0, 0
-		var examples []string
-		total := 0
+		var noID, cpeOnly, invalid, examples []string
+		unsupported, notHeld := map[string]int{}, map[string]int{}
+		noVersion, badVersion, total := 0, 0, 0
 		for _, vc := range comps {
-			if vc.sbomIdx != i || vc.primary {
+			if vc.sbomIdx != i || vc.primary || vc.comp.Hardware() {
 				continue
 			}
 			total++
 			switch {
-			case vc.err == nil:
+			case vc.checked:
+			case errors.Is(vc.err, match.ErrNoPurl) && vc.hasCPE && !nvdGiven:
+				cpeOnly = append(cpeOnly, vc.comp.Label())
 			case errors.Is(vc.err, match.ErrNoPurl):
-				noPurl = append(noPurl, vc.comp.Label())
+				noID = append(noID, vc.comp.Label())
 			case errors.Is(vc.err, match.ErrInvalid):
 				invalid = append(invalid, vc.comp.Purl)
 			case errors.Is(vc.err, match.ErrUnsupported):
@@ -569,27 +755,28 @@ func (c *run) reportUnmatched(docs []*sbomFile, comps []*vulnComponent) {
 			case errors.Is(vc.err, match.ErrNoVersion):
 				noVersion++
 				examples = append(examples, vc.comp.Purl)
-			default:
+			case vc.err != nil:
 				badVersion++
 				examples = append(examples, vc.comp.Purl+": "+vc.err.Error())
+			default:
+				eco, _, _ := strings.Cut(vc.pkg.Ecosystem, ":")
+				notHeld[eco]++
 			}
 		}
-		if n := len(noPurl) + len(invalid); n > 0 {
+		if n := len(noID) + len(cpeOnly) + len(invalid); n > 0 {
 			parts := []string{}
-			if len(noPurl) > 0 {
-				parts = append(parts, fmt.Sprintf("%d without a purl (%s)", len(noPurl), listNames(noPurl, 5)))
+			if len(noID) > 0 {
+				parts = append(parts, fmt.Sprintf("%d without a purl or CPE (%s)", len(noID), listNames(noID, 5)))
+			}
+			if len(cpeOnly) > 0 {
+				parts = append(parts, fmt.Sprintf("%d with a CPE but no purl, and no NVD source was given: pass --nvd to check them (%s)",
+					len(cpeOnly), listNames(cpeOnly, 5)))
 			}
 			if len(invalid) > 0 {
 				parts = append(parts, fmt.Sprintf("%d with an invalid purl (%s)", len(invalid), listNames(invalid, 5)))
 			}
-			c.report(ruleVulnsNoPurl,
-				at(p.path, 0),
-				"%s: %d of %d components (%.1f%%) cannot be matched against known vulnerabilities: %s",
-				p.path,
-				n,
-				total,
-				100*float64(n)/float64(max(total, 1)),
-				strings.Join(parts, "; "))
+			c.report(ruleVulnsNoPurl, at(p.path, 0), "%s: %d of %d shipped components (%.1f%%) were not checked for known "+
+				"vulnerabilities: %s", p.path, n, total, 100*float64(n)/float64(max(total, 1)), strings.Join(parts, "; "))
 		}
 		var parts []string
 		if len(unsupported) > 0 {
@@ -597,7 +784,18 @@ func (c *run) reportUnmatched(docs []*sbomFile, comps []*vulnComponent) {
 			for _, t := range sortedMapKeys(unsupported) {
 				types = append(types, fmt.Sprintf("%s: %d", t, unsupported[t]))
 			}
-			parts = append(parts, "purl types without an OSV ecosystem ("+strings.Join(types, ", ")+")")
+			hint := ""
+			if !nvdGiven {
+				hint = "; a CPE and --nvd would check them"
+			}
+			parts = append(parts, "purl types without an OSV ecosystem ("+strings.Join(types, ", ")+hint+")")
+		}
+		if len(notHeld) > 0 {
+			var ecos []string
+			for _, e := range sortedMapKeys(notHeld) {
+				ecos = append(ecos, fmt.Sprintf("%s: %d", e, notHeld[e]))
+			}
+			parts = append(parts, "ecosystems the given sources hold no records of ("+strings.Join(ecos, ", ")+")")
 		}
 		if noVersion > 0 {
 			parts = append(parts, fmt.Sprintf("%d without a version in the purl", noVersion))
@@ -606,7 +804,14 @@ func (c *run) reportUnmatched(docs []*sbomFile, comps []*vulnComponent) {
 			parts = append(parts, fmt.Sprintf("%d with a version the ecosystem's ordering cannot read", badVersion))
 		}
 		if len(parts) > 0 {
-			msg := fmt.Sprintf("%s: components not matched: %s", p.path, strings.Join(parts, "; "))
+			n := 0
+			for _, vs := range []map[string]int{unsupported, notHeld} {
+				for _, k := range vs {
+					n += k
+				}
+			}
+			n += noVersion + badVersion
+			msg := fmt.Sprintf("%s: %d of %d shipped components were not checked: %s", p.path, n, total, strings.Join(parts, "; "))
 			if len(examples) > 0 {
 				msg += "; for example " + listNames(examples, 3)
 			}

@@ -126,7 +126,7 @@ func TestVulnsKnownAndKEV(t *testing.T) {
 		t.Errorf("lodash entry: %+v", lodash)
 	}
 	np := findingsOf(res, "vulns-no-purl")
-	if len(np) != 1 || !strings.Contains(np[0].Message, "1 of 4 components (25.0%)") || !strings.Contains(np[0].Message, "blob@1") {
+	if len(np) != 1 || !strings.Contains(np[0].Message, "1 of 4 shipped components (25.0%)") || !strings.Contains(np[0].Message, "blob@1") {
 		t.Errorf("vulns-no-purl: %+v", np)
 	}
 	um := findingsOf(res, "vulns-unmatched")

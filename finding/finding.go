@@ -226,6 +226,19 @@ type Vulnerability struct {
 	KEV      bool     `json:"kev"`   // listed in CISA's Known Exploited Vulnerabilities catalog
 	VEX      *VEX     `json:"vex"`   // the statement that answers it, or null
 	Severity string   `json:"severity"`
+	// Source names the database the advisory came from when it is not OSV
+	// ("NVD"); Matched is how it applied: the CPE criterion and its versions.
+	Source  string `json:"source,omitempty"`
+	Matched string `json:"matched,omitempty"`
+}
+
+// Subject names the component of a vulnerability in finding items and
+// waivers: its purl, else name@version (a component known by CPE only).
+func (v *Vulnerability) Subject() string {
+	if v.Purl != "" {
+		return v.Purl
+	}
+	return v.Name + "@" + v.Version
 }
 
 // VEX is the statement that answers a vulnerability.

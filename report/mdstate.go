@@ -112,7 +112,7 @@ func vexFindingID(config string, v finding.Vulnerability) fid {
 	if v.KEV {
 		rule = "vulns-kev"
 	}
-	return hashID(config, rule, v.File, v.Purl+"#"+v.ID)
+	return hashID(config, rule, v.File, v.Subject()+"#"+v.ID)
 }
 
 // stateOf records the results: open errors, then open warnings, then the

@@ -112,7 +112,16 @@ func (a *actionRun) inputs() (actionInputs, error) {
 				}
 			}
 		}
-		in.opt.Vulns = vulnSources(db, get("osv-api", osvapi.DefaultURL), get("kev", kev.FeedURL), a.std.Getenv)
+		var nvdPaths []string
+		for _, p := range strings.Split(get("nvd", ""), "\n") {
+			if p = strings.TrimSpace(p); p != "" {
+				if !filepath.IsAbs(p) {
+					p = filepath.Join(ws, p)
+				}
+				nvdPaths = append(nvdPaths, p)
+			}
+		}
+		in.opt.Vulns = vulnSources(db, nvdPaths, get("osv-api", osvapi.DefaultURL), get("kev", kev.FeedURL), a.std.Getenv)
 		if err := checkVulnSources(in.opt.Vulns, "input "); err != nil {
 			return in, err
 		}

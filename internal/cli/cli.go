@@ -117,6 +117,7 @@ type checkFlags struct {
 	maxTotal    string
 	maxObjects  int64
 	vulnDB      listFlag
+	nvd         listFlag
 	osvAPI      string
 	kev         string
 }
@@ -137,6 +138,8 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 	fs.Int64Var(&f.maxObjects, "max-objects", budget.DefaultItems,
 		"most JSON objects and arrays, XML elements or lines of SBOMs and VEX documents decoded in one run")
 	fs.Var(&f.vulnDB, "vuln-db", "OSV records to match components against: a directory, .zip or .json (repeatable; default: $CRA_GATE_VULN_DB, a list)")
+	fs.Var(&f.nvd, "nvd", "NVD CVE records (CVE API 2.0 JSON) to match components by CPE: a directory, .zip or .json "+
+		"(repeatable; default: $CRA_GATE_NVD, a list)")
 	fs.StringVar(&f.osvAPI, "osv-api", "", "OSV-compatible API to query, such as https://api.osv.dev (default: $CRA_GATE_OSV_API)")
 	fs.StringVar(&f.kev, "kev", "", "CISA KEV catalog JSON: a path or https URL (default: $CRA_GATE_KEV)")
 }
@@ -207,7 +210,7 @@ func parseCheck(args []string, std IO) (settings, error) {
 	if s.opt.MaxObjects = f.maxObjects; s.opt.MaxObjects <= 0 {
 		return s, fmt.Errorf("--max-objects %d: want a positive number", f.maxObjects)
 	}
-	s.opt.Vulns = vulnSources(f.vulnDB, f.osvAPI, f.kev, std.Getenv)
+	s.opt.Vulns = vulnSources(f.vulnDB, f.nvd, f.osvAPI, f.kev, std.Getenv)
 	if err := checkVulnSources(s.opt.Vulns, "--"); err != nil {
 		return s, err
 	}
@@ -228,12 +231,17 @@ func parseCheck(args []string, std IO) (settings, error) {
 // paths as a link out of the checkout, to a FIFO or to a device is refused,
 // and the run with it. Sources outside are the operator's and read as given.
 func confineSources(v *checks.VulnSources, door *repo.Repo, prefix string) error {
-	for i, p := range v.DB {
-		abs, _, err := door.Confined(p)
-		if err != nil {
-			return fmt.Errorf("%svuln-db %q: %v", prefix, p, err)
+	for _, list := range []struct {
+		name  string
+		paths []string
+	}{{"vuln-db", v.DB}, {"nvd", v.NVD}} {
+		for i, p := range list.paths {
+			abs, _, err := door.Confined(p)
+			if err != nil {
+				return fmt.Errorf("%s%s %q: %v", prefix, list.name, p, err)
+			}
+			list.paths[i] = abs
 		}
-		v.DB[i] = abs
 	}
 	if v.KEV != "" && !strings.Contains(v.KEV, "://") {
 		abs, _, err := door.Confined(v.KEV)
@@ -246,14 +254,13 @@ func confineSources(v *checks.VulnSources, door *repo.Repo, prefix string) error
 }
 
 // vulnSources takes each source from its flag, else its environment variable.
-func vulnSources(db []string, api, kevSrc string, getenv Env) checks.VulnSources {
-	v := checks.VulnSources{DB: db, API: strings.TrimSpace(api), KEV: strings.TrimSpace(kevSrc)}
+func vulnSources(db, nvdPaths []string, api, kevSrc string, getenv Env) checks.VulnSources {
+	v := checks.VulnSources{DB: db, NVD: nvdPaths, API: strings.TrimSpace(api), KEV: strings.TrimSpace(kevSrc)}
 	if len(v.DB) == 0 {
-		for _, p := range filepath.SplitList(getenv("CRA_GATE_VULN_DB")) {
-			if p = strings.TrimSpace(p); p != "" {
-				v.DB = append(v.DB, p)
-			}
-		}
+		v.DB = envList(getenv("CRA_GATE_VULN_DB"))
+	}
+	if len(v.NVD) == 0 {
+		v.NVD = envList(getenv("CRA_GATE_NVD"))
 	}
 	if v.API == "" {
 		v.API = strings.TrimSpace(getenv("CRA_GATE_OSV_API"))
@@ -262,6 +269,17 @@ func vulnSources(db []string, api, kevSrc string, getenv Env) checks.VulnSources
 		v.KEV = strings.TrimSpace(getenv("CRA_GATE_KEV"))
 	}
 	return v
+}
+
+// envList splits a path list ($PATH-style) of an environment variable.
+func envList(v string) []string {
+	var out []string
+	for _, p := range filepath.SplitList(v) {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // checkVulnSources refuses an API or KEV URL that is not https (http only for

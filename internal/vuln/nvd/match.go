@@ -105,7 +105,11 @@ var targetEcosystems = map[string][]string{
 	"ruby": {"gem"}, "php": {"composer"}, "java": {"maven"}, ".net": {"nuget"}, "perl": {"cpan"}, "wordpress": {},
 }
 
-// matches reports whether the vulnerable criterion m applies to c.
+// Matches reports whether the criterion m names c (its product, vendor,
+// target software and version range), vulnerable or not.
+func (m CPEMatch) Matches(c Component) bool { return m.matches(c) }
+
+// matches reports whether the criterion m applies to c.
 func (m *CPEMatch) matches(c Component) bool {
 	if !m.ok { // parsed by Load, read-only since
 		return false

@@ -51,6 +51,26 @@ type DB struct {
 	// Read counts the records read, Kept those indexed, Withdrawn those left
 	// out because they are withdrawn.
 	Read, Kept, Withdrawn int
+	// ecosystems are those the records read name (before any ':').
+	ecosystems map[string]bool
+}
+
+// HoldsEcosystem reports whether a record read names the ecosystem ("Debian"
+// for "Debian:12"): a package of one it does not hold was not checked,
+// whatever the lookup finds.
+func (db *DB) HoldsEcosystem(ecosystem string) bool {
+	base, _, _ := strings.Cut(ecosystem, ":")
+	return db != nil && db.ecosystems[base]
+}
+
+// Ecosystems lists them, sorted.
+func (db *DB) Ecosystems() []string {
+	var out []string
+	for e := range db.ecosystems {
+		out = append(out, e)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Lookup returns the records that list the package among their affected
@@ -83,15 +103,26 @@ func Start(sources []string, lim Limits) *Scan {
 	return &Scan{records.Start(sources, lim, records.Kind{What: "OSV records", Flag: "--vuln-db"}, scanRecord)}
 }
 
-// scanRecord notes the package names a record mentions.
+// scanRecord notes the package names a record mentions, and the ecosystems
+// (as keys ecosystemKey + the ecosystem's name before any ':').
 func scanRecord(data []byte) (keys []string, always bool, problem string) {
-	names, ok := scanNames(data)
+	names, ok := scanValues(data, `"name"`)
 	if len(names) > MaxNamesPerRecord {
 		return nil, false, fmt.Sprintf("names more than %d packages, the most the gate reads of one record (a real record "+
 			"names a few): not read", MaxNamesPerRecord)
 	}
+	ecos, _ := scanValues(data, `"ecosystem"`)
+	for _, e := range ecos {
+		if base, _, _ := strings.Cut(e, ":"); base != "" && !slices.Contains(names, ecosystemKey+base) {
+			names = append(names, ecosystemKey+base)
+		}
+	}
 	return names, !ok, ""
 }
+
+// ecosystemKey marks a scan key that is an ecosystem, not a package name
+// (no name starts with a NUL).
+const ecosystemKey = "\x00"
 
 // MaxNamesPerRecord bounds the distinct package names one record may name:
 // osv.dev's records name a few, a hostile one millions.
@@ -150,7 +181,12 @@ func (s *Scan) Load(want func(Key) bool, names map[string]bool) (*DB, []Problem)
 		}
 		return ""
 	})
-	db := &DB{index: map[Key][]*Record{}, Read: s.s.Read(), Withdrawn: int(withdrawn.Load())}
+	db := &DB{index: map[Key][]*Record{}, Read: s.s.Read(), Withdrawn: int(withdrawn.Load()), ecosystems: map[string]bool{}}
+	s.s.EachKey(func(k string) {
+		if e, ok := strings.CutPrefix(k, ecosystemKey); ok {
+			db.ecosystems[e] = true
+		}
+	})
 	ids := make([]string, 0, len(byID))
 	for id := range byID {
 		ids = append(ids, id)
@@ -172,13 +208,12 @@ func (s *Scan) Load(want func(Key) bool, names map[string]bool) (*DB, []Problem)
 	return db, probs
 }
 
-// scanNames returns every distinct "name" key's string value in data, at most
+// scanValues returns every distinct string value of key ("\"name\"") in data, at most
 // MaxNamesPerRecord+1 of them. It scans bytes, so it also finds names
 // outside affected[] (a credit's name): those records are then decoded and
 // checked properly. ok is false when a value cannot be read (the record is
 // then decoded whatever it names, so that the decoder reports it).
-func scanNames(data []byte) (names []string, ok bool) {
-	const key = `"name"`
+func scanValues(data []byte, key string) (names []string, ok bool) {
 	for off := 0; ; {
 		i := bytes.Index(data[off:], []byte(key))
 		if i < 0 {

@@ -121,6 +121,19 @@ func Start(sources []string, lim Limits, kind Kind, scan ScanFunc) *Scan {
 	return s
 }
 
+// EachKey waits for the scan and gives every key it noted (once per record
+// that noted it) to fn.
+func (s *Scan) EachKey(fn func(string)) {
+	<-s.done
+	for _, ss := range s.sources {
+		for _, st := range ss.state {
+			for _, k := range st.keys {
+				fn(k)
+			}
+		}
+	}
+}
+
 // Read waits for the scan and returns the records it read.
 func (s *Scan) Read() int {
 	<-s.done
