@@ -394,10 +394,15 @@ func (c *run) matchNVD(comps []*vulnComponent) (hits []vulnHit, used string, ok 
 		return nil, "", false
 	}
 	// The platform of an AND configuration holds when the same SBOM has it.
-	bySBOM := map[int][]*vulnComponent{}
+	type sbomProduct struct {
+		sbom    int
+		product string
+	}
+	byProduct := map[sbomProduct][]*vulnComponent{}
 	for _, vc := range comps {
 		if vc.hasCPE {
-			bySBOM[vc.sbomIdx] = append(bySBOM[vc.sbomIdx], vc)
+			k := sbomProduct{vc.sbomIdx, vc.cpe.CPE.Product}
+			byProduct[k] = append(byProduct[k], vc)
 		}
 	}
 	for _, vc := range comps {
@@ -406,7 +411,11 @@ func (c *run) matchNVD(comps []*vulnComponent) (hits []vulnHit, used string, ok 
 		}
 		vc.checked = true
 		platform := func(m nvd.CPEMatch) bool {
-			for _, other := range bySBOM[vc.sbomIdx] {
+			c, ok := nvd.ParseCPE(m.Criteria)
+			if !ok {
+				return false
+			}
+			for _, other := range byProduct[sbomProduct{vc.sbomIdx, c.Product}] {
 				if other != vc && m.Matches(other.cpe) {
 					return true
 				}

@@ -11,7 +11,9 @@
 //
 // perf decode FILE is the baseline process; perf mkrepo -n N DIR writes the
 // repository (examples/smart-lock with a generated SBOM and a lockfile whose
-// 200 direct dependencies are in it).
+// 200 direct dependencies are in it). For a device: perf mkdevice -n 5000
+// -nvd 250000 DIR writes an SPDX 3 image SBOM and NVD records under DIR/nvd,
+// perf decodeall FILE DIR is its baseline (every file decoded into an any).
 package main
 
 import (
@@ -23,6 +25,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,6 +43,23 @@ func main() {
 				fail(errors.New("usage: perf decode FILE"))
 			}
 			fail(decode(os.Args[2]))
+			return
+		case "decodeall":
+			if len(os.Args) < 3 {
+				fail(errors.New("usage: perf decodeall FILE|DIR..."))
+			}
+			fail(decodeAll(os.Args[2:]))
+			return
+		case "mkdevice":
+			fs := flag.NewFlagSet("mkdevice", flag.ExitOnError)
+			n := fs.Int("n", 5_000, "packages of the SPDX 3 image SBOM")
+			records := fs.Int("nvd", 250_000, "NVD records, written under DIR/nvd")
+			example := fs.String("example", "examples/smart-lock", "the compliant example to start from")
+			fs.Parse(os.Args[2:])
+			if fs.NArg() != 1 {
+				fail(errors.New("usage: perf mkdevice [-n N] [-nvd N] DIR"))
+			}
+			fail(mkdevice(*example, fs.Arg(0), *n, *records))
 			return
 		case "mkrepo":
 			fs := flag.NewFlagSet("mkrepo", flag.ExitOnError)
@@ -112,6 +132,73 @@ func decode(file string) error {
 	}
 	var v any
 	return json.Unmarshal(data, &v)
+}
+
+// decodeAll is the baseline of a device run: read every file given, and
+// every *.json under the directories given, and decode each into an any, on
+// every CPU as the gate reads them.
+func decodeAll(paths []string) error {
+	var files []string
+	for _, p := range paths {
+		err := filepath.WalkDir(p, func(f string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && (f == p || strings.HasSuffix(f, ".json")) {
+				files = append(files, f)
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	errs := make(chan error, runtime.GOMAXPROCS(0))
+	next := make(chan string)
+	for range cap(errs) {
+		go func() {
+			var first error
+			for f := range next {
+				data, err := os.ReadFile(f)
+				if err == nil {
+					var v any
+					err = json.Unmarshal(data, &v)
+				}
+				if err != nil && first == nil {
+					first = err
+				}
+			}
+			errs <- first
+		}()
+	}
+	for _, f := range files {
+		next <- f
+	}
+	close(next)
+	var first error
+	for range cap(errs) {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// mkdevice copies the example to dir with an SPDX 3 image SBOM of n
+// packages as its firmware SBOM (sbomgen.SPDX3Image) and writes records NVD
+// records under dir/nvd and the same in dir/nvd.zip, one product in four of
+// them the image's.
+func mkdevice(example, dir string, n, records int) error {
+	if err := copyTree(example, dir); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "sbom", "firmware.cdx.json"), sbomgen.SPDX3Image(n), 0o644); err != nil {
+		return err
+	}
+	if err := os.Remove(filepath.Join(dir, "firmware", "go.mod")); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	if err := sbomgen.WriteNVD(filepath.Join(dir, "nvd"), records, 4*n, 7); err != nil {
+		return err
+	}
+	return sbomgen.WriteNVDZip(filepath.Join(dir, "nvd.zip"), records, 4*n, 7)
 }
 
 // mkrepo copies the example to dir, replaces its firmware SBOM with a

@@ -26,6 +26,13 @@ func FuzzParse(f *testing.F) {
 		"SPDXVersion: SPDX-2.2\nSPDXID: SPDXRef-DOCUMENT\nCreator: Tool: t\n\nPackageName: " +
 			"a\nSPDXID: SPDXRef-a\nPackageChecksum: SHA256: ab\nExternalRef: PACKAGE-MANAGER purl " +
 			"pkg:npm/a@1\nRelationship: SPDXRef-DOCUMENT DESCRIBES SPDXRef-a\n",
+		`{"@context":"https://spdx.org/rdf/3.0.1/spdx-context.jsonld","@graph":[{"type":"software_Package","spdxId":"p","name":"p",` +
+			`"externalIdentifier":[{"type":"ExternalIdentifier","externalIdentifierType":"cpe23","identifier":"cpe:2.3:a:x:p:1:*:*:*:*:*:*:*"}]},` +
+			`{"type":"software_Sbom","spdxId":"s","rootElement":["p"]},{"type":"security_VexFixedVulnAssessmentRelationship","from":"v","to":["p"]}]}`,
+		"SPDXVersion: SPDX-2.2\nSPDXID: SPDXRef-DOCUMENT\nCreator: Amazon\nCreated: 2020-01-01T00:00:00Z\nExternalDocumentRef: DocumentRef-x " +
+			"http://x SHA1: da39a3ee5e6b4b0d3255bfef95601890afd80709\n",
+		"\x28\xb5\x2f\xfd\x00\x58\x00\x00\x00", // a zstd frame header
+		"\x1f\x8b\x08\x00\x00\x00\x00\x00",     // a gzip header
 		`{"bomFormat":"CycloneDX","specVersion":"2.0"}`,
 		`{"a":[1,{"b":"\"}"}]}`,
 		"\xEF\xBB\xBF[",

@@ -75,15 +75,25 @@ func (n *Node) holds(c Component, platform func(CPEMatch) bool) (bool, *CPEMatch
 	and := strings.EqualFold(n.Operator, "AND")
 	result := and
 	var hit *CPEMatch
+	// The vulnerable criteria first: in an OR node (most), a hit settles it
+	// and the platforms need not be looked up.
+	for mi := range n.CPEMatch {
+		if m := &n.CPEMatch[mi]; m.Vulnerable && m.matches(c) {
+			hit = m
+			break
+		}
+	}
+	if !and && hit != nil && !n.Negate {
+		return true, hit
+	}
 	for mi := range n.CPEMatch {
 		m := &n.CPEMatch[mi]
-		var ok bool
-		if m.Vulnerable {
-			ok = m.matches(c)
-			if ok && hit == nil {
-				hit = m
-			}
-		} else {
+		ok := m == hit
+		switch {
+		case ok:
+		case m.Vulnerable:
+			ok = and && m.matches(c) // another criterion of an AND node must hold too
+		default:
 			ok = platform != nil && platform(*m)
 		}
 		if and {

@@ -91,6 +91,32 @@ func (r *Record) Summary() string {
 	return ""
 }
 
+// compact drops what the report does not use from a record kept in
+// memory: descriptions but the English one, cut to 400 bytes; metrics but
+// the one Severity reads.
+func (r *Record) compact() {
+	if sum := r.Summary(); sum != "" {
+		if len(sum) > 400 {
+			sum = sum[:400]
+		}
+		r.Descriptions = []description{{Lang: "en", Value: sum}}
+	}
+	for _, ms := range []*[]metric{&r.Metrics.V40, &r.Metrics.V31, &r.Metrics.V30, &r.Metrics.V2} {
+		if len(*ms) == 0 {
+			continue
+		}
+		best := (*ms)[0]
+		for _, m := range *ms {
+			if m.Type == "Primary" {
+				best = m
+			}
+		}
+		r.Metrics = metrics{}
+		*ms = []metric{best}
+		return
+	}
+}
+
 // Severity is the base severity of the newest CVSS version the record gives,
 // NVD's own (Primary) before the CNA's, with its vector: "HIGH (CVSS 3.1
 // CVSS:3.1/AV:N/...)"; "" when it gives none.
@@ -123,12 +149,16 @@ var DefaultLimits = records.Limits{RecordBytes: 4 << 20, TotalBytes: 8 << 30, Re
 // real record names a few dozen at most, a hostile one millions.
 const MaxProductsPerRecord = 5000
 
-// Scan is a database being read (see records.Scan): every record is read
-// once and the CPE products it names noted.
-type Scan struct{ s *records.Scan }
+// Scan is a database to read: Load reads every record once, notes the CPE
+// products it names, and decodes it there and then when one is wanted. (NVD
+// is read after the SBOMs, in one pass, rather than scanned beside them and
+// read again as OSV records are: a record is a few KiB in a zip of hundreds
+// of thousands, and inflating the wanted ones twice cost more than the
+// overlap gained.)
+type Scan struct{ o *records.Opened }
 
-// Start begins reading the sources (directories of *.json records, zips of
-// them, single files).
+// Start begins opening the sources (directories of *.json records, zips of
+// them, single files): a zip is read into memory, beside the SBOMs' decoding.
 func Start(sources []string, lim records.Limits) *Scan {
 	if lim.RecordBytes <= 0 {
 		lim.RecordBytes = DefaultLimits.RecordBytes
@@ -139,7 +169,7 @@ func Start(sources []string, lim records.Limits) *Scan {
 	if lim.Records <= 0 {
 		lim.Records = DefaultLimits.Records
 	}
-	return &Scan{records.Start(sources, lim, records.Kind{What: "NVD CVE records", Flag: "--nvd"}, scanProducts)}
+	return &Scan{records.Open(sources, lim, records.Kind{What: "NVD CVE records", Flag: "--nvd"})}
 }
 
 // scanProducts notes the products of a record's "criteria" CPEs, from the
@@ -170,16 +200,49 @@ func scanProducts(data []byte) (keys []string, always bool, problem string) {
 			always = true // an escaped criterion: decode and read it properly
 			continue
 		}
-		c, ok := ParseCPE(string(raw))
-		if !ok || seen[c.Product] {
+		product, ok := cpeProduct(raw)
+		if !ok {
 			continue
 		}
-		seen[c.Product] = true
-		if keys = append(keys, c.Product); len(keys) > MaxProductsPerRecord {
+		p := strings.ToLower(string(product))
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
+		if keys = append(keys, p); len(keys) > MaxProductsPerRecord {
 			return nil, false, fmt.Sprintf("names more than %d CPE products, the most the gate reads of one record: not read", MaxProductsPerRecord)
 		}
 	}
 	return keys, always, ""
+}
+
+// cpeProduct returns the product field of a CPE 2.3 formatted string
+// without escapes ("cpe:2.3:a:gnu:glibc:..." gives "glibc"), as ParseCPE
+// would, without its allocations: the scan reads every criterion of every
+// record.
+func cpeProduct(raw []byte) ([]byte, bool) {
+	const prefix = "cpe:2.3:"
+	if !bytes.HasPrefix(raw, []byte(prefix)) {
+		if c, ok := ParseCPE(string(raw)); ok { // a CPE 2.2 URI
+			return []byte(c.Product), true
+		}
+		return nil, false
+	}
+	rest := raw[len(prefix):]
+	for range 2 { // part, vendor
+		i := bytes.IndexByte(rest, ':')
+		if i < 0 {
+			return nil, false
+		}
+		rest = rest[i+1:]
+	}
+	if i := bytes.IndexByte(rest, ':'); i >= 0 {
+		rest = rest[:i]
+	}
+	if len(rest) == 0 || string(rest) == "*" || string(rest) == "-" {
+		return nil, false
+	}
+	return rest, true
 }
 
 // DB is the records that name a wanted product, indexed by product.
@@ -196,28 +259,33 @@ type DB struct {
 func (s *Scan) Load(products map[string]bool) (*DB, []records.Problem) {
 	var mu sync.Mutex
 	byID := map[string]*Record{}
-	probs := s.s.Decode(func(keys []string) bool {
+	pick := func(keys []string) bool {
 		for _, k := range keys {
 			if products[k] {
 				return true
 			}
 		}
 		return false
-	}, func(data []byte) string {
-		recs, err := parseRecords(data)
-		if err != "" {
-			return err
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		for _, r := range recs {
-			if have, dup := byID[r.ID]; !dup || have.LastModified < r.LastModified {
-				byID[r.ID] = r
+	}
+	read, probs := s.o.ReadAll(scanProducts, pick,
+		func(data []byte) string {
+			recs, err := parseRecords(data)
+			if err != "" {
+				return err
 			}
-		}
-		return ""
-	})
-	db := &DB{byProduct: map[string][]*Record{}, Read: s.s.Read(), Kept: len(byID)}
+			for _, r := range recs {
+				r.compact()
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			for _, r := range recs {
+				if have, dup := byID[r.ID]; !dup || have.LastModified < r.LastModified {
+					byID[r.ID] = r
+				}
+			}
+			return ""
+		})
+	db := &DB{byProduct: map[string][]*Record{}, Read: read, Kept: len(byID)}
 	ids := make([]string, 0, len(byID))
 	for id := range byID {
 		ids = append(ids, id)

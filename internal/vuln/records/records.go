@@ -177,6 +177,63 @@ func (s *Scan) Decode(pick func(keys []string) bool, decode func(data []byte) st
 	return l.problems
 }
 
+// Opened is a database whose sources are being opened in the background
+// (a zip read into memory, a directory listed), to be read in one pass by
+// ReadAll once the caller knows what it wants.
+type Opened struct {
+	l       *loader
+	done    chan struct{}
+	sources []scannedSource
+}
+
+// Open starts opening the sources.
+func Open(sources []string, lim Limits, kind Kind) *Opened {
+	o := &Opened{l: &loader{lim: lim, kind: kind}, done: make(chan struct{})}
+	go func() {
+		defer close(o.done)
+		for _, src := range sources {
+			if ss, ok := o.l.open(src); ok {
+				o.sources = append(o.sources, ss)
+			}
+		}
+	}()
+	return o
+}
+
+// ReadAll reads every record of the opened sources once, in parallel, and
+// decodes those for which pick returns true given what scan noted (or that
+// scan could not read): one pass, for a caller that knows what it wants
+// before the reading starts. It returns the records read and the problems,
+// and closes the sources.
+func (o *Opened) ReadAll(scan ScanFunc, pick func(keys []string) bool, decode func(data []byte) string) (int, []Problem) {
+	<-o.done
+	l := o.l
+	var read atomic.Int64
+	for _, ss := range o.sources {
+		src := ss.path
+		l.readAll(src, len(ss.entries), func(k int) (Problem, bool) {
+			e := ss.entries[k]
+			data, release, p, ok := l.readEntry(src, e, true)
+			if !ok {
+				return p, false
+			}
+			defer release()
+			read.Add(1)
+			keys, always, msg := scan(data)
+			if msg == "" && (always || pick(keys)) {
+				msg = decode(data)
+			}
+			if msg != "" {
+				return Problem{Source: src, Entry: e.name, Msg: msg}, false
+			}
+			return Problem{}, true
+		})
+		ss.close()
+	}
+	sort.SliceStable(l.problems, func(i, j int) bool { return l.problems[i].Source < l.problems[j].Source })
+	return int(read.Load()), l.problems
+}
+
 // loader is the state of one Scan.
 type loader struct {
 	lim     Limits
