@@ -17,10 +17,12 @@
 package main
 
 import (
+	"archive/zip"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -141,7 +143,7 @@ func decodeAll(paths []string) error {
 	var files []string
 	for _, p := range paths {
 		err := filepath.WalkDir(p, func(f string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() && (f == p || strings.HasSuffix(f, ".json")) {
+			if err == nil && !d.IsDir() && (f == p || strings.HasSuffix(f, ".json") || strings.HasSuffix(f, ".zip")) {
 				files = append(files, f)
 			}
 			return err
@@ -151,12 +153,12 @@ func decodeAll(paths []string) error {
 		}
 	}
 	errs := make(chan error, runtime.GOMAXPROCS(0))
-	next := make(chan string)
+	next := make(chan func() ([]byte, error))
 	for range cap(errs) {
 		go func() {
 			var first error
-			for f := range next {
-				data, err := os.ReadFile(f)
+			for read := range next {
+				data, err := read()
 				if err == nil {
 					var v any
 					err = json.Unmarshal(data, &v)
@@ -169,7 +171,25 @@ func decodeAll(paths []string) error {
 		}()
 	}
 	for _, f := range files {
-		next <- f
+		if !strings.HasSuffix(f, ".zip") {
+			next <- func() ([]byte, error) { return os.ReadFile(f) }
+			continue
+		}
+		zr, err := zip.OpenReader(f) // each entry decoded, as the gate reads a zip of records
+		if err != nil {
+			return err
+		}
+		for _, e := range zr.File {
+			next <- func() ([]byte, error) {
+				rc, err := e.Open()
+				if err != nil {
+					return nil, err
+				}
+				defer rc.Close()
+				return io.ReadAll(rc)
+			}
+		}
+		defer zr.Close()
 	}
 	close(next)
 	var first error
