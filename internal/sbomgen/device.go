@@ -38,8 +38,10 @@ func SPDX3Image(n int) []byte {
 			`"software_primaryPurpose":"install","software_packageVersion":"%d.%d.%d","software_homePage":"https://example.org/%s"},
 {"type":"software_Package","spdxId":"%ssrc/p%d","creationInfo":"_:ci","name":"%s-%d.%d.%d.tar.gz","software_primaryPurpose":"source",`+
 			`"verifiedUsing":[{"type":"Hash","algorithm":"sha256","hashValue":"%064x"}]},
-{"type":"software_File","spdxId":"%sfile/p%d-a","creationInfo":"_:ci","name":"/usr/lib/lib%s.so.%d","verifiedUsing":[{"type":"Hash","algorithm":"sha256","hashValue":"%064x"}]},
-{"type":"software_File","spdxId":"%sfile/p%d-b","creationInfo":"_:ci","name":"/usr/share/doc/%s/copyright","verifiedUsing":[{"type":"Hash","algorithm":"sha256","hashValue":"%064x"}]},
+{"type":"software_File","spdxId":"%sfile/p%d-a","creationInfo":"_:ci","name":"/usr/lib/lib%s.so.%d","verifiedUsing":[{"type":"Hash",
+  "algorithm":"sha256","hashValue":"%064x"}]},
+{"type":"software_File","spdxId":"%sfile/p%d-b","creationInfo":"_:ci","name":"/usr/share/doc/%s/copyright","verifiedUsing":[{"type":"Hash",
+  "algorithm":"sha256","hashValue":"%064x"}]},
 {"type":"Relationship","spdxId":"%srel/p%d-lic","creationInfo":"_:ci","from":"%s","relationshipType":"hasConcludedLicense","to":["%slicense/mit"]},
 {"type":"Relationship","spdxId":"%srel/p%d-files","creationInfo":"_:ci","from":"%s","relationshipType":"contains","to":["%sfile/p%d-a","%sfile/p%d-b"]}`,
 			pkg, Product(i), i, Product(i), i%7, i%13, i%5, i%7, i%13, i%5, Product(i),
@@ -70,7 +72,7 @@ func NVDRecord(id, product, fixed string) []byte {
   "vulnStatus": "Modified",
   "cveTags": [],
   "descriptions": [
-    {"lang": "en", "value": "A buffer overflow in the parser of %s before %s allows remote attackers to cause a denial of service or possibly execute arbitrary code via a crafted packet."},
+    {"lang": "en", "value": "A buffer overflow in the parser of %s before %s allows remote attackers to execute code."},
     {"lang": "es", "value": "Un desbordamiento de búfer en el analizador permite a atacantes remotos causar una denegación de servicio."}
   ],
   "metrics": {
@@ -81,7 +83,8 @@ func NVDRecord(id, product, fixed string) []byte {
   },
   "weaknesses": [{"source": "nvd@nist.gov", "type": "Primary", "description": [{"lang": "en", "value": "CWE-787"}]}],
   "configurations": [{"nodes": [{"operator": "OR", "negate": false, "cpeMatch": [
-    {"vulnerable": true, "criteria": "cpe:2.3:a:%s_project:%s:*:*:*:*:*:*:*:*", "versionEndExcluding": "%s", "matchCriteriaId": "0B1C2D3E-4F50-6172-8394-A5B6C7D8E9F0"},
+    {"vulnerable": true, "criteria": "cpe:2.3:a:%s_project:%s:*:*:*:*:*:*:*:*", "versionEndExcluding": "%s",
+  "matchCriteriaId": "0B1C2D3E-4F50-6172-8394-A5B6C7D8E9F0"},
     {"vulnerable": false, "criteria": "cpe:2.3:o:linux:linux_kernel:-:*:*:*:*:*:*:*", "matchCriteriaId": "703AF700-7A70-47E2-BC3A-7FD03B3CA9C1"}
   ]}]}],
   "references": [
