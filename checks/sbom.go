@@ -6,6 +6,7 @@ import (
 	"math"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/cra-gate/cra-gate/finding"
@@ -205,6 +206,16 @@ func (c *run) judgeSBOM(p string, d *sbom.Document) finding.SBOMCoverage {
 		if prof.minCycloneDX != "" && d.Format == sbom.CycloneDX && specBefore(d.SpecVersion, prof.minCycloneDX) {
 			gaps = append(gaps, fmt.Sprintf("CycloneDX %s, older than the %s %s asks for", d.SpecVersion, prof.minCycloneDX, prof.title))
 		}
+		if prof.minSPDX != "" && d.Format == sbom.SPDX && specBefore(d.SpecVersion, prof.minSPDX) {
+			gaps = append(gaps, fmt.Sprintf("SPDX %s, older than the %s %s asks for", d.SpecVersion, prof.minSPDX, prof.title))
+		}
+		if prof.serial && !q.Document.SerialNumber {
+			gaps = append(gaps, "no URI of its own (CycloneDX serialNumber urn:uuid:…, SPDX document namespace)")
+		}
+		if n := len(d.Vulnerabilities); prof.noVulnerabilities && n > 0 {
+			gaps = append(gaps, fmt.Sprintf("vulnerability information (%d %s), which %s forbids in an SBOM: keep VEX in a document of its "+
+				"own", n, plural(n, "statement", "statements"), prof.title))
+		}
 		if len(gaps) > 0 {
 			c.report(ruleSBOMMetadata, file, "%s has %s (profile %s)", what, strings.Join(gaps, " and "), prof.title)
 		}
@@ -256,20 +267,22 @@ func (c *run) judgeSBOM(p string, d *sbom.Document) finding.SBOMCoverage {
 	return row
 }
 
-// specBefore reports whether CycloneDX spec version a is older than b (both "1.N").
+// specBefore reports whether spec version a is older than b ("1.5" < "1.6", "2.3" < "3.0.1").
 func specBefore(a, b string) bool {
-	minor := func(v string) int {
-		_, m, _ := strings.Cut(v, ".")
-		n := 0
-		for _, c := range m {
-			if c < '0' || c > '9' {
-				break
-			}
-			n = n*10 + int(c-'0')
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for k := range max(len(as), len(bs)) {
+		x, y := 0, 0
+		if k < len(as) {
+			x, _ = strconv.Atoi(as[k])
 		}
-		return n
+		if k < len(bs) {
+			y, _ = strconv.Atoi(bs[k])
+		}
+		if x != y {
+			return x < y
+		}
 	}
-	return minor(a) < minor(b)
+	return false
 }
 
 // threshold is the user's [gate] sbom_thresholds value for the field, else

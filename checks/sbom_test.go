@@ -248,7 +248,7 @@ func TestRealSBOMs(t *testing.T) {
 			for _, p := range []struct {
 				manifest string
 				want     reading
-			}{{baseManifest, tc.ntia}, {baseManifest + "\n[gate]\nsbom_profile = \"bsi-tr-03183-2\"\n", tc.bsi}} {
+			}{{baseManifest, tc.ntia}, {baseManifest + "\n[gate]\nsbom_profile = \"bsi-tr-03183-2-v2.0\"\n", tc.bsi}} {
 				res := runRepo(t, p.manifest, map[string]string{"sbom/app.cdx.json": string(data)})
 				var rules, below []string
 				for _, f := range res.Findings {
@@ -272,5 +272,68 @@ func TestRealSBOMs(t *testing.T) {
 	}
 	if seen != len(cases) {
 		t.Errorf("%d of %d corpus files found", seen, len(cases))
+	}
+}
+
+// TestBSIv21Profile: BSI TR-03183-2 v2.1.0 (2025-08-20) on device SBOMs:
+// CycloneDX 1.6 or SPDX 3.0.1, an SBOM URI, no vulnerability information in
+// the SBOM, and the new component fields (executable/archive/structured,
+// source and deployable URIs, an identifier at 80%).
+func TestBSIv21Profile(t *testing.T) {
+	v21 := baseManifest + "\n[gate]\nsbom_profile = \"bsi-tr-03183-2\"\n"
+	read := func(name string) string {
+		data, err := os.ReadFile(realdata.File(t, "sbom-embedded", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(data)
+	}
+	for _, tc := range []struct {
+		file     string
+		metadata []string // what sbom-metadata must say
+		below    []string // fields below their threshold
+	}{
+		// Buildroot's CycloneDX 1.6 carries its own vulnerability triage.
+		{"buildroot-generate-cyclonedx-rpi4-64.cdx.json", []string{"vulnerability information (9 statements), which BSI TR-03183-2 v2.1.0 " +
+			"forbids in an SBOM"}, []string{"file-kinds", "source-uri"}},
+		// Yocto's SPDX 2.2 image document: too old a format for v2.1.0.
+		{"yocto22-image-core-image-minimal-beaglebone.spdx.json", []string{"SPDX 2.2, older than the 3.0.1 BSI TR-03183-2 v2.1.0 asks for"},
+			[]string{"file-kinds"}},
+		// Yocto's SPDX 3.0.1 image: the format is right, its VEX is not allowed.
+		{"yocto30-core-image-minimal-qemux86-64.rootfs.spdx.json", []string{"vulnerability information (72 statements)"}, []string{"source-uri"}},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			res := runRepo(t, v21, map[string]string{"sbom/app.cdx.json": read(tc.file)})
+			var meta string
+			for _, f := range res.Findings {
+				if f.Rule == "sbom-metadata" && f.File == "sbom/app.cdx.json" {
+					meta = f.Message
+				}
+			}
+			for _, w := range tc.metadata {
+				if !strings.Contains(meta, w) {
+					t.Errorf("sbom-metadata %q lacks %q", meta, w)
+				}
+			}
+			below := map[string]bool{}
+			for _, s := range res.SBOMs {
+				if s.File != "sbom/app.cdx.json" {
+					continue
+				}
+				if s.Profile != "bsi-tr-03183-2" {
+					t.Errorf("profile %q", s.Profile)
+				}
+				for _, fc := range s.Fields {
+					if fc.Below(s.Components) {
+						below[fc.Field] = true
+					}
+				}
+			}
+			for _, f := range tc.below {
+				if !below[f] {
+					t.Errorf("%s is not below its threshold: %v", f, below)
+				}
+			}
+		})
 	}
 }

@@ -17,8 +17,14 @@ type sbomProfile struct {
 	// creatorContact: the SBOM's creator must be given as an email address or
 	// URL (BSI), not only named (NTIA).
 	creatorContact bool
-	// minCycloneDX is the oldest CycloneDX spec the profile accepts ("" any the gate reads).
-	minCycloneDX string
+	// minCycloneDX and minSPDX are the oldest specs the profile accepts ("":
+	// any the gate reads).
+	minCycloneDX, minSPDX string
+	// serial: the SBOM must have a URI of its own (CycloneDX serialNumber,
+	// SPDX namespace or SBOM id).
+	serial bool
+	// noVulnerabilities: the SBOM must not carry vulnerability information.
+	noVulnerabilities bool
 }
 
 // profileField is one field a profile asks for of every component.
@@ -56,28 +62,51 @@ var (
 		fieldEvidence,
 	}}
 
-	// bsi is BSI TR-03183-2 version 2.0 (2024): for every component its
-	// creator as an email address or URL, name, version, filename,
-	// dependencies, associated licences as SPDX expressions and the SHA-512
-	// of the deployable form; for the SBOM its creator (email or URL) and
-	// timestamp; CycloneDX 1.5 or later.
-	bsi = &sbomProfile{id: "bsi-tr-03183-2", title: "BSI TR-03183-2 v2.0", creatorContact: true, minCycloneDX: "1.5", fields: []profileField{
-		{sbom.FieldCreator, "creator (email or URL)", "an email address or URL of the component's creator: CycloneDX supplier or manufacturer " +
-			"url or contact email, an author's email; the (email) of an SPDX supplier or originator. A " +
-			"name alone does not count", 80},
-		fieldNameDef, fieldVersionDef,
-		{sbom.FieldFilename, "filename", "the component's file name: CycloneDX property bsi:component:filename (or the name of a " +
-			"component of type file), SPDX PackageFileName", 80},
-		fieldDepsDef,
-		{sbom.FieldLicense, "SPDX licence", "every licence named is a valid SPDX expression (a name such as \"Apache License 2.0\" is not)", 80},
-		{sbom.FieldHashSHA512, "SHA-512 hash", "the SHA-512 of the deployable component (a component hash, or one on its distribution reference)", 80},
-		{sbom.FieldIdentifier, "unique identifier (purl or CPE)", "a valid purl or CPE (an additional field in v2.0: shown for information)", 0},
-		fieldEvidence,
-	}}
+	fieldCreatorDef = profileField{sbom.FieldCreator, "creator (email or URL)", "an email address or URL of the component's creator: " +
+		"CycloneDX supplier or manufacturer url or contact email, an author's email; the (email) of an SPDX supplier or originator. " +
+		"A name alone does not count", 80}
+	fieldFilenameDef = profileField{sbom.FieldFilename, "filename", "the component's file name: CycloneDX property " +
+		"bsi:component:filename (or the name of a component of type file), SPDX PackageFileName", 80}
+	fieldSPDXLicenceDef = profileField{sbom.FieldLicense, "SPDX licence",
+		"every licence named is a valid SPDX expression (a name such as \"Apache License 2.0\" is not)", 80}
+	fieldSHA512Def = profileField{sbom.FieldHashSHA512, "SHA-512 hash",
+		"the SHA-512 of the deployable component (a component hash, or one on its distribution reference)", 80}
+
+	// bsi is BSI TR-03183-2 version 2.1.0 (2025-08-20), the current one:
+	// for every component its creator as an email address or URL, name,
+	// version, filename, dependencies, distribution licences as SPDX
+	// expressions, the SHA-512 of the deployable form, whether it is
+	// executable, an archive, structured, the URIs of its source code and of
+	// its deployable form, and another unique identifier (purl, CPE); for
+	// the SBOM its creator (email or URL), timestamp and URI; CycloneDX 1.6
+	// or SPDX 3.0.1 or later; no vulnerability information in the SBOM.
+	bsi = &sbomProfile{id: "bsi-tr-03183-2", title: "BSI TR-03183-2 v2.1.0", creatorContact: true, minCycloneDX: "1.6", minSPDX: "3.0.1",
+		serial: true, noVulnerabilities: true, fields: []profileField{
+			fieldCreatorDef, fieldNameDef, fieldVersionDef, fieldFilenameDef, fieldDepsDef, fieldSPDXLicenceDef, fieldSHA512Def,
+			{sbom.FieldFileKinds, "executable, archive and structured properties", "the component says whether it is executable, an " +
+				"archive and structured: CycloneDX properties bsi:component:executable, bsi:component:archive and " +
+				"bsi:component:structured, all three; SPDX 3 a primary purpose", 80},
+			{sbom.FieldSourceURI, "source code URI", "where the component's source code is: CycloneDX externalReferences of type " +
+				"source-distribution or vcs; SPDX 3 an externalRef sourceArtifact", 80},
+			{sbom.FieldDeployURI, "URI of the deployable form", "where the component's deployable form is: CycloneDX " +
+				"externalReferences of type distribution; SPDX downloadLocation, SPDX 3 an externalRef binaryArtifact", 80},
+			{sbom.FieldIdentifier, "unique identifier (purl or CPE)", "a valid purl or CPE", 80},
+			fieldEvidence,
+		}}
+
+	// bsi20 is version 2.0 (2024-09-20): no longer valid for new SBOMs since
+	// 2026-02-20 (six months after 2.1.0), kept to judge SBOMs delivered
+	// under it.
+	bsi20 = &sbomProfile{id: "bsi-tr-03183-2-v2.0", title: "BSI TR-03183-2 v2.0", creatorContact: true, minCycloneDX: "1.5",
+		fields: []profileField{
+			fieldCreatorDef, fieldNameDef, fieldVersionDef, fieldFilenameDef, fieldDepsDef, fieldSPDXLicenceDef, fieldSHA512Def,
+			{sbom.FieldIdentifier, "unique identifier (purl or CPE)", "a valid purl or CPE (an additional field in v2.0: shown for information)", 0},
+			fieldEvidence,
+		}}
 
 	// sbomProfiles are the profiles `[gate] sbom_profile` may name; the
 	// first is the default.
-	sbomProfiles = []*sbomProfile{ntia, bsi}
+	sbomProfiles = []*sbomProfile{ntia, bsi, bsi20}
 )
 
 // profile is the run's SBOM profile: [gate] sbom_profile, else NTIA.

@@ -25,7 +25,7 @@ var (
 		"hash-sha512",
 		"filename",
 		"license-evidence"}
-	SBOMProfiles = []string{"ntia", "bsi-tr-03183-2"}
+	SBOMProfiles = []string{"ntia", "bsi-tr-03183-2", "bsi-tr-03183-2-v2.0"}
 	Kinds        = []string{KindHardware, KindSoftware}
 	// Categories: none, then the points of Annex III (class I, class II) and IV.
 	Categories = category.IDs()

@@ -496,11 +496,14 @@ func convertCDXComponent(c *cdx.Component) Component {
 	out.Contacts = orgContacts(nil, c.Supplier)
 	out.Contacts = orgContacts(out.Contacts, c.Manufacturer)
 	out.Contacts = personContacts(out.Contacts, c.Authors)
+	kinds := 0
 	if c.Properties != nil {
 		for _, p := range *c.Properties {
 			switch {
 			case p.Name == "bsi:component:filename":
 				out.Filename = strings.TrimSpace(p.Value)
+			case p.Name == "bsi:component:executable", p.Name == "bsi:component:archive", p.Name == "bsi:component:structured":
+				kinds++
 			case p.Name == "BR_TYPE" && strings.TrimSpace(p.Value) == "host":
 				out.BuildTime = "a Buildroot host package (BR_TYPE host: runs on the build machine)"
 			}
@@ -522,11 +525,20 @@ func convertCDXComponent(c *cdx.Component) Component {
 		}
 	}
 
+	out.FileKinds = kinds == 3
 	nh := lenOf(c.Hashes)
 	if c.ExternalReferences != nil {
 		for _, r := range *c.ExternalReferences {
-			if isDistribution(r.Type) {
+			switch {
+			case isDistribution(r.Type):
 				nh += lenOf(r.Hashes)
+				if out.DeployURI == "" {
+					out.DeployURI = strings.TrimSpace(r.URL)
+				}
+			case r.Type == cdx.ERTypeSourceDistribution || r.Type == cdx.ERTypeVCS:
+				if out.SourceURI == "" {
+					out.SourceURI = strings.TrimSpace(r.URL)
+				}
 			}
 		}
 	}

@@ -125,6 +125,16 @@ type Component struct {
 	// Line is where the component's bom-ref (CycloneDX) or SPDXID (SPDX) is
 	// written, 1-based; 0 when the component has none or it is not unique.
 	Line int
+	// SourceURI is where the component's source code is (CycloneDX
+	// externalReferences source-distribution or vcs, SPDX 3 externalRef
+	// sourceArtifact); DeployURI where its deployable form is (CycloneDX
+	// distribution, SPDX downloadLocation).
+	SourceURI, DeployURI string
+	// FileKinds says the component states whether it is executable, an
+	// archive and structured (BSI TR-03183-2 v2.1: CycloneDX properties
+	// bsi:component:executable, :archive, :structured, all three; SPDX 3 a
+	// primary purpose).
+	FileKinds bool
 	// BuildTime says why the component is a build-time one, not shipped in
 	// the product (a Buildroot host package, a Yocto -native recipe, a
 	// CycloneDX scope "excluded", an SPDX build relationship); "" when it is

@@ -24,11 +24,14 @@ const (
 	FieldHashSHA512      Field = "hash-sha512"
 	FieldFilename        Field = "filename"
 	FieldLicenseEvidence Field = "license-evidence"
+	FieldSourceURI       Field = "source-uri"
+	FieldDeployURI       Field = "deployable-uri"
+	FieldFileKinds       Field = "file-kinds"
 )
 
 // Fields lists the measured fields in report order.
 var Fields = []Field{FieldName, FieldVersion, FieldSupplier, FieldHash, FieldLicense, FieldIdentifier, FieldDependencies,
-	FieldCreator, FieldHashSHA512, FieldFilename, FieldLicenseEvidence}
+	FieldCreator, FieldHashSHA512, FieldFilename, FieldLicenseEvidence, FieldSourceURI, FieldDeployURI, FieldFileKinds}
 
 // MaxExamples bounds FieldCoverage.Missing.
 const MaxExamples = 5
@@ -158,7 +161,7 @@ func coverComponents(d *Document, comps []Component, targets func() map[string]s
 		}
 		return ok
 	}
-	var have [11]bool
+	var have [14]bool
 	for i := range comps {
 		c := &comps[i]
 		have[0] = !IsPlaceholder(c.Name)
@@ -193,6 +196,9 @@ func coverComponents(d *Document, comps []Component, targets func() map[string]s
 		have[7] = hasContact(c.Contacts)
 		have[9] = !IsPlaceholder(c.Filename)
 		have[10] = len(c.LicenseEvidence) > 0
+		have[11] = c.SourceURI != ""
+		have[12] = c.DeployURI != ""
+		have[13] = c.FileKinds
 		have[5] = ValidPurl(c.Purl) && !hasTemplateToken(c.Purl) || ValidCPE(c.CPE) && !hasTemplateToken(c.CPE)
 		have[6] = false
 		if c.Ref != "" {
@@ -206,7 +212,7 @@ func coverComponents(d *Document, comps []Component, targets func() map[string]s
 			// manufacturer): versions, hashes, licences, package identifiers
 			// and a software dependency graph are not what identifies a
 			// connector or a chip, and do not count against it.
-			for _, f := range []int{1, 3, 4, 5, 6, 8, 9, 10} {
+			for _, f := range []int{1, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13} {
 				have[f] = true
 			}
 		}

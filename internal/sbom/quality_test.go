@@ -223,7 +223,7 @@ func TestCoverage(t *testing.T) {
 		FieldDependencies: {4, []string{"ref-only@3", "@NAME@@4", "n6@5", "n7@6"}},
 	}
 	none := []string{"good@1", "authored@NOASSERTION", "published@${v}", "g/made@2", "ref-only@3"}
-	for _, f := range []Field{FieldCreator, FieldHashSHA512, FieldFilename, FieldLicenseEvidence} {
+	for _, f := range []Field{FieldCreator, FieldHashSHA512, FieldFilename, FieldLicenseEvidence, FieldSourceURI, FieldDeployURI, FieldFileKinds} {
 		want[f] = struct {
 			present int
 			missing []string

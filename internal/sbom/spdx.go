@@ -438,6 +438,9 @@ func convertSPDXPackage(p *spdx.Package) Component {
 	if p.PackageSPDXIdentifier == "" {
 		out.Ref = ""
 	}
+	if loc := strings.TrimSpace(p.PackageDownloadLocation); !IsPlaceholder(loc) {
+		out.DeployURI = loc
+	}
 	if p.PackageSupplier != nil {
 		out.Supplier = strings.TrimSpace(p.PackageSupplier.Supplier)
 		out.Contacts = appendNonEmpty(out.Contacts, spdxEmail(out.Supplier))

@@ -49,9 +49,14 @@ type spdx3Element struct {
 	SuppliedBy         spdx3Ref                  `json:"suppliedBy"`
 	OriginatedBy       []spdx3Ref                `json:"originatedBy"`
 
-	PackageVersion string `json:"software_packageVersion"`
-	PackageURL     string `json:"software_packageUrl"`
-	PrimaryPurpose string `json:"software_primaryPurpose"`
+	PackageVersion   string `json:"software_packageVersion"`
+	PackageURL       string `json:"software_packageUrl"`
+	PrimaryPurpose   string `json:"software_primaryPurpose"`
+	DownloadLocation string `json:"software_downloadLocation"`
+	ExternalRef      []struct {
+		Type    string   `json:"externalRefType"`
+		Locator []string `json:"locator"`
+	} `json:"externalRef"`
 
 	RootElement []spdx3Ref `json:"rootElement"`
 
@@ -251,7 +256,21 @@ func parseSPDX3(data []byte, version string) (*Document, error) {
 			continue
 		}
 		c := Component{Ref: e.SPDXID, Type: e.PrimaryPurpose, Name: e.Name, Version: e.PackageVersion, Purl: e.PackageURL,
-			Supplier: name(e.SuppliedBy)}
+			Supplier: name(e.SuppliedBy), FileKinds: e.PrimaryPurpose != ""}
+		if !IsPlaceholder(e.DownloadLocation) {
+			c.DeployURI = e.DownloadLocation
+		}
+		for _, r := range e.ExternalRef {
+			if len(r.Locator) == 0 {
+				continue
+			}
+			switch r.Type {
+			case "sourceArtifact", "vcs":
+				c.SourceURI = r.Locator[0]
+			case "binaryArtifact":
+				c.DeployURI = r.Locator[0]
+			}
+		}
 		for _, x := range e.ExternalIdentifier {
 			switch x = x.resolve(byID); x.Type {
 			case "packageUrl", "purl":
