@@ -20,6 +20,7 @@ import (
 	"github.com/cra-gate/cra-gate/internal/vuln/kev"
 	"github.com/cra-gate/cra-gate/internal/vuln/match"
 	"github.com/cra-gate/cra-gate/internal/vuln/nvd"
+	"github.com/cra-gate/cra-gate/internal/vuln/nvdapi"
 	"github.com/cra-gate/cra-gate/internal/vuln/osv"
 	"github.com/cra-gate/cra-gate/internal/vuln/osvapi"
 	"github.com/cra-gate/cra-gate/internal/vuln/records"
@@ -48,11 +49,16 @@ type VulnSources struct {
 	NVD []string
 	// NVDLimits bound them (zero values: nvd.DefaultLimits).
 	NVDLimits records.Limits
+	// NVDAPI is the NVD CVE API 2.0 to ask by CPE, NVDAPIKey its key (which
+	// raises its rate limit); NVDAPIClient, when set, the client's template
+	// (pace, retries, budget).
+	NVDAPI, NVDAPIKey string
+	NVDAPIClient      *nvdapi.Client
 }
 
 // Any reports whether a source of advisories is given (KEV alone names none).
 func (s VulnSources) Any() bool {
-	return len(s.DB) > 0 || strings.TrimSpace(s.API) != "" || len(s.NVD) > 0
+	return len(s.DB) > 0 || strings.TrimSpace(s.API) != "" || len(s.NVD) > 0 || strings.TrimSpace(s.NVDAPI) != ""
 }
 
 const (
@@ -90,6 +96,8 @@ type vulnComponent struct {
 	// checked says a source looked it up: by purl in an OSV source holding
 	// its ecosystem, or by CPE in NVD records.
 	checked bool
+	// nvdErr says why the NVD API was not asked about its CPE.
+	nvdErr string
 }
 
 // vulnHit is one (component, advisory).
@@ -326,11 +334,11 @@ func (c *run) matchComponents(ctx context.Context, comps []*vulnComponent) (hits
 			}
 		}
 	}
-	if len(src.NVD) > 0 {
-		nvdHits, nvdUsed, nvdOK := c.matchNVD(comps)
+	if len(src.NVD) > 0 || strings.TrimSpace(src.NVDAPI) != "" {
+		nvdHits, nvdUsed, nvdOK := c.matchNVD(ctx, comps)
 		if nvdOK {
 			ok = true
-			used = append(used, nvdUsed)
+			used = append(used, nvdUsed...)
 			for _, h := range nvdHits {
 				if !hasAlias(hits, h) {
 					addHit(h)
@@ -360,9 +368,11 @@ func (c *run) matchComponents(ctx context.Context, comps []*vulnComponent) (hits
 	return hits, ok, used
 }
 
-// matchNVD matches the components with a CPE against the NVD records.
-// ok is false when no NVD source could be read.
-func (c *run) matchNVD(comps []*vulnComponent) (hits []vulnHit, used string, ok bool) {
+// matchNVD matches the components with a CPE against NVD records: the
+// local ones (--nvd) and those the NVD API gives (--nvd-api). ok is false
+// when no NVD source could be used. A component whose product the API could
+// not be asked about is not checked by it (vc.nvdErr says why).
+func (c *run) matchNVD(ctx context.Context, comps []*vulnComponent) (hits []vulnHit, used []string, ok bool) {
 	src := c.opt.Vulns
 	products := map[string]bool{}
 	for _, vc := range comps {
@@ -370,6 +380,88 @@ func (c *run) matchNVD(comps []*vulnComponent) (hits []vulnHit, used string, ok 
 			products[vc.cpe.CPE.Product] = true
 		}
 	}
+	var dbs []*nvd.DB
+	apiFailed := map[string]string{} // product -> why the API did not answer
+	if len(src.NVD) > 0 {
+		if db, label := c.loadNVD(products); db != nil {
+			dbs = append(dbs, db)
+			used = append(used, label)
+		}
+	}
+	if api := strings.TrimSpace(src.NVDAPI); api != "" {
+		db, failed, err := c.queryNVD(ctx, api, comps)
+		if err != nil {
+			c.report(ruleVulnsSource, location{}, "--nvd-api %v: components were not looked up there", err)
+		} else {
+			dbs = append(dbs, db)
+			apiFailed = failed
+			used = append(used, fmt.Sprintf("the NVD API (%d %s)", db.Read, plural(db.Read, "record", "records")))
+		}
+	}
+	if len(dbs) == 0 {
+		return nil, nil, false
+	}
+	onlyAPI := len(dbs) == 1 && len(src.NVD) == 0
+	// The platform of an AND configuration holds when the same SBOM has it.
+	type sbomProduct struct {
+		sbom    int
+		product string
+	}
+	byProduct := map[sbomProduct][]*vulnComponent{}
+	for _, vc := range comps {
+		if vc.hasCPE {
+			k := sbomProduct{vc.sbomIdx, vc.cpe.CPE.Product}
+			byProduct[k] = append(byProduct[k], vc)
+		}
+	}
+	for _, vc := range comps {
+		if !vc.hasCPE {
+			continue
+		}
+		if why, failed := apiFailed[vc.cpe.CPE.Product]; failed && onlyAPI {
+			vc.nvdErr = why
+			continue
+		}
+		vc.checked = true
+		platform := func(m nvd.CPEMatch) bool {
+			c, ok := nvd.ParseCPE(m.Criteria)
+			if !ok {
+				return false
+			}
+			for _, other := range byProduct[sbomProduct{vc.sbomIdx, c.Product}] {
+				if other != vc && m.Matches(other.cpe) {
+					return true
+				}
+			}
+			return false
+		}
+		seen := map[string]bool{}
+		for _, db := range dbs {
+			for _, h := range db.Match(vc.cpe, platform) {
+				if seen[h.Record.ID] {
+					continue
+				}
+				seen[h.Record.ID] = true
+				rec := nvdRecord(h.Record)
+				matched := fmt.Sprintf("%s (%s)", h.Match.Criteria, h.Match.Range())
+				switch v := vc.cpe.CPE.Vendor; {
+				case !h.ProductOnly:
+				case v == "*" || v == "":
+					matched += "; the SBOM's CPE names no vendor: matched by the product's name"
+				default:
+					matched += "; the SBOM's CPE vendor " + quoteID(v) + " differs: matched by the product's name"
+				}
+				hits = append(hits, vulnHit{c: vc, hit: match.Hit{Record: rec, Fixed: h.Fixed}, source: "NVD", matched: matched})
+			}
+		}
+	}
+	return hits, used, true
+}
+
+// loadNVD reads the local NVD records; nil when none of the sources could be
+// read. The label names them for the checked notice.
+func (c *run) loadNVD(products map[string]bool) (*nvd.DB, string) {
+	src := c.opt.Vulns
 	if c.nvdScan == nil {
 		c.startSources()
 	}
@@ -391,51 +483,58 @@ func (c *run) matchNVD(comps []*vulnComponent) (hits []vulnHit, used string, ok 
 		}
 	}
 	if len(labels) == 0 {
-		return nil, "", false
+		return nil, ""
 	}
-	// The platform of an AND configuration holds when the same SBOM has it.
-	type sbomProduct struct {
-		sbom    int
-		product string
+	return db, fmt.Sprintf("%d NVD %s (%s)", db.Read, plural(db.Read, "record", "records"), strings.Join(labels, ", "))
+}
+
+// queryNVD asks the NVD API about every distinct CPE product. A product it
+// could not answer for is in failed with the reason, reported once, in one
+// warning.
+func (c *run) queryNVD(ctx context.Context, base string, comps []*vulnComponent) (*nvd.DB, map[string]string, error) {
+	client := nvdapi.Client{}
+	if t := c.opt.Vulns.NVDAPIClient; t != nil {
+		client = *t
 	}
-	byProduct := map[sbomProduct][]*vulnComponent{}
-	for _, vc := range comps {
-		if vc.hasCPE {
-			k := sbomProduct{vc.sbomIdx, vc.cpe.CPE.Product}
-			byProduct[k] = append(byProduct[k], vc)
-		}
+	client.BaseURL, client.APIKey, client.HTTP = base, c.opt.Vulns.NVDAPIKey, c.opt.Vulns.HTTP
+	if client.UserAgent == "" {
+		client.UserAgent = "cra-gate/" + c.opt.ToolVersion
 	}
+	seen := map[nvdapi.Product]bool{}
+	var asked []nvdapi.Product
+	products := map[string]bool{}
 	for _, vc := range comps {
 		if !vc.hasCPE {
 			continue
 		}
-		vc.checked = true
-		platform := func(m nvd.CPEMatch) bool {
-			c, ok := nvd.ParseCPE(m.Criteria)
-			if !ok {
-				return false
-			}
-			for _, other := range byProduct[sbomProduct{vc.sbomIdx, c.Product}] {
-				if other != vc && m.Matches(other.cpe) {
-					return true
-				}
-			}
-			return false
+		vendor := vc.cpe.CPE.Vendor
+		if vendor == vc.cpe.CPE.Product || vendor == "-" { // a generator's guess: ask by product
+			vendor = "*"
 		}
-		for _, h := range db.Match(vc.cpe, platform) {
-			rec := nvdRecord(h.Record)
-			matched := fmt.Sprintf("%s (%s)", h.Match.Criteria, h.Match.Range())
-			switch v := vc.cpe.CPE.Vendor; {
-			case !h.ProductOnly:
-			case v == "*" || v == "":
-				matched += "; the SBOM's CPE names no vendor: matched by the product's name"
-			default:
-				matched += "; the SBOM's CPE vendor " + quoteID(v) + " differs: matched by the product's name"
-			}
-			hits = append(hits, vulnHit{c: vc, hit: match.Hit{Record: rec, Fixed: h.Fixed}, source: "NVD", matched: matched})
+		p := nvdapi.Product{Vendor: vendor, Product: vc.cpe.CPE.Product}
+		products[p.Product] = true
+		if !seen[p] {
+			seen[p] = true
+			asked = append(asked, p)
 		}
 	}
-	return hits, fmt.Sprintf("%d NVD %s (%s)", db.Read, plural(db.Read, "record", "records"), strings.Join(labels, ", ")), true
+	recs, errs := client.Fetch(ctx, asked)
+	failed := map[string]string{}
+	for _, e := range errs {
+		failed[e.Product.Product] = e.Msg
+	}
+	if len(errs) > 0 {
+		var names []string
+		for _, e := range errs {
+			names = append(names, e.Product.Product)
+		}
+		c.report(ruleVulnsSource, location{}, "--nvd-api: %d of %d CPE products were not looked up (%s): %s; their components "+
+			"count as not checked", len(errs), len(asked), listNames(names, 5), errs[0].Msg)
+	}
+	if len(errs) == len(asked) && len(asked) > 0 {
+		return nil, nil, fmt.Errorf("no product could be looked up (%s)", errs[0].Msg)
+	}
+	return nvd.NewDB(recs, products), failed, nil
 }
 
 // nvdRecord is an NVD record as the OSV record type the report reads: its
@@ -741,9 +840,9 @@ func (c *run) reportStatements(stmts []vex.Statement, docs []*sbomFile) {
 // check is not a pass while shipped components went unchecked. Hardware
 // parts are not counted: no source lists vulnerabilities by them.
 func (c *run) reportUnmatched(docs []*sbomFile, comps []*vulnComponent) {
-	nvdGiven := len(c.opt.Vulns.NVD) > 0
+	nvdGiven := len(c.opt.Vulns.NVD) > 0 || strings.TrimSpace(c.opt.Vulns.NVDAPI) != ""
 	for i, p := range docs {
-		var noID, cpeOnly, invalid, examples []string
+		var noID, cpeOnly, invalid, apiFailed, examples []string
 		unsupported, notHeld := map[string]int{}, map[string]int{}
 		noVersion, badVersion, total := 0, 0, 0
 		for _, vc := range comps {
@@ -753,6 +852,8 @@ func (c *run) reportUnmatched(docs []*sbomFile, comps []*vulnComponent) {
 			total++
 			switch {
 			case vc.checked:
+			case vc.nvdErr != "":
+				apiFailed = append(apiFailed, vc.comp.Label())
 			case errors.Is(vc.err, match.ErrNoPurl) && vc.hasCPE && !nvdGiven:
 				cpeOnly = append(cpeOnly, vc.comp.Label())
 			case errors.Is(vc.err, match.ErrNoPurl):
@@ -772,7 +873,7 @@ func (c *run) reportUnmatched(docs []*sbomFile, comps []*vulnComponent) {
 				notHeld[eco]++
 			}
 		}
-		if n := len(noID) + len(cpeOnly) + len(invalid); n > 0 {
+		if n := len(noID) + len(cpeOnly) + len(invalid) + len(apiFailed); n > 0 {
 			parts := []string{}
 			if len(noID) > 0 {
 				parts = append(parts, fmt.Sprintf("%d without a purl or CPE (%s)", len(noID), listNames(noID, 5)))
@@ -783,6 +884,9 @@ func (c *run) reportUnmatched(docs []*sbomFile, comps []*vulnComponent) {
 			}
 			if len(invalid) > 0 {
 				parts = append(parts, fmt.Sprintf("%d with an invalid purl (%s)", len(invalid), listNames(invalid, 5)))
+			}
+			if len(apiFailed) > 0 {
+				parts = append(parts, fmt.Sprintf("%d with a CPE the NVD API was not asked about (%s)", len(apiFailed), listNames(apiFailed, 5)))
 			}
 			c.report(ruleVulnsNoPurl, at(p.path, 0), "%s: %d of %d shipped components (%.1f%%) were not checked for known "+
 				"vulnerabilities: %s", p.path, n, total, 100*float64(n)/float64(max(total, 1)), strings.Join(parts, "; "))

@@ -1,12 +1,18 @@
 package checks
 
 import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cra-gate/cra-gate/finding"
 	"github.com/cra-gate/cra-gate/internal/realdata"
+	"github.com/cra-gate/cra-gate/internal/vuln/nvdapi"
 )
 
 // TestVulnsNVDDeviceSBOMs checks real device SBOMs against the real NVD
@@ -96,5 +102,51 @@ func TestVulnsEcosystemNotHeld(t *testing.T) {
 	}
 	if c := checkStatus(res, finding.CheckVulns); c.Status != finding.StatusWarn || len(res.Vulnerabilities) != 0 {
 		t.Errorf("status %+v with %d vulnerabilities: want warn", c, len(res.Vulnerabilities))
+	}
+}
+
+// TestVulnsNVDAPI asks a loopback stand-in of the NVD API by CPE: a product
+// it answers for is checked, one it refuses counts as not checked, in a
+// warning naming why; the key travels in the header.
+func TestVulnsNVDAPI(t *testing.T) {
+	var keys []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		keys = append(keys, r.Header.Get("apiKey"))
+		m := r.URL.Query().Get("virtualMatchString")
+		if strings.HasSuffix(m, ":fw") {
+			w.Header().Set("message", "Request forbidden by administrative rules.")
+			w.WriteHeader(http.StatusForbidden)
+			return
+		}
+		rec := ""
+		if strings.HasSuffix(m, ":busybox") {
+			data, _ := os.ReadFile(realdata.File(t, "nvd", "CVE-2022/CVE-2022-48174.json"))
+			rec = `{"cve":` + string(data) + `}`
+		}
+		n := strings.Count(rec, `{"cve"`)
+		fmt.Fprintf(w, `{"resultsPerPage":%d,"startIndex":0,"totalResults":%d,"vulnerabilities":[%s]}`, n, n, rec)
+	}))
+	defer srv.Close()
+	sbomCPE := strings.NewReplacer(`"purl":"pkg:golang/example.com/a@v1.0.0"`, `"cpe":"cpe:2.3:a:busybox:busybox:1.35.0:*:*:*:*:*:*:*"`,
+		`"purl":"pkg:generic/fw@2"`, `"cpe":"cpe:2.3:o:acme:fw:2:*:*:*:*:*:*:*"`).Replace(vulnSBOM)
+	client := &nvdapi.Client{Sleep: func(context.Context, time.Duration) error { return nil }, Retries: 1}
+	res := runVulns(t, "", map[string]string{"sbom/app.cdx.json": sbomCPE},
+		VulnSources{NVDAPI: srv.URL, NVDAPIKey: "k-1", NVDAPIClient: client})
+	known := findingsOf(res, "vulns-known")
+	if len(known) != 1 || !strings.Contains(known[0].Message, "CVE-2022-48174") || !strings.Contains(known[0].Message, "(cpe:2.3:a:busybox:busybox:1.35.0:") {
+		t.Errorf("vulns-known: %+v", known)
+	}
+	np := findingsOf(res, "vulns-no-purl")
+	if len(np) != 1 || !strings.Contains(np[0].Message, "1 with a CPE the NVD API was not asked about (fw@2)") {
+		t.Errorf("vulns-no-purl: %+v", np)
+	}
+	src := findingsOf(res, "vulns-source-unreadable")
+	if len(src) != 1 || !strings.Contains(src[0].Message, "HTTP 403 (Request forbidden by administrative rules.)") {
+		t.Errorf("vulns-source-unreadable: %+v", src)
+	}
+	for _, k := range keys {
+		if k != "k-1" {
+			t.Errorf("apiKey header %q", k)
+		}
 	}
 }

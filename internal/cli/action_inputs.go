@@ -122,6 +122,11 @@ func (a *actionRun) inputs() (actionInputs, error) {
 			}
 		}
 		in.opt.Vulns = vulnSources(db, nvdPaths, get("osv-api", osvapi.DefaultURL), get("kev", kev.FeedURL), a.std.Getenv)
+		in.opt.Vulns.NVDAPI = strings.TrimSpace(get("nvd-api", ""))
+		if key := strings.TrimSpace(get("nvd-api-key", "")); key != "" {
+			a.gha.AddMask(key)
+			in.opt.Vulns.NVDAPIKey = key
+		}
 		if err := checkVulnSources(in.opt.Vulns, "input "); err != nil {
 			return in, err
 		}

@@ -1333,3 +1333,21 @@ func TestActionPullRequestTargetNamesTheCheckout(t *testing.T) {
 		})
 	}
 }
+
+// TestActionNVDKeyMasked: the NVD API key is masked before anything else
+// could print it, and an http NVD API is refused.
+func TestActionNVDKeyMasked(t *testing.T) {
+	r := newRunner(t, nil, "push")
+	r.load("smart-lock")
+	r.env["INPUT_VULNERABILITIES"] = "true"
+	r.env["INPUT_OSV-API"] = "https://127.0.0.1:1"
+	r.env["INPUT_NVD-API"] = "http://services.nvd.example/rest/json/cves/2.0"
+	r.env["INPUT_NVD-API-KEY"] = "nvd-key-0123456789"
+	stdout, _, status := r.run()
+	if !strings.Contains(stdout, "::add-mask::nvd-key-0123456789") {
+		t.Errorf("the NVD key was not masked:\n%s", stdout)
+	}
+	if status != ExitError || !strings.Contains(stdout, "nvd-api") {
+		t.Errorf("an http NVD API: status %d\n%s", status, stdout)
+	}
+}

@@ -23,6 +23,7 @@ import (
 	"github.com/cra-gate/cra-gate/finding"
 	"github.com/cra-gate/cra-gate/internal/budget"
 	"github.com/cra-gate/cra-gate/internal/repo"
+	"github.com/cra-gate/cra-gate/internal/vuln/nvdapi"
 	"github.com/cra-gate/cra-gate/report"
 )
 
@@ -118,6 +119,7 @@ type checkFlags struct {
 	maxObjects  int64
 	vulnDB      listFlag
 	nvd         listFlag
+	nvdAPI      string
 	osvAPI      string
 	kev         string
 }
@@ -140,6 +142,8 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.vulnDB, "vuln-db", "OSV records to match components against: a directory, .zip or .json (repeatable; default: $CRA_GATE_VULN_DB, a list)")
 	fs.Var(&f.nvd, "nvd", "NVD CVE records (CVE API 2.0 JSON) to match components by CPE: a directory, .zip or .json "+
 		"(repeatable; default: $CRA_GATE_NVD, a list)")
+	fs.StringVar(&f.nvdAPI, "nvd-api", "", "NVD CVE API 2.0 to ask by CPE, such as "+nvdapi.DefaultURL+
+		" (default: $CRA_GATE_NVD_API; its key only from $CRA_GATE_NVD_API_KEY)")
 	fs.StringVar(&f.osvAPI, "osv-api", "", "OSV-compatible API to query, such as https://api.osv.dev (default: $CRA_GATE_OSV_API)")
 	fs.StringVar(&f.kev, "kev", "", "CISA KEV catalog JSON: a path or https URL (default: $CRA_GATE_KEV)")
 }
@@ -211,6 +215,10 @@ func parseCheck(args []string, std IO) (settings, error) {
 		return s, fmt.Errorf("--max-objects %d: want a positive number", f.maxObjects)
 	}
 	s.opt.Vulns = vulnSources(f.vulnDB, f.nvd, f.osvAPI, f.kev, std.Getenv)
+	s.opt.Vulns.NVDAPI = strings.TrimSpace(f.nvdAPI)
+	if s.opt.Vulns.NVDAPI == "" {
+		s.opt.Vulns.NVDAPI = strings.TrimSpace(std.Getenv("CRA_GATE_NVD_API"))
+	}
 	if err := checkVulnSources(s.opt.Vulns, "--"); err != nil {
 		return s, err
 	}
@@ -255,7 +263,8 @@ func confineSources(v *checks.VulnSources, door *repo.Repo, prefix string) error
 
 // vulnSources takes each source from its flag, else its environment variable.
 func vulnSources(db, nvdPaths []string, api, kevSrc string, getenv Env) checks.VulnSources {
-	v := checks.VulnSources{DB: db, NVD: nvdPaths, API: strings.TrimSpace(api), KEV: strings.TrimSpace(kevSrc)}
+	v := checks.VulnSources{DB: db, NVD: nvdPaths, API: strings.TrimSpace(api), KEV: strings.TrimSpace(kevSrc),
+		NVDAPIKey: strings.TrimSpace(getenv("CRA_GATE_NVD_API_KEY"))}
 	if len(v.DB) == 0 {
 		v.DB = envList(getenv("CRA_GATE_VULN_DB"))
 	}
@@ -290,6 +299,9 @@ func checkVulnSources(v checks.VulnSources, prefix string) error {
 	}
 	if strings.Contains(v.KEV, "://") && !secureURL(v.KEV) {
 		return fmt.Errorf("%skev %q: want a file path or an https URL", prefix, v.KEV)
+	}
+	if v.NVDAPI != "" && !secureURL(v.NVDAPI) {
+		return fmt.Errorf("%snvd-api %q: want an https URL, such as %s", prefix, v.NVDAPI, nvdapi.DefaultURL)
 	}
 	return nil
 }

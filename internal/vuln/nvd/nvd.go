@@ -285,7 +285,27 @@ func (s *Scan) Load(products map[string]bool) (*DB, []records.Problem) {
 			}
 			return ""
 		})
-	db := &DB{byProduct: map[string][]*Record{}, Read: read, Kept: len(byID)}
+	recs := make([]*Record, 0, len(byID))
+	for _, r := range byID {
+		recs = append(recs, r)
+	}
+	db := NewDB(recs, products)
+	db.Read = read
+	return db, probs
+}
+
+// NewDB indexes records (from files or the API) by the products they name
+// among products; a record of an id given twice is kept once, the one
+// modified last.
+func NewDB(recs []*Record, products map[string]bool) *DB {
+	byID := map[string]*Record{}
+	for _, r := range recs {
+		if have, dup := byID[r.ID]; !dup || have.LastModified < r.LastModified {
+			r.compact()
+			byID[r.ID] = r
+		}
+	}
+	db := &DB{byProduct: map[string][]*Record{}, Read: len(recs), Kept: len(byID)}
 	ids := make([]string, 0, len(byID))
 	for id := range byID {
 		ids = append(ids, id)
@@ -307,7 +327,7 @@ func (s *Scan) Load(products map[string]bool) (*DB, []records.Problem) {
 			}
 		}
 	}
-	return db, probs
+	return db
 }
 
 // parseRecords reads a file: a bare CVE object, {"cve": {...}}, or an API
