@@ -48,7 +48,7 @@ func main() {
 			return
 		case "decodeall":
 			if len(os.Args) < 3 {
-				fail(errors.New("usage: perf decodeall FILE|DIR..."))
+				fail(errors.New("usage: perf decodeall FILE or DIR, several"))
 			}
 			fail(decodeAll(os.Args[2:]))
 			return
