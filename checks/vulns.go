@@ -112,9 +112,9 @@ type vulnHit struct {
 
 var _ = check(Check{
 	ID: finding.CheckVulns, Order: 60, Title: "Known vulnerabilities",
-	Summary: "no shipped component has a known vulnerability (OSV) that a VEX statement does not answer; " +
+	Summary: "no shipped component has a known vulnerability (OSV by purl, NVD by CPE) that a VEX statement does not answer; " +
 		"actively exploited ones (CISA KEV) call for the Article 14 assessment; VEX statements are " +
-		"complete and current; runs only when a vulnerability source is given",
+		"complete and current; components no source could check are a warning; runs only when a vulnerability source is given",
 	Reference: "Annex I Part I(2)(a), Annex I Part II(2)-(4), Art. 14",
 	apply:     (*run).checkVulns,
 })

@@ -109,6 +109,10 @@ func TestVulnsEcosystemNotHeld(t *testing.T) {
 // it answers for is checked, one it refuses counts as not checked, in a
 // warning naming why; the key travels in the header.
 func TestVulnsNVDAPI(t *testing.T) {
+	record, err := os.ReadFile(realdata.File(t, "nvd", "CVE-2022/CVE-2022-48174.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	var keys []string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		keys = append(keys, r.Header.Get("apiKey"))
@@ -120,8 +124,7 @@ func TestVulnsNVDAPI(t *testing.T) {
 		}
 		rec := ""
 		if strings.HasSuffix(m, ":busybox") {
-			data, _ := os.ReadFile(realdata.File(t, "nvd", "CVE-2022/CVE-2022-48174.json"))
-			rec = `{"cve":` + string(data) + `}`
+			rec = `{"cve":` + string(record) + `}`
 		}
 		n := strings.Count(rec, `{"cve"`)
 		fmt.Fprintf(w, `{"resultsPerPage":%d,"startIndex":0,"totalResults":%d,"vulnerabilities":[%s]}`, n, n, rec)
