@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -498,5 +499,34 @@ func TestSchemaDirective(t *testing.T) {
 	}
 	if err := v.Validate([]byte(decide(t, string(src), decisions))); err != nil {
 		t.Errorf("the schema rejects the decided file: %v", err)
+	}
+}
+
+// TestInspectDeviceRepo: a device repository's SBOMs as its build system
+// writes them, a Yocto image archive and an SPDX 3 JSON-LD document, are
+// both found and listed in the generated file; a Zephyr tag-value document
+// too.
+func TestInspectDeviceRepo(t *testing.T) {
+	root := writeRepo(t, map[string]file{
+		"sbom/core-image-minimal.rootfs.spdx.tar.zst": real("sbom-embedded", "yocto22-image-archive.rootfs.spdx.tar.zst"),
+		"sbom/qemux86-64.rootfs.spdx.json":            real("sbom-embedded", "yocto30-core-image-minimal-qemux86-64.rootfs.spdx.json"),
+		"sbom/zephyr.spdx":                            real("sbom-embedded", "zephyr22-west-charge-controller-zephyr.spdx"),
+		"SECURITY.md":                                 real("policies", "tokio-rs__tokio__SECURITY.md"),
+	})
+	p := inspect(t, root, "cra.toml")
+	var got []string
+	for _, s := range p.SBOMs {
+		got = append(got, s.Path)
+	}
+	slices.Sort(got)
+	want := []string{"sbom/core-image-minimal.rootfs.spdx.tar.zst", "sbom/qemux86-64.rootfs.spdx.json", "sbom/zephyr.spdx"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("SBOMs = %q, want %q (refused: %+v)", got, want, p.Refused)
+	}
+	src := string(Render(p))
+	for _, w := range want {
+		if !strings.Contains(src, `"`+w+`"`) {
+			t.Errorf("the generated file does not list %s:\n%s", w, src)
+		}
 	}
 }
