@@ -217,32 +217,36 @@ func TestEscapeMarkdown(t *testing.T) {
 		"@user":                 "@&#8203;user",
 		"hi @user, (@team/x)":   "hi @&#8203;user, (@&#8203;team/x)",
 		"security@acme.example": "security@acme.example",
-		"[x](http://evil)":      "\\[x\\](http:&#8203;//evil)",
-		"![img](i.png)":         "\\!\\[img\\](i.png)",
-		"`code` ```":            "\\`code\\` \\`\\`\\`",
-		`C:\dir\`:               `C:\\dir\\`,
-		"*b* _i_ ~~s~~":         `\*b\* \_i\_ \~\~s\~\~`,
-		"# heading":             `\# heading`,
-		"- item":                `\- item`,
-		"+ item":                `\+ item`,
-		"= underline":           `\= underline`,
-		"12. item":              `12\. item`,
-		"v3.2.0, 3.2.0 and 1.":  `v3.2.0, 3.2.0 and 1.`,
-		"1.":                    `1\.`,
-		"3)x":                   "3)x",
-		"3) item":               `3\) item`,
-		"v1.2":                  "v1.2",
-		"::error::x %0A %25":    "::error::x %0A %25",
-		"$x^2$":                 "&#36;x^2&#36;",
-		"\x1b[31m":              `\\x1b\[31m`,
-		"issue #12 is fine":     `issue \#&#8203;12 is fine`,
-		"o/r#7 and GH-12":       `o/r\#&#8203;7 and GH-&#8203;12`,
-		"gh-1 GH-x":             `gh-&#8203;1 GH-x`,
-		"é@octocat":             `é@&#8203;octocat`,
-		"a.@b (@c)":             `a.@&#8203;b (@&#8203;c)`,
-		"www.evil.example":      `www&#8203;.evil.example`,
-		"a-b+c=d":               "a-b+c=d",
-		"":                      "",
+		"[x](http://evil)":      "\\[x\\](`http://evil`)",
+		"see https://github.com/OWNER/REPO/security/advisories/new.": "see `https://github.com/OWNER/REPO/security/advisories/new`.",
+		"HTTPS://a.example/?q=1&b=`x`":                               "`HTTPS://a.example/?q=1&b=`\\`x\\`",
+		"xhttps://a https:// http://@u":                              "xhttps:&#8203;//a https:&#8203;// http:&#8203;//@&#8203;u",
+		"(https://a.example/x), 12":                                  "(`https://a.example/x`), 12",
+		"![img](i.png)":                                              "\\!\\[img\\](i.png)",
+		"`code` ```":                                                 "\\`code\\` \\`\\`\\`",
+		`C:\dir\`:                                                    `C:\\dir\\`,
+		"*b* _i_ ~~s~~":                                              `\*b\* \_i\_ \~\~s\~\~`,
+		"# heading":                                                  `\# heading`,
+		"- item":                                                     `\- item`,
+		"+ item":                                                     `\+ item`,
+		"= underline":                                                `\= underline`,
+		"12. item":                                                   `12\. item`,
+		"v3.2.0, 3.2.0 and 1.":                                       `v3.2.0, 3.2.0 and 1.`,
+		"1.":                                                         `1\.`,
+		"3)x":                                                        "3)x",
+		"3) item":                                                    `3\) item`,
+		"v1.2":                                                       "v1.2",
+		"::error::x %0A %25":                                         "::error::x %0A %25",
+		"$x^2$":                                                      "&#36;x^2&#36;",
+		"\x1b[31m":                                                   `\\x1b\[31m`,
+		"issue #12 is fine":                                          `issue \#&#8203;12 is fine`,
+		"o/r#7 and GH-12":                                            `o/r\#&#8203;7 and GH-&#8203;12`,
+		"gh-1 GH-x":                                                  `gh-&#8203;1 GH-x`,
+		"é@octocat":                                                  `é@&#8203;octocat`,
+		"a.@b (@c)":                                                  `a.@&#8203;b (@&#8203;c)`,
+		"www.evil.example":                                           `www&#8203;.evil.example`,
+		"a-b+c=d":                                                    "a-b+c=d",
+		"":                                                           "",
 	} {
 		if got := escapeMarkdown(in); got != want {
 			t.Errorf("escapeMarkdown(%q)\n got %q\nwant %q", in, got, want)
@@ -444,12 +448,14 @@ var (
 // nothing that ends a table cell or a line, and it is never longer than the
 // cut text escaped.
 func FuzzEscapeMarkdown(f *testing.F) {
-	for _, s := range []string{"é@octocat", "@team", "a@b.c", "#12", "GH-7", "x|y", "<!-- -->", "http://x", "www.x", "1. a", "\r\n@x", "\u202e@x"} {
+	for _, s := range []string{"é@octocat", "@team", "a@b.c", "#12", "GH-7", "x|y", "<!-- -->", "http://x", "www.x", "1. a", "\r\n@x",
+		"\u202e@x", "https://a.example/@u#1 x"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		out := escapeMarkdown(s)
-		plain := html.UnescapeString(out) // what GitHub's autolinker sees, backslash escapes aside
+		text := outsideURLSpans(t, out)    // GitHub links nothing inside a code span
+		plain := html.UnescapeString(text) // what GitHub's autolinker sees, backslash escapes aside
 		switch {
 		case liveMention.MatchString(plain):
 			t.Fatalf("live mention in %q from %q", out, s)
@@ -457,8 +463,37 @@ func FuzzEscapeMarkdown(f *testing.F) {
 			t.Fatalf("issue reference in %q from %q", out, s)
 		case strings.ContainsAny(out, "<>|\n\r"):
 			t.Fatalf("HTML, a cell break or a line break in %q from %q", out, s)
-		case strings.Contains(out, "://") || strings.Contains(strings.ToLower(out), "www."):
+		case strings.Contains(text, "://") || strings.Contains(strings.ToLower(text), "www."):
 			t.Fatalf("autolink in %q from %q", out, s)
 		}
 	})
+}
+
+// urlSpan is what escapeMarkdown makes of a URL: a code span of URL characters.
+var urlSpan = regexp.MustCompile("^`(?i:https?)://[A-Za-z0-9][A-Za-z0-9._~:/?#@!$&'*+,;=%-]*`")
+
+// outsideURLSpans returns escaped text without its URL code spans, failing
+// the test on a backtick that neither is escaped nor opens one: then a code
+// span could hold or cut off other text.
+func outsideURLSpans(t *testing.T, out string) string {
+	var b strings.Builder
+	for i := 0; i < len(out); i++ {
+		switch out[i] {
+		case '\\':
+			b.WriteByte(out[i])
+			if i+1 < len(out) {
+				i++
+				b.WriteByte(out[i])
+			}
+		case '`':
+			m := urlSpan.FindString(out[i:])
+			if m == "" {
+				t.Fatalf("a backtick that opens no URL span in %q", out)
+			}
+			i += len(m) - 1
+		default:
+			b.WriteByte(out[i])
+		}
+	}
+	return b.String()
 }

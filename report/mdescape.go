@@ -32,7 +32,9 @@ const maxEscaped = 1000
 // mention (any @ not preceded by an ASCII letter or digit, as in an email
 // address), "#" before a digit (#123, owner/repo#123), "GH-" before a digit,
 // and the autolinks "://" and "www."; list or heading markers at the start
-// are escaped in case the text ever starts a line.
+// are escaped in case the text ever starts a line. An http(s) URL becomes a
+// code span instead: it shows and copies as written, with no zero-width
+// space inside, and GitHub links nothing in a code span.
 func escapeMarkdown(s string) string { return escapeMarkdownMax(s, maxEscaped) }
 
 // escapeMarkdownMax is escapeMarkdown with text cut to max characters.
@@ -44,7 +46,16 @@ func escapeMarkdownMax(s string, max int) string {
 	rs := []rune(s)
 	var b strings.Builder
 	digitsSoFar := true // rs[:i] is all digits: "12." would start a list
-	for i, r := range rs {
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		if n := urlAt(rs, i); n > 0 {
+			// A code span, not an autolink: copied, it is the URL; it
+			// cannot be closed early, as no URL character is a backtick.
+			b.WriteString("`" + string(rs[i:i+n]) + "`")
+			i += n - 1
+			digitsSoFar = false
+			continue
+		}
 		leadingDigits := digitsSoFar && i > 0
 		digitsSoFar = digitsSoFar && r >= '0' && r <= '9'
 		next := rune(0)
@@ -101,6 +112,45 @@ func escapeMarkdownMax(s string, max int) string {
 		}
 	}
 	return b.String()
+}
+
+// urlChars are the characters a URL in text may hold (RFC 3986's, without
+// the backtick, space, quotes and angle brackets that end one in prose).
+const urlChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:/?#@!$&'*+,;=%"
+
+// urlAt returns the length in runes of the http(s) URL starting at rs[i], or
+// 0: it must start a word and have a host; it ends at a character no URL
+// holds (a space, a parenthesis, a quote) and before trailing punctuation
+// ("see https://x.example/a." ends at "a").
+func urlAt(rs []rune, i int) int {
+	if i > 0 && (isASCIIAlnum(rs[i-1]) || rs[i-1] == '/') {
+		return 0
+	}
+	rest := rs[i:]
+	var scheme int
+	switch {
+	case hasPrefixFold(rest, "https://"):
+		scheme = len("https://")
+	case hasPrefixFold(rest, "http://"):
+		scheme = len("http://")
+	default:
+		return 0
+	}
+	n := 0
+	for n < len(rest) && rest[n] < 128 && strings.ContainsRune(urlChars, rest[n]) {
+		n++
+	}
+	for n > scheme && strings.ContainsRune(".,;:!?'*", rest[n-1]) {
+		n--
+	}
+	if n <= scheme || !isASCIIAlnum(rest[scheme]) {
+		return 0
+	}
+	return n
+}
+
+func hasPrefixFold(rs []rune, prefix string) bool {
+	return len(rs) >= len(prefix) && strings.EqualFold(string(rs[:len(prefix)]), prefix)
 }
 
 // cut shortens s to at most max characters, ending in "…" when it does.
