@@ -1,6 +1,10 @@
 package nvd
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/cra-gate/cra-gate/internal/version"
+)
 
 // Component is what a component offers to matching.
 type Component struct {
@@ -156,18 +160,18 @@ func (m *CPEMatch) matches(c Component) bool {
 	case ev == "-":
 		return false // the criterion names a version-less product
 	case !anyValue(ev):
-		return CompareVersions(v, ev) == 0
+		return version.Compare(v, ev) == 0
 	}
-	if s := m.VersionStartIncluding; s != "" && CompareVersions(v, s) < 0 {
+	if s := m.VersionStartIncluding; s != "" && version.Compare(v, s) < 0 {
 		return false
 	}
-	if s := m.VersionStartExcluding; s != "" && CompareVersions(v, s) <= 0 {
+	if s := m.VersionStartExcluding; s != "" && version.Compare(v, s) <= 0 {
 		return false
 	}
-	if s := m.VersionEndIncluding; s != "" && CompareVersions(v, s) > 0 {
+	if s := m.VersionEndIncluding; s != "" && version.Compare(v, s) > 0 {
 		return false
 	}
-	if s := m.VersionEndExcluding; s != "" && CompareVersions(v, s) >= 0 {
+	if s := m.VersionEndExcluding; s != "" && version.Compare(v, s) >= 0 {
 		return false
 	}
 	return true

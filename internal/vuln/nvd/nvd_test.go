@@ -13,24 +13,6 @@ import (
 	"github.com/cra-gate/cra-gate/internal/vuln/records"
 )
 
-func TestCompareVersions(t *testing.T) {
-	for _, tc := range []struct {
-		a, b string
-		want int
-	}{
-		{"1.35.0", "1.35.0", 0}, {"1.35.0", "1.36.1", -1}, {"2.0.11", "2.0.9", 1}, {"0.12.21rc", "0.12.20", 1},
-		{"1.0rc1", "1.0", -1}, {"1.0", "1.0.1", -1}, {"1:1.35.0", "1.35.0", 0}, {"6.4-20230418", "6.4", 1},
-		{"3.45.1", "3.39.2", 1}, {"8.7.1", "8.9.0", -1}, {"1.0beta", "1.0alpha", 1}, {"010", "9", 1},
-	} {
-		if got := CompareVersions(tc.a, tc.b); got != tc.want {
-			t.Errorf("CompareVersions(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
-		}
-		if got := CompareVersions(tc.b, tc.a); got != -tc.want {
-			t.Errorf("CompareVersions(%q, %q) = %d, want %d (antisymmetry)", tc.b, tc.a, got, -tc.want)
-		}
-	}
-}
-
 func TestParseCPE(t *testing.T) {
 	for in, want := range map[string]CPE{
 		"cpe:2.3:a:busybox:busybox:1.38.0:-:*:*:*:*:*:*": {Part: "a", Vendor: "busybox", Product: "busybox", Version: "1.38.0", Update: "-", TargetSW: "*"},
