@@ -543,8 +543,13 @@ func nvdRecord(r *nvd.Record) *osv.Record {
 	rec := &osv.Record{Id: r.ID, Summary: oneLine(r.Summary(), 400)}
 	if sev, vector := r.Severity(); sev != "" {
 		rec.DatabaseSpecific, _ = structpb.NewStruct(map[string]any{"severity": sev})
-		if strings.HasPrefix(vector, "CVSS:3") {
+		switch {
+		case strings.HasPrefix(vector, "CVSS:4"):
+			rec.Severity = []*osvpb.Severity{{Type: osvpb.Severity_CVSS_V4, Score: vector}}
+		case strings.HasPrefix(vector, "CVSS:3"):
 			rec.Severity = []*osvpb.Severity{{Type: osvpb.Severity_CVSS_V3, Score: vector}}
+		case vector != "":
+			rec.Severity = []*osvpb.Severity{{Type: osvpb.Severity_CVSS_V2, Score: vector}}
 		}
 	}
 	return rec
@@ -731,6 +736,7 @@ func (c *run) reportHit(h vulnHit, set *vex.Set, primaries map[int]vex.Component
 		ID: rec.GetId(), Aliases: append([]string{}, rec.GetAliases()...), Summary: rec.GetSummary(),
 		Fixed: h.hit.Fixed, Severity: osv.Severity(rec), Source: h.source, Matched: h.matched,
 	}
+	entry.Score, entry.Level = osv.Rating(rec)
 	if entry.Name == "" {
 		entry.Name = vc.pkg.Name
 	}

@@ -222,10 +222,16 @@ type Vulnerability struct {
 	ID       string   `json:"id"`      // the OSV id
 	Aliases  []string `json:"aliases"` // CVE, GHSA, ... ids of the same vulnerability
 	Summary  string   `json:"summary,omitempty"`
-	Fixed    string   `json:"fixed"` // the version that ends the affected range, or empty
-	KEV      bool     `json:"kev"`   // listed in CISA's Known Exploited Vulnerabilities catalog
-	VEX      *VEX     `json:"vex"`   // the statement that answers it, or null
-	Severity string   `json:"severity"`
+	Fixed    string   `json:"fixed"`    // the version that ends the affected range, or empty
+	KEV      bool     `json:"kev"`      // listed in CISA's Known Exploited Vulnerabilities catalog
+	VEX      *VEX     `json:"vex"`      // the statement that answers it, or null
+	Severity string   `json:"severity"` // as the record gives it: labels and CVSS vectors
+	// Score is the CVSS base score of the newest CVSS version the record
+	// gives a vector for (0 when it gives none); Level is "critical",
+	// "high", "medium", "low" or "none" from that score, else from the
+	// record's label, else empty.
+	Score float64 `json:"score,omitempty"`
+	Level string  `json:"level,omitempty"`
 	// Source names the database the advisory came from when it is not OSV
 	// ("NVD"); Matched is how it applied: the CPE criterion and its versions.
 	Source  string `json:"source,omitempty"`
