@@ -16,7 +16,9 @@ func TestRating(t *testing.T) {
 		st, _ := structpb.NewStruct(map[string]any{"severity": s})
 		return st
 	}
-	sev := func(typ osvpb.Severity_Type, v string) []*osvpb.Severity { return []*osvpb.Severity{{Type: typ, Score: v}} }
+	sev := func(typ osvpb.Severity_Type, v string) []*osvpb.Severity {
+		return []*osvpb.Severity{{Type: typ, Score: v}}
+	}
 	for _, tc := range []struct {
 		name  string
 		rec   *Record
