@@ -113,8 +113,9 @@ func (d *mdDoc) closing(i int, text string) {
 
 // fit writes every part when they fit in max bytes; otherwise the frame,
 // then as many errors, warnings and folded blocks as fit (each with the
-// headings it sits under), in that order, in document order, and a note
-// about the rest before the footer.
+// headings it sits under and the text that closes them), in that order, in
+// document order, none of a kind once a part of a more important kind was
+// cut, and a note about the rest before the footer.
 func (d *mdDoc) fit(max int) string {
 	total := 0
 	for _, p := range d.parts {
@@ -127,45 +128,53 @@ func (d *mdDoc) fit(max int) string {
 			keep[i] = true
 		}
 	} else {
-		used := len(d.note(99999))
 		isHead := map[int]bool{}
+		closes := map[int]int{} // part -> the length of the text that closes it
 		for _, p := range d.parts {
 			for _, h := range p.heads {
 				isHead[h] = true
 			}
+			if p.follows != 0 {
+				closes[p.follows-1] += len(p.text)
+			}
 		}
+		used := len(d.note(99999))
 		for i, p := range d.parts {
 			if p.prio == prioFrame && p.follows == 0 && !isHead[i] {
 				keep[i] = true
-				used += len(p.text)
+				used += len(p.text) + closes[i]
 			}
 		}
 		for prio := prioError; prio <= prioFolded; prio++ {
+			cutAbove := omitted > 0 // what is less important than a part cut goes too
 			for i, p := range d.parts {
 				if p.prio != prio || p.follows != 0 || isHead[i] {
 					continue
 				}
-				cost := len(p.text)
+				if cutAbove {
+					omitted += p.findings
+					continue
+				}
+				cost := len(p.text) + closes[i]
 				for _, h := range p.heads {
 					if !keep[h] {
-						cost += len(d.parts[h].text)
+						cost += len(d.parts[h].text) + closes[h]
 					}
 				}
-				if used+cost <= max {
-					keep[i] = true
-					for _, h := range p.heads {
-						keep[h] = true
-					}
-					used += cost
-				} else {
+				if used+cost > max {
 					omitted += p.findings
+					continue
 				}
+				keep[i] = true
+				for _, h := range p.heads {
+					keep[h] = true
+				}
+				used += cost
 			}
 		}
 		for i, p := range d.parts {
-			if p.follows != 0 && keep[p.follows-1] && used+len(p.text) <= max {
+			if p.follows != 0 && keep[p.follows-1] {
 				keep[i] = true
-				used += len(p.text)
 			}
 		}
 	}
@@ -253,6 +262,14 @@ func buildMarkdown(results []*finding.Result, opt MarkdownOptions) *mdDoc {
 	return d
 }
 
+// warningsPhrase says why warnings are folded: they do not fail the gate.
+func warningsPhrase(failOn string) string {
+	if failOn == string(finding.FailOnNever) {
+		return "the gate only reports"
+	}
+	return "not failing: the gate fails on errors"
+}
+
 // failingCount counts the results that did not pass.
 func failingCount(rs []*finding.Result) int {
 	n := 0
@@ -289,26 +306,51 @@ func (d *mdDoc) section(r *finding.Result, several bool, links *Links, cur *Stat
 			notes = append(notes, f)
 		}
 	}
+	// The findings that fail the gate are written out; warnings that do
+	// not (it fails on errors, or never) are folded under their count.
+	foldWarnings := r.FailOn != string(finding.FailOnWarning)
+	warnTitle, warnEnd := "**⚠️ "+plural(len(warns), "warning")+"**\n\n", "\n"
+	if foldWarnings {
+		warnTitle = "<details><summary>⚠️ " + plural(len(warns), "warning") + " (" + warningsPhrase(r.FailOn) + ")</summary>\n\n"
+		warnEnd = "\n</details>\n\n"
+	}
 	for _, group := range []struct {
-		fs    []finding.Finding
-		title string
-		prio  int
-	}{{errs, "❌ " + plural(len(errs), "error"), prioError}, {warns, "⚠️ " + plural(len(warns), "warning"), prioWarning}} {
+		fs         []finding.Finding
+		title, end string
+		prio       int
+	}{{errs, "**❌ " + plural(len(errs), "error") + "**\n\n", "\n", prioError}, {warns, warnTitle, warnEnd, prioWarning}} {
 		if len(group.fs) == 0 {
 			continue
 		}
-		title := d.add(group.prio, 0, "**%s**\n\n", group.title)
-		last := 0
-		for _, f := range group.fs {
-			last = d.under(append(heads, title), group.prio, 1, mdItem(r, f, links, cur))
+		title := d.add(group.prio, 0, "%s", group.title)
+		under := append(append([]int(nil), heads...), title)
+		rows, rest := vulnRows(r, group.fs, cur)
+		for _, g := range groupItems(rest, mdMaxGroup) {
+			d.under(under, group.prio, len(g), mdGroup(r, g, links, cur))
 		}
-		d.closing(last, "\n")
+		if len(rows) > 0 {
+			table := d.under(under, group.prio, 0, vulnTableHead(rows, group.fs))
+			for i, row := range rows {
+				if i == mdMaxVulnRows {
+					n := 0
+					for _, more := range rows[i:] {
+						n += more.findings
+					}
+					d.under(append(under, table), group.prio, n, fmt.Sprintf("| and %s more, with %s | | |\n",
+						plural(len(rows)-i, "component"), plural(n, "finding")))
+					break
+				}
+				d.under(append(under, table), group.prio, row.findings, mdVulnRow(row, links))
+			}
+			d.closing(table, "\n")
+		}
+		d.closing(title, group.end)
 	}
 	if len(notes) > 0 {
 		var b strings.Builder
 		fmt.Fprintf(&b, "<details><summary>ℹ️ %s</summary>\n\n", plural(len(notes), "notice"))
-		for _, f := range notes {
-			b.WriteString(mdItem(r, f, links, nil))
+		for _, g := range groupItems(notes, mdMaxGroup) {
+			b.WriteString(mdGroup(r, g, links, nil))
 		}
 		b.WriteString("\n</details>\n\n")
 		d.under(heads, prioFolded, len(notes), b.String())
@@ -332,9 +374,9 @@ func (d *mdDoc) section(r *finding.Result, several bool, links *Links, cur *Stat
 }
 
 // mdItem writes one finding as a list item: the linked location and the
-// message, then (smaller) the rule linked to its page, the CRA reference and
-// the fix. A finding new since the last push is marked 🆕 (never against a
-// partial record of that push).
+// message, then the fix, then (smaller) the rule linked to its page and the
+// CRA reference. A finding new since the last push is marked 🆕 (never
+// against a partial record of that push).
 func mdItem(r *finding.Result, f finding.Finding, links *Links, cur *State) string {
 	var b strings.Builder
 	b.WriteString("- ")
@@ -345,14 +387,23 @@ func mdItem(r *finding.Result, f finding.Finding, links *Links, cur *State) stri
 	if cur != nil && cur.isNew(findingID(r.Config, f)) {
 		b.WriteString(" 🆕")
 	}
+	b.WriteString("<br>" + mdFixLines(f) + "\n")
+	return b.String()
+}
+
+// mdFixLines writes a finding's fix at the text's size, the part a reader
+// acts on, then its rule (linked to its page) and CRA reference small:
+// "**Fix:** ...<br><sub>rule · reference</sub>".
+func mdFixLines(f finding.Finding) string {
+	var b strings.Builder
+	if fix := strings.TrimSpace(f.Fix); fix != "" {
+		b.WriteString("**Fix:** " + fixMarkdown(fix) + "<br>")
+	}
 	meta := []string{mdRule(f.Rule)}
 	if f.Reference != "" {
 		meta = append(meta, escapeMarkdown(f.Reference))
 	}
-	if fix := strings.TrimSpace(f.Fix); fix != "" {
-		meta = append(meta, "**Fix:** "+fixMarkdown(fix))
-	}
-	b.WriteString("<br><sub>" + strings.Join(meta, " · ") + "</sub>\n")
+	b.WriteString("<sub>" + strings.Join(meta, " · ") + "</sub>")
 	return b.String()
 }
 
@@ -391,8 +442,13 @@ func mdLocation(f finding.Finding, links *Links) string {
 	if f.Line > 0 {
 		loc = fmt.Sprintf("%s:%d", f.File, f.Line)
 	}
-	text := mdCode(loc)
-	if links == nil {
+	return mdLocationText(f, mdCode(loc), links)
+}
+
+// mdLocationText links text (already Markdown) to the finding's file and
+// line at the commit, when links are known and the finding has a file.
+func mdLocationText(f finding.Finding, text string, links *Links) string {
+	if links == nil || f.File == "" {
 		return text
 	}
 	var segs []string
@@ -543,20 +599,23 @@ func statusLine(r *finding.Result) string {
 
 // checksLine writes each check's status on one line:
 // "manifest ❌ 1 · sbom ⚠️ 2 · support ✅ · vulns ⏭️ skipped (no source)".
+// A check's name, icon and count are joined by no-break spaces, so that a
+// narrow screen wraps between checks, never inside one.
 func checksLine(checks []finding.CheckResult) string {
+	const nb = "&nbsp;"
 	var parts []string
 	for _, c := range checks {
-		s := escapeMarkdown(c.ID) + " "
+		s := escapeMarkdown(c.ID) + nb
 		switch c.Status {
 		case finding.StatusFail:
-			s += "❌ " + strconv.Itoa(c.Errors)
+			s += "❌" + nb + strconv.Itoa(c.Errors)
 			if c.Warnings > 0 {
-				s += " ⚠️ " + strconv.Itoa(c.Warnings)
+				s += nb + "⚠️" + nb + strconv.Itoa(c.Warnings)
 			}
 		case finding.StatusWarn:
-			s += "⚠️ " + strconv.Itoa(c.Warnings)
+			s += "⚠️" + nb + strconv.Itoa(c.Warnings)
 		case finding.StatusSkip:
-			s += "⏭️ skipped"
+			s += "⏭️" + nb + "skipped"
 			if c.Reason != "" {
 				s += " (" + escapeMarkdown(c.Reason) + ")"
 			}
@@ -650,64 +709,40 @@ func mdCoverage(sboms []finding.SBOMCoverage) string {
 	return fmt.Sprintf("<details><summary>📦 SBOM coverage: %s, %s</summary>\n\n%s\n</details>\n", plural(len(sboms), "SBOM"), label, items.String())
 }
 
-// mdMaxVulnRows bounds the rows of the known-vulnerabilities table.
-const mdMaxVulnRows = 200
+// mdMaxAnswered bounds the list of vulnerabilities answered by VEX.
+const mdMaxAnswered = 200
 
-// mdVulnerabilities renders the vulns check's table, folded, one list item
-// per (component, advisory), unanswered first: the component, the advisory
-// and its aliases, severity, fixed version, KEV, VEX answer and where.
+// mdVulnerabilities writes, folded, the vulnerabilities VEX statements
+// answer (the open ones are the gaps' table), or that the sources checked
+// know of none; "" when the vulns check did not run or every vulnerability
+// is open.
 func mdVulnerabilities(vs []finding.Vulnerability, links *Links) string {
 	if vs == nil {
 		return ""
 	}
-	open, kevN := 0, 0
+	var answered []finding.Vulnerability
 	for _, v := range vs {
-		if !v.VEX.Answered() {
-			open++
-		}
-		if v.KEV {
-			kevN++
+		if v.VEX.Answered() {
+			answered = append(answered, v)
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "<details><summary>🛡️ Known vulnerabilities: %d, %d unanswered, %d KEV-listed</summary>\n\n", len(vs), open, kevN)
-	if len(vs) == 0 {
-		b.WriteString("No component of the SBOMs has a known vulnerability in the sources checked.\n\n</details>\n")
-		return b.String()
+	switch {
+	case len(vs) == 0:
+		return "<details><summary>🛡️ No known vulnerabilities</summary>\n\nNo component of the SBOMs has a known vulnerability " +
+			"in the sources checked.\n\n</details>\n"
+	case len(answered) == 0:
+		return ""
 	}
-	order := make([]int, 0, len(vs))
-	for pass := range 2 {
-		for i, v := range vs {
-			if v.VEX.Answered() == (pass == 1) {
-				order = append(order, i)
-			}
-		}
-	}
-	for n, i := range order {
-		if n == mdMaxVulnRows {
-			fmt.Fprintf(&b, "\n… %d more in the JSON report.\n", len(order)-n)
+	fmt.Fprintf(&b, "<details><summary>🛡️ %s answered by VEX statements</summary>\n\n", plural(len(answered), "known vulnerability"))
+	for n, v := range answered {
+		if n == mdMaxAnswered {
+			fmt.Fprintf(&b, "\n… %d more in the JSON report.\n", len(answered)-n)
 			break
 		}
-		v := vs[i]
-		parts := []string{mdCode(v.Purl), "**" + escapeMarkdown(v.ID) + "**"}
-		if len(v.Aliases) > 0 {
-			parts[1] += " (" + escapeMarkdown(strings.Join(v.Aliases, ", ")) + ")"
-		}
-		if v.Severity != "" {
-			parts = append(parts, escapeMarkdown(v.Severity))
-		}
-		if v.Fixed != "" {
-			parts = append(parts, "fixed in "+escapeMarkdown(v.Fixed))
-		} else {
-			parts = append(parts, "no fixed version")
-		}
-		if v.KEV {
-			parts = append(parts, "⚠️ KEV-listed")
-		}
-		if v.VEX != nil {
-			parts = append(parts, "VEX: "+escapeMarkdown(strings.TrimSpace(v.VEX.Status+" "+v.VEX.Justification)))
-		}
-		if loc := mdLocation(finding.Finding{File: v.File, Line: v.Line}, links); loc != "" {
+		parts := []string{mdCode(v.Name) + " " + escapeMarkdownMax(v.Version, 64), mdAdvisory(&rowAdvisory{v: &v, kev: v.KEV})}
+		parts = append(parts, "VEX: "+escapeMarkdown(strings.TrimSpace(v.VEX.Status+" "+v.VEX.Justification)))
+		if loc := mdLocation(finding.Finding{File: v.VEX.File, Line: v.VEX.Line}, links); loc != "" {
 			parts = append(parts, loc)
 		}
 		b.WriteString("- " + strings.Join(parts, " · ") + "\n")

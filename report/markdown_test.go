@@ -101,16 +101,25 @@ func TestMarkdownVerdicts(t *testing.T) {
 	if !strings.Contains(out, "<details><summary>ℹ️ 3 notices</summary>") {
 		t.Errorf("notices not folded:\n%s", out)
 	}
-	// Errors come before warnings, each one list item.
-	e, w := strings.Index(out, "**❌ 3 errors**"), strings.Index(out, "**⚠️ 3 warnings**")
+	// Errors come before warnings, each one list item; warnings that do not
+	// fail the gate are folded, and written out when they do.
+	e, w := strings.Index(out, "**❌ 3 errors**"),
+		strings.Index(out, "<details><summary>⚠️ 3 warnings (not failing: the gate fails on errors)</summary>")
+	if e < 0 || w < e || strings.Count(out[e:strings.Index(out, "<details><summary>ℹ️")], "\n- ") != 6 {
+		t.Errorf("want 3 errors then 3 folded warnings as list items:\n%s", out)
+	}
+	strict := failing()
+	strict.Evaluate(finding.FailOnWarning, allChecks, nil)
+	out = renderMarkdown(t, strict, MarkdownOptions{})
+	e, w = strings.Index(out, "**❌ 3 errors**"), strings.Index(out, "**⚠️ 3 warnings**")
 	if e < 0 || w < e || strings.Count(out[e:strings.Index(out, "<details>")], "\n- ") != 6 {
-		t.Errorf("want 3 errors then 3 warnings as list items:\n%s", out)
+		t.Errorf("at fail-on warning, want 3 errors then 3 warnings written out:\n%s", out)
 	}
 }
 
 // TestMarkdownItems: a finding is a list item with its location linked to
-// the line at the commit, the rule linked to its page, the CRA reference and
-// the fix with its code spans intact.
+// the line at the commit, the fix with its code spans intact at the text's
+// size, then the rule linked to its page and the CRA reference.
 func TestMarkdownItems(t *testing.T) {
 	r := failing()
 	r.Commit = testLinks.Commit
@@ -121,9 +130,9 @@ func TestMarkdownItems(t *testing.T) {
 		"dir/cra.toml:52</code>](https://github.com/acme/lock/blob/5d41402abc4b2a76b9719d911017c592aabbccdd/fw%20dir/cra.toml#L52) " +
 		"unknown key \"rationle\" in \\[\\[rdps\\]\\] \"acme-cloud-api\"; did you mean " +
 		"\"rationale\"?" +
+		"<br>**Fix:** Add <code>schema = 1</code> as the first line; see <code>cra-gate rules</code>." +
 		"<br><sub>[<code>manifest-unknown-key</code>](https://github.com/cra-gate/cra-gate/blob/main/docs/rules/manifest-unknown-key.md) " +
-		"· Annex VII · **Fix:** Add <code>schema = 1</code> as the first line; see <code>cra-gate " +
-		"rules</code>.</sub>\n"
+		"· Annex VII</sub>\n"
 	if !strings.Contains(out, want) {
 		t.Errorf("item not found; want\n%s\nin\n%s", want, out)
 	}
@@ -322,7 +331,7 @@ func TestMarkdownMaxBytes(t *testing.T) {
 	full := renderMarkdown(t, big, MarkdownOptions{})
 	run := "https://github.com/acme/lock/actions/runs/42"
 	items := func(out, sev string) int {
-		i := strings.Index(out, "**"+sev)
+		i := strings.Index(out, sev)
 		if i < 0 {
 			return 0
 		}
@@ -333,7 +342,7 @@ func TestMarkdownMaxBytes(t *testing.T) {
 		if j <= 0 {
 			j = len(out) - i
 		}
-		return strings.Count(out[i:i+j], "\n- ")
+		return shownFindings(out[i : i+j])
 	}
 
 	for _, limit := range []int{2500, 5000, 20000, len(full) / 2} {
@@ -344,10 +353,13 @@ func TestMarkdownMaxBytes(t *testing.T) {
 		if !utf8.ValidString(out) || !strings.HasPrefix(out, marker+"\n") || !strings.Contains(out, statePrefix) {
 			t.Errorf("limit %d: invalid UTF-8, or marker or state lost", limit)
 		}
-		if strings.Contains(out, "<details>") {
+		if strings.Contains(out, "<details><summary>ℹ️") {
 			t.Errorf("limit %d: notices kept although gaps were cut", limit)
 		}
-		errs, warns := items(out, "❌"), items(out, "⚠️")
+		if strings.Count(out, "<details>") != strings.Count(out, "</details>") {
+			t.Errorf("limit %d: a folded block left open:\n%s", limit, out)
+		}
+		errs, warns := items(out, "**❌"), items(out, "<summary>⚠️")
 		if warns > 0 && errs != big.Summary.Errors {
 			t.Errorf("limit %d: %d of %d errors and %d warnings shown: errors must be kept before warnings", limit, errs, big.Summary.Errors, warns)
 		}
@@ -496,4 +508,20 @@ func outsideURLSpans(t *testing.T, out string) string {
 		}
 	}
 	return b.String()
+}
+
+// shownFindings counts the findings a part of a comment shows: a list item
+// is one, a grouped item ("**3 findings:**") one per line under it.
+func shownFindings(md string) int {
+	n := 0
+	for _, line := range strings.Split(md, "\n") {
+		switch {
+		case !strings.HasPrefix(line, "- "):
+		case strings.Contains(line, " findings:**"):
+			n += strings.Count(line, "<br>• ")
+		default:
+			n++
+		}
+	}
+	return n
 }

@@ -73,6 +73,9 @@ func plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
+	if strings.HasSuffix(word, "y") && !strings.HasSuffix(word, "ey") {
+		return fmt.Sprintf("%d %sies", n, word[:len(word)-1])
+	}
 	return fmt.Sprintf("%d %ss", n, word)
 }
 

@@ -38,13 +38,20 @@ func TestVulnerabilitiesRendered(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := md.String()
-	if !strings.Contains(out,
-		"<details><summary>🛡️ Known vulnerabilities: 2, 1 unanswered, 1 KEV-listed</summary>") || strings.Contains(out,
-		"<script>") || strings.Count(out,
-		"</details>") != strings.Count(out,
-		"<details>") {
+	for _, want := range []string{
+		"🛡️ **1 known vulnerability in 1 component**, 1 listed in CISA's KEV catalog",
+		"| <code>lodash</code> 4.17.15 | <details><summary>⚠️ KEV · 1</summary>[GHSA-1](https://osv.dev/vulnerability/GHSA-1) (CVE-2020-8203) " +
+			"⚠️ KEV, fixed in 4.17.19</details> | 4.17.19 |",
+		"<details><summary>🛡️ 1 known vulnerability answered by VEX statements</summary>",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "<script>") || strings.Count(out, "</details>") != strings.Count(out, "<details>") {
 		t.Errorf("markdown:\n%s", out)
 	}
+	checkTables(t, out)
 	if i, j := strings.Index(out, "GHSA-1"), strings.Index(out, "GHSA-2"); i < 0 || j < i {
 		t.Errorf("unanswered rows come first:\n%s", out)
 	}

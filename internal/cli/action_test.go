@@ -619,7 +619,7 @@ func TestActionOutputsSummaryReportAndSARIF(t *testing.T) {
 	if !strings.HasPrefix(summary, "# Earlier step\n") {
 		t.Errorf("the summary of earlier steps was not kept")
 	}
-	for _, want := range []string{"### ❌ CRA gate", "manifest ❌", "manifest-unknown-key", "https://github.com/acme/widget/actions/runs/1001"} {
+	for _, want := range []string{"### ❌ CRA gate", "manifest&nbsp;❌", "manifest-unknown-key", "https://github.com/acme/widget/actions/runs/1001"} {
 		if !strings.Contains(summary, want) {
 			t.Errorf("job summary lacks %q:\n%s", want, summary)
 		}

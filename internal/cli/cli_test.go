@@ -140,7 +140,7 @@ func TestCheckSARIFAndMarkdown(t *testing.T) {
 		t.Errorf("SARIF: %v, %d results for %d findings", err, len(sarif.Runs[0].Results), len(rep.Findings))
 	}
 	md, _, _ := runMain(env, false, "check", "--format", "markdown", "../../examples/camera-gaps")
-	if !strings.HasPrefix(md, "### ❌") || !strings.Contains(md, "manifest ❌") {
+	if !strings.HasPrefix(md, "### ❌") || !strings.Contains(md, "manifest&nbsp;❌") {
 		t.Errorf("Markdown:\n%s", md)
 	}
 }
