@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 
@@ -27,7 +28,14 @@ type ruleFrontMatter struct {
 	Severity   string `toml:"severity"`
 	Reference  string `toml:"reference"`
 	Unwaivable bool   `toml:"unwaivable"`
+	// Title is the rule's name in a list of alerts; needed when the
+	// summary is longer than maxTitle.
+	Title string `toml:"title"`
 }
+
+// maxTitle bounds a rule's title, in characters: code scanning shows it as
+// the alert's name.
+const maxTitle = 100
 
 // loadRule reads rules/<id>.md. A missing or malformed file is a programming
 // error, which every test run reports.
@@ -49,6 +57,7 @@ func loadRule(id string) finding.Rule {
 //	check = "scope"
 //	severity = "error"
 //	reference = "Article 3(2), Recitals 11-12"
+//	title = "..."  (only when the summary is over 100 characters)
 //	+++
 //
 //	# scope-rationale-missing
@@ -96,11 +105,17 @@ func parseRuleFile(id string, data []byte) (finding.Rule, error) {
 		return finding.Rule{}, fmt.Errorf("## Example: %v", err)
 	}
 	r := finding.Rule{
-		ID: id, Check: fm.Check, Severity: sev, Reference: fm.Reference, Unwaivable: fm.Unwaivable,
+		ID: id, Check: fm.Check, Severity: sev, Reference: fm.Reference, Unwaivable: fm.Unwaivable, Title: fm.Title,
 		Summary: prose(sections[""]), Why: prose(sections["Why"]), Fix: prose(sections["Fix"]), Example: example,
 	}
 	if r.Summary == "" || r.Why == "" || r.Fix == "" || r.Example == "" {
 		return finding.Rule{}, fmt.Errorf("it needs a summary under the title and the sections Why, Fix and Example")
+	}
+	switch n := utf8.RuneCountInString(r.Title); {
+	case n > maxTitle:
+		return finding.Rule{}, fmt.Errorf("its title is %d characters, over %d", n, maxTitle)
+	case n == 0 && utf8.RuneCountInString(r.Summary) > maxTitle:
+		return finding.Rule{}, fmt.Errorf("its summary is over %d characters: give a title in the front matter", maxTitle)
 	}
 	return r, nil
 }

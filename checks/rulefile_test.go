@@ -38,15 +38,25 @@ func TestParseRuleFile(t *testing.T) {
 		r.Example != "[product]\n## not a heading\nname = \"x\"" || r.Check != "scope" || r.Reference != "Article 3(2)" {
 		t.Errorf("%+v", r)
 	}
+	long := strings.Replace(strings.Replace(good, "One line\nwrapped.", strings.Repeat("A summary far too long. ", 5), 1),
+		"+++\n\n#", "title = \"A title\"\n+++\n\n#", 1)
+	if r, err := parseRuleFile("scope-x", []byte(long)); err != nil || r.ShortTitle() != "A title" {
+		t.Errorf("a long summary with a title: %v, title %q", err, r.ShortTitle())
+	}
+	if r.ShortTitle() != r.Summary {
+		t.Errorf("without a title, the short title is the summary: %q", r.ShortTitle())
+	}
 	for name, bad := range map[string]string{
-		"no front matter":  strings.TrimPrefix(good, "+++\n"),
-		"unknown key":      strings.Replace(good, "check =", "chek = \"x\"\ncheck =", 1),
-		"bad severity":     strings.Replace(good, `"warning"`, `"fatal"`, 1),
-		"wrong title":      strings.Replace(good, "# scope-x", "# scope-y", 1),
-		"unknown section":  strings.Replace(good, "## Fix", "## Remedy", 1),
-		"no why":           strings.Replace(good, "## Why\n\nFirst\nparagraph.\n\nSecond.\n\n", "", 1),
-		"unclosed example": strings.TrimSuffix(good, "```\n"),
-		"two blocks":       good + "\n```\nmore\n```\n",
+		"no front matter":        strings.TrimPrefix(good, "+++\n"),
+		"unknown key":            strings.Replace(good, "check =", "chek = \"x\"\ncheck =", 1),
+		"bad severity":           strings.Replace(good, `"warning"`, `"fatal"`, 1),
+		"wrong title":            strings.Replace(good, "# scope-x", "# scope-y", 1),
+		"unknown section":        strings.Replace(good, "## Fix", "## Remedy", 1),
+		"no why":                 strings.Replace(good, "## Why\n\nFirst\nparagraph.\n\nSecond.\n\n", "", 1),
+		"unclosed example":       strings.TrimSuffix(good, "```\n"),
+		"two blocks":             good + "\n```\nmore\n```\n",
+		"long summary, no title": strings.Replace(good, "One line\nwrapped.", strings.Repeat("A summary far too long. ", 5), 1),
+		"title over 100":         strings.Replace(good, "+++\n\n#", "title = \""+strings.Repeat("t", 101)+"\"\n+++\n\n#", 1),
 	} {
 		if _, err := parseRuleFile("scope-x", []byte(bad)); err == nil {
 			t.Errorf("%s: accepted", name)

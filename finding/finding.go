@@ -78,15 +78,26 @@ type Rule struct {
 	Check     string   `json:"check"`
 	Severity  Severity `json:"severity"`  // default severity; a finding may differ where the rule says so
 	Reference string   `json:"reference"` // the CRA provision behind the rule, or "cra-gate convention (no CRA provision)"
-	Summary   string   `json:"summary"`   // one line: what is checked
-	Why       string   `json:"why"`       // why the CRA asks for it, quoting the provision
-	Fix       string   `json:"fix"`       // how to fix it
-	Example   string   `json:"example"`   // a cra.toml snippet that passes
+	Summary   string   `json:"summary"`   // one paragraph: what is checked
+	// Title names the rule in a list (SARIF's shortDescription: the alert's
+	// name), at most 100 characters; empty when the summary is that short.
+	Title   string `json:"title,omitempty"`
+	Why     string `json:"why"`     // why the CRA asks for it, quoting the provision
+	Fix     string `json:"fix"`     // how to fix it
+	Example string `json:"example"` // a cra.toml snippet that passes
 	// Unwaivable rules cannot be accepted by a [[waiver]]: the manifest's
 	// syntax, type, limit, unknown-key and schema rules (a file the gate cannot
 	// read has nothing to waive with), the waiver rules themselves, and every
 	// vulns rule (a vulnerability is answered with a VEX statement).
 	Unwaivable bool `json:"unwaivable,omitempty"`
+}
+
+// ShortTitle is the rule's title, or its summary when it has none.
+func (r Rule) ShortTitle() string {
+	if r.Title != "" {
+		return r.Title
+	}
+	return r.Summary
 }
 
 // Finding is one gap (or notice) a check found, positioned at the file and line

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf16"
@@ -80,6 +81,9 @@ type sarifRuleConfig struct {
 type sarifRuleProps struct {
 	Tags         []string `json:"tags"`
 	CRAReference string   `json:"cra-reference,omitempty"`
+	// SecuritySeverity is GitHub's security-severity: a CVSS-like score
+	// ("9.8") that ranks a security alert as critical, high, medium or low.
+	SecuritySeverity string `json:"security-severity,omitempty"`
 }
 
 type sarifResult struct {
@@ -192,18 +196,38 @@ func sarifRunFor(r *finding.Result, rules []finding.Rule) sarifRun {
 	advisories := map[string]*finding.Vulnerability{}
 	for i := range r.Vulnerabilities {
 		v := &r.Vulnerabilities[i]
-		advisories[v.File+"\x00"+v.Purl+"#"+v.ID] = v
+		advisories[v.File+"\x00"+v.Subject()+"#"+v.ID] = v
+	}
+	byID := map[string]finding.Rule{}
+	for _, rule := range rules {
+		if _, dup := byID[rule.ID]; !dup {
+			byID[rule.ID] = rule
+		}
 	}
 	results := []sarifResult{}
 	seen := map[string]int{} // fingerprints so far: a repeat gets an ordinal
 	for _, f := range r.Findings {
-		i, ok := index[f.Rule]
+		ruleID := f.Rule
+		v := advisories[f.File+"\x00"+f.Item]
+		if v != nil && f.Check == finding.CheckVulns && isRuleID(f.Rule) && advisoryURL(v.ID, "") != "" {
+			ruleID = f.Rule + "/" + v.ID // one rule per advisory: an alert title of its own
+		}
+		i, ok := index[ruleID]
 		if !ok {
 			i = len(driver.Rules)
-			index[f.Rule] = i
-			driver.Rules = append(driver.Rules, sarifRuleFor(finding.Rule{ID: f.Rule, Check: f.Check, Severity: f.Severity, Reference: f.Reference}))
+			index[ruleID] = i
+			base, known := byID[f.Rule]
+			if !known {
+				base = finding.Rule{ID: f.Rule, Check: f.Check, Severity: f.Severity, Reference: f.Reference}
+			}
+			if ruleID != f.Rule {
+				driver.Rules = append(driver.Rules, sarifAdvisoryRule(ruleID, base, v))
+			} else {
+				driver.Rules = append(driver.Rules, sarifRuleFor(base))
+			}
 		}
 		res := sarifResultFor(r, f, i)
+		res.RuleID = ruleID
 		if f.Waived != nil {
 			res.Suppressions = []sarifSuppression{{Kind: "external", Justification: sanitize(f.Waived.Reason+" (waived until "+f.Waived.Until+")", "")}}
 		}
@@ -212,7 +236,7 @@ func sarifRunFor(r *finding.Result, rules []finding.Rule) sarifRun {
 			res.PartialFingerprints[fingerprintKey] = fmt.Sprintf("%s:%d", fp, n+1)
 		}
 		seen[fp]++
-		if v := advisories[f.File+"\x00"+f.Item]; v != nil && f.Check == finding.CheckVulns {
+		if v != nil && f.Check == finding.CheckVulns {
 			if res.Properties == nil {
 				res.Properties = &sarifResultProps{}
 			}
@@ -258,7 +282,7 @@ func sarifRuleFor(rule finding.Rule) sarifRule {
 	sr := sarifRule{
 		ID:                   rule.ID,
 		Name:                 camelCase(rule.ID),
-		ShortDescription:     sarifText{Text: rule.Summary},
+		ShortDescription:     sarifText{Text: shortText(rule.ShortTitle(), maxShortDescription)},
 		DefaultConfiguration: sarifRuleConfig{Level: sarifLevel(rule.Severity)},
 		Properties:           sarifRuleProps{Tags: []string{"cra"}, CRAReference: rule.Reference},
 	}
@@ -271,11 +295,63 @@ func sarifRuleFor(rule finding.Rule) sarifRule {
 	if rule.Check != "" {
 		sr.Properties.Tags = append(sr.Properties.Tags, rule.Check)
 	}
-	if rule.Why != "" {
-		sr.FullDescription = &sarifText{Text: rule.Why}
+	if full := strings.TrimSpace(rule.Summary + "\n\n" + rule.Why); full != "" {
+		sr.FullDescription = &sarifText{Text: full}
 	}
 	if rule.Fix != "" || rule.Example != "" {
 		sr.Help = &sarifHelp{Text: ruleHelpText(rule), Markdown: ruleHelpMarkdown(rule)}
+	}
+	return sr
+}
+
+// maxShortDescription bounds a rule's shortDescription, the name code
+// scanning gives its alerts, in characters.
+const maxShortDescription = 100
+
+// shortText cuts s to max characters at a word, ending in "…" when it does.
+func shortText(s string, max int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	s = cut(s, max)
+	if i := strings.LastIndexByte(s, ' '); i > len(s)/2 {
+		s = s[:i] + "…"
+	}
+	return s
+}
+
+// sarifAdvisoryRule describes one advisory as a rule of its own, id
+// "<rule>/<advisory>": code scanning names each vulnerability alert by the
+// advisory, ranks it by security-severity (the record's CVSS base score, else
+// the lowest score of its level: critical 9.0, high 7.0, medium 4.0, low
+// 0.1; none when the record gives neither) and tags it "security".
+func sarifAdvisoryRule(id string, base finding.Rule, v *finding.Vulnerability) sarifRule {
+	sr := sarifRuleFor(base)
+	sr.ID, sr.Name = id, camelCase(id)
+	title := v.ID
+	if sum := sanitize(v.Summary, ""); sum != "" {
+		title += ": " + sum
+	}
+	sr.ShortDescription = sarifText{Text: shortText(title, maxShortDescription)}
+	full := []string{sanitize(v.ID, "")}
+	if len(v.Aliases) > 0 {
+		full[0] += " (" + sanitize(strings.Join(v.Aliases, ", "), "") + ")"
+	}
+	if v.Summary != "" {
+		full = append(full, sanitize(v.Summary, ""))
+	}
+	if base.Summary != "" {
+		full = append(full, base.Summary)
+	}
+	sr.FullDescription = &sarifText{Text: strings.Join(full, "\n\n")}
+	sr.HelpURI = advisoryURL(v.ID, v.Source)
+	sr.Properties.Tags = append(sr.Properties.Tags, "security")
+	switch {
+	case v.Score > 0:
+		sr.Properties.SecuritySeverity = strconv.FormatFloat(v.Score, 'f', 1, 64)
+	default:
+		sr.Properties.SecuritySeverity = map[string]string{"critical": "9.0", "high": "7.0", "medium": "4.0", "low": "0.1"}[v.Level]
 	}
 	return sr
 }

@@ -35,7 +35,9 @@ func TestSARIFSchema(t *testing.T) {
 	if err != nil {
 		t.Fatalf("compiling the SARIF schema: %v", err)
 	}
-	for name, r := range map[string]*finding.Result{"failing": failing(), "passing": passing(), "skipped": skipped(), "hostile": hostile(), "empty": {}} {
+	vulns := vulnResult(finding.Vulnerability{File: "sbom/a.json", Purl: "pkg:npm/qs@6.0.0", ID: "GHSA-q", Score: 9.8, Level: "critical"})
+	for name, r := range map[string]*finding.Result{"failing": failing(), "passing": passing(), "skipped": skipped(), "hostile": hostile(),
+		"vulnerabilities": vulns, "empty": {}} {
 		t.Run(name, func(t *testing.T) {
 			doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(renderSARIF(t, r, rules())))
 			if err != nil {
@@ -289,6 +291,83 @@ func TestCamelCase(t *testing.T) {
 	for in, want := range map[string]string{"manifest-unknown-key": "ManifestUnknownKey", "sbom": "Sbom", "a--b_c": "ABC", "": ""} {
 		if got := camelCase(in); got != want {
 			t.Errorf("camelCase(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestSARIFAdvisoryRules: each advisory is a rule of its own, named by the
+// advisory (an alert title under 100 characters), ranked by the record's
+// CVSS score or the lowest score of its level, tagged "security"; every
+// rule's short description is at most 100 characters, the full statement in
+// fullDescription.
+func TestSARIFAdvisoryRules(t *testing.T) {
+	long := strings.Repeat("a very long advisory summary ", 10)
+	r := vulnResult(
+		finding.Vulnerability{File: "sbom/a.json", Purl: "pkg:npm/qs@6.0.0", Name: "qs", Version: "6.0.0", ID: "GHSA-q", Summary: long,
+			Score: 9.8, Level: "critical"},
+		finding.Vulnerability{File: "sbom/b.json", Purl: "pkg:npm/qs@6.0.0", Name: "qs", Version: "6.0.0", ID: "GHSA-q", Summary: long,
+			Score: 9.8, Level: "critical"},
+		finding.Vulnerability{File: "sbom/a.json", Purl: "pkg:npm/ws@7.0.0", Name: "ws", Version: "7.0.0", ID: "GHSA-w", Summary: "DoS",
+			Level: "medium", KEV: true},
+		finding.Vulnerability{File: "sbom/a.json", Name: "busybox", Version: "1.36.1", ID: "CVE-2023-42363", Source: "NVD"},
+	)
+	var rules []finding.Rule
+	for _, id := range []string{"vulns-known", "vulns-kev"} {
+		rules = append(rules, finding.Rule{ID: id, Check: "vulns", Severity: finding.Error, Summary: "No shipped component has an " +
+			"unanswered known vulnerability, stated at a length well over what an alert's title may hold, so that it must be cut short",
+			Title: "No unanswered known vulnerability", Why: "Annex I Part I(2)(a).", Fix: "Update it."})
+	}
+	var doc struct {
+		Runs []struct {
+			Tool struct {
+				Driver struct {
+					Rules []struct {
+						ID               string                `json:"id"`
+						ShortDescription struct{ Text string } `json:"shortDescription"`
+						FullDescription  struct{ Text string } `json:"fullDescription"`
+						HelpURI          string                `json:"helpUri"`
+						Properties       struct {
+							Tags             []string `json:"tags"`
+							SecuritySeverity string   `json:"security-severity"`
+						} `json:"properties"`
+					} `json:"rules"`
+				} `json:"driver"`
+			} `json:"tool"`
+			Results []struct {
+				RuleID    string `json:"ruleId"`
+				RuleIndex int    `json:"ruleIndex"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(renderSARIF(t, r, rules), &doc); err != nil {
+		t.Fatal(err)
+	}
+	run := doc.Runs[0]
+	got := map[string]string{}
+	for _, rule := range run.Tool.Driver.Rules {
+		if n := len([]rune(rule.ShortDescription.Text)); n > maxShortDescription || n == 0 {
+			t.Errorf("%s: short description of %d characters", rule.ID, n)
+		}
+		got[rule.ID] = rule.ShortDescription.Text + " | " + rule.Properties.SecuritySeverity + " | " + strings.Join(rule.Properties.Tags, ",") +
+			" | " + rule.HelpURI
+	}
+	for id, want := range map[string]string{
+		"vulns-known": "No unanswered known vulnerability |  | cra,vulns | https://github.com/cra-gate/cra-gate/blob/main/docs/rules/vulns-known.md",
+		"vulns-known/GHSA-q": "GHSA-q: a very long advisory summary a very long advisory summary a very long advisory summary a… | 9.8 | " +
+			"cra,vulns,security | https://osv.dev/vulnerability/GHSA-q",
+		"vulns-kev/GHSA-w":           "GHSA-w: DoS | 4.0 | cra,vulns,security | https://osv.dev/vulnerability/GHSA-w",
+		"vulns-known/CVE-2023-42363": "CVE-2023-42363 |  | cra,vulns,security | https://nvd.nist.gov/vuln/detail/CVE-2023-42363",
+	} {
+		if got[id] != want {
+			t.Errorf("rule %s:\n got %q\nwant %q", id, got[id], want)
+		}
+	}
+	if len(run.Results) != 4 {
+		t.Fatalf("%d results, want one per finding (4)", len(run.Results))
+	}
+	for _, res := range run.Results {
+		if run.Tool.Driver.Rules[res.RuleIndex].ID != res.RuleID {
+			t.Errorf("result of %s points at rule %s", res.RuleID, run.Tool.Driver.Rules[res.RuleIndex].ID)
 		}
 	}
 }
