@@ -38,6 +38,19 @@ func Combine(pattern string, results []*Result) *Result {
 			f.Config = r.Config
 			out.Findings = append(out.Findings, f)
 		}
+		for _, c := range r.DeclarationChanges {
+			c.Config = r.Config
+			out.DeclarationChanges = append(out.DeclarationChanges, c)
+		}
+		if r.Base != nil {
+			if out.Base == nil {
+				out.Base = &Base{Path: r.Base.Path, Commit: r.Base.Commit}
+			}
+			out.Base.New.Errors += r.Base.New.Errors
+			out.Base.New.Warnings += r.Base.New.Warnings
+			out.Base.Existing.Errors += r.Base.Existing.Errors
+			out.Base.Existing.Warnings += r.Base.Existing.Warnings
+		}
 		out.SBOMs = append(out.SBOMs, r.SBOMs...)
 		if r.Vulnerabilities != nil {
 			if out.Vulnerabilities == nil {
@@ -116,6 +129,27 @@ func (r *Result) Verify() error {
 		return fmt.Errorf("it says passed = %v, but its findings at fail_on %q make it %v", stated.Passed, stated.FailOn, r.Passed)
 	case r.Summary != stated.Summary:
 		return fmt.Errorf("it counts %s, but its findings are %s", summaryText(stated.Summary), summaryText(r.Summary))
+	}
+	if r.Base != nil {
+		var fresh, old Counts
+		for _, f := range r.Findings {
+			c := map[string]*Counts{BaselineNew: &fresh, BaselineExisting: &old}[f.Baseline]
+			switch {
+			case f.Waived != nil || f.Severity == Notice:
+				if f.Baseline != "" {
+					return fmt.Errorf("finding %s is marked %q, but only open errors and warnings are", f.Rule, f.Baseline)
+				}
+			case c == nil:
+				return fmt.Errorf("finding %s has no baseline mark, though the report has a base", f.Rule)
+			case f.Severity == Error:
+				c.Errors++
+			default:
+				c.Warnings++
+			}
+		}
+		if fresh != r.Base.New || old != r.Base.Existing {
+			return fmt.Errorf("its base counts %+v new and %+v existing, but its findings are marked %+v and %+v", r.Base.New, r.Base.Existing, fresh, old)
+		}
 	}
 	for i, c := range r.Checks {
 		if s := stated.Checks[i]; s.Status != c.Status || s.Errors != c.Errors || s.Warnings != c.Warnings {

@@ -130,6 +130,10 @@ type Finding struct {
 	// Waived is set when a [[waiver]] of cra.toml accepts the finding: it
 	// then does not count toward the verdict, and every output shows it apart.
 	Waived *Waived `json:"waived,omitempty"`
+	// Baseline is "new" when the finding is not an open gap of the pull
+	// request's base (it is introduced by the change), "existing" when it
+	// is; empty when the run had no base to compare with (--base).
+	Baseline string `json:"baseline,omitempty"`
 	// Source is the text of the line the finding points at, when the gate read it
 	// (cra.toml, a policy, security.txt); the text renderer puts a caret under it.
 	Source string `json:"-"`
@@ -216,10 +220,66 @@ type Result struct {
 	// Products holds each config's own result when one run judged several
 	// (a monorepo); the fields above then combine them (see Combine).
 	Products []*Result `json:"products,omitempty"`
+	// Base is what the run was compared with (--base): set only then.
+	Base *Base `json:"base,omitempty"`
+	// DeclarationChanges are the differences between the base's cra.toml
+	// and this one that change what the gate checks or accepts (waivers,
+	// VEX, scope entries, SBOMs, the support end, the class); set with Base.
+	DeclarationChanges []DeclarationChange `json:"declaration_changes,omitempty"`
 	// Vulnerabilities lists every known vulnerability found in a component
 	// when the vulns check ran (then never null, possibly empty); absent when
 	// it did not run.
 	Vulnerabilities []Vulnerability `json:"vulnerabilities,omitzero"`
+}
+
+// Baseline values of Finding.Baseline.
+const (
+	BaselineNew      = "new"
+	BaselineExisting = "existing"
+)
+
+// Base is the pull request's base the run was compared with, and what the
+// comparison found.
+type Base struct {
+	// Path is the base checkout as given (--base); Commit its HEAD, when
+	// it has a readable .git.
+	Path   string `json:"path"`
+	Commit string `json:"commit,omitempty"`
+	// New counts the open errors and warnings the change introduces,
+	// Existing those already open on the base.
+	New      Counts `json:"new"`
+	Existing Counts `json:"existing"`
+}
+
+// Counts counts open errors and warnings.
+type Counts struct {
+	Errors   int `json:"errors"`
+	Warnings int `json:"warnings"`
+}
+
+// DeclarationChange is one difference between the base's cra.toml and the
+// change's that alters what the gate checks or accepts.
+type DeclarationChange struct {
+	// Kind is one of waiver-added, waiver-removed, waiver-changed,
+	// vex-answered, vex-document-added, vex-document-removed, rdps-added,
+	// rdps-removed, third-party-added, third-party-removed, excluded-added,
+	// excluded-removed, sbom-added, sbom-removed, support-end-changed,
+	// class-changed, gate-settings-changed.
+	Kind string `json:"kind"`
+	// Subject names what changed: a waiver's rule and item, an entry's
+	// name, an SBOM's path, an advisory and its component.
+	Subject string `json:"subject"`
+	Before  string `json:"before,omitempty"`
+	After   string `json:"after,omitempty"`
+	// Weakens is set when the change accepts a gap, narrows what is
+	// checked or shortens a promise: a reviewer must see it even when the
+	// gate passes.
+	Weakens bool `json:"weakens"`
+	// File and Line are where the change is written (in the change's
+	// cra.toml or VEX document; the base's, for a removal, without a line).
+	File   string `json:"file"`
+	Line   int    `json:"line,omitempty"`
+	Config string `json:"config,omitempty"`
 }
 
 // Vulnerability is one (SBOM file, component, advisory) the vulns check found,
@@ -291,6 +351,17 @@ func (r *Result) VEXAnswered() int {
 // Accepts reports whether the run accepted a gap without fixing it: a
 // finding waived, or a vulnerability answered by VEX.
 func (r *Result) Accepts() bool { return r.Summary.Waived > 0 || r.VEXAnswered() > 0 }
+
+// Weakens reports whether a declaration change of the run accepts a gap or
+// narrows what the gate checks.
+func (r *Result) Weakens() bool {
+	for _, c := range r.DeclarationChanges {
+		if c.Weakens {
+			return true
+		}
+	}
+	return false
+}
 
 // SBOMCoverage is how completely one SBOM describes its components: the share of
 // components carrying each minimum field (BSI TR-03183-2), and the document's

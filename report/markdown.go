@@ -68,10 +68,11 @@ func Markdown(w io.Writer, results []*finding.Result, opt MarkdownOptions) error
 
 // Priorities of the parts of the document: what a cut keeps first.
 const (
-	prioFrame   = iota // headings, statuses, state: always written
-	prioError          // one error
-	prioWarning        // one warning
-	prioFolded         // a folded block (notices, coverage)
+	prioFrame    = iota // headings, statuses, state: always written
+	prioError           // one error
+	prioWarning         // one warning
+	prioExisting        // one error or warning already on the base branch (--base)
+	prioFolded          // a folded block (notices, coverage)
 )
 
 // mdPart is one piece of the document.
@@ -143,6 +144,12 @@ func (d *mdDoc) fit(max int) string {
 			if p.prio == prioFrame && p.follows == 0 && !isHead[i] {
 				keep[i] = true
 				used += len(p.text) + closes[i]
+				for _, h := range p.heads {
+					if !keep[h] {
+						keep[h] = true
+						used += len(d.parts[h].text) + closes[h]
+					}
+				}
 			}
 		}
 		for prio := prioError; prio <= prioFolded; prio++ {
@@ -309,16 +316,57 @@ func (d *mdDoc) section(r *finding.Result, several bool, links *Links, cur *Stat
 	// The findings that fail the gate are written out; warnings that do
 	// not (it fails on errors, or never) are folded under their count.
 	foldWarnings := r.FailOn != string(finding.FailOnWarning)
+	if r.Base == nil {
+		d.gaps(r, errs, warns, heads, links, cur, foldWarnings, false)
+	} else {
+		d.comparedGaps(r, errs, warns, heads, links, cur, foldWarnings)
+	}
+	if len(notes) > 0 {
+		var b strings.Builder
+		fmt.Fprintf(&b, "<details><summary>ℹ️ %s</summary>\n\n", plural(len(notes), "notice"))
+		for _, g := range groupItems(notes, mdMaxGroup) {
+			b.WriteString(mdGroup(r, g, links, nil))
+		}
+		b.WriteString("\n</details>\n\n")
+		d.under(heads, prioFolded, len(notes), b.String())
+	}
+	if len(waived) > 0 {
+		var b strings.Builder
+		fmt.Fprintf(&b, "<details><summary>🙈 %s (accepted by [[waiver]] entries, not counted)</summary>\n\n", plural(len(waived), "waived finding"))
+		for _, f := range waived {
+			b.WriteString(strings.TrimSuffix(mdItem(r, f, links, nil), "</sub>\n"))
+			fmt.Fprintf(&b, " · **waived until %s:** %s</sub>\n", escapeMarkdown(f.Waived.Until), escapeMarkdown(f.Waived.Reason))
+		}
+		b.WriteString("\n</details>\n\n")
+		d.under(heads, prioFolded, len(waived), b.String())
+	}
+	if v := mdVulnerabilities(r.Vulnerabilities, links); v != "" {
+		d.under(heads, prioFolded, 0, v+"\n")
+	}
+	if cov := mdCoverage(r.SBOMs); cov != "" {
+		d.under(heads, prioFolded, 0, cov+"\n")
+	}
+}
+
+// gaps writes errors, then warnings (folded when fold is set), each finding
+// group one list item, known vulnerabilities one table row per component,
+// under the headings heads. Findings already on the base branch (existing)
+// are cut before any the change introduces.
+func (d *mdDoc) gaps(r *finding.Result, errs, warns []finding.Finding, heads []int, links *Links, cur *State, fold, existing bool) {
 	warnTitle, warnEnd := "**⚠️ "+plural(len(warns), "warning")+"**\n\n", "\n"
-	if foldWarnings {
+	if fold {
 		warnTitle = "<details><summary>⚠️ " + plural(len(warns), "warning") + " (" + warningsPhrase(r.FailOn) + ")</summary>\n\n"
 		warnEnd = "\n</details>\n\n"
+	}
+	errPrio, warnPrio := prioError, prioWarning
+	if existing {
+		errPrio, warnPrio = prioExisting, prioExisting
 	}
 	for _, group := range []struct {
 		fs         []finding.Finding
 		title, end string
 		prio       int
-	}{{errs, "**❌ " + plural(len(errs), "error") + "**\n\n", "\n", prioError}, {warns, warnTitle, warnEnd, prioWarning}} {
+	}{{errs, "**❌ " + plural(len(errs), "error") + "**\n\n", "\n", errPrio}, {warns, warnTitle, warnEnd, warnPrio}} {
 		if len(group.fs) == 0 {
 			continue
 		}
@@ -346,31 +394,43 @@ func (d *mdDoc) section(r *finding.Result, several bool, links *Links, cur *Stat
 		}
 		d.closing(title, group.end)
 	}
-	if len(notes) > 0 {
-		var b strings.Builder
-		fmt.Fprintf(&b, "<details><summary>ℹ️ %s</summary>\n\n", plural(len(notes), "notice"))
-		for _, g := range groupItems(notes, mdMaxGroup) {
-			b.WriteString(mdGroup(r, g, links, nil))
+}
+
+// comparedGaps writes a run compared with its base (--base): what the change
+// introduces first, written out, then its declaration changes (always
+// shown), then the gaps already on the base branch, folded.
+func (d *mdDoc) comparedGaps(r *finding.Result, errs, warns []finding.Finding, heads []int, links *Links, cur *State, fold bool) {
+	split := func(fs []finding.Finding) (introduced, existing []finding.Finding) {
+		for _, f := range fs {
+			if f.Baseline == finding.BaselineExisting {
+				existing = append(existing, f)
+			} else {
+				introduced = append(introduced, f)
+			}
 		}
-		b.WriteString("\n</details>\n\n")
-		d.under(heads, prioFolded, len(notes), b.String())
+		return introduced, existing
 	}
-	if len(waived) > 0 {
-		var b strings.Builder
-		fmt.Fprintf(&b, "<details><summary>🙈 %s (accepted by [[waiver]] entries, not counted)</summary>\n\n", plural(len(waived), "waived finding"))
-		for _, f := range waived {
-			b.WriteString(strings.TrimSuffix(mdItem(r, f, links, nil), "</sub>\n"))
-			fmt.Fprintf(&b, " · **waived until %s:** %s</sub>\n", escapeMarkdown(f.Waived.Until), escapeMarkdown(f.Waived.Reason))
-		}
-		b.WriteString("\n</details>\n\n")
-		d.under(heads, prioFolded, len(waived), b.String())
+	newErrs, oldErrs := split(errs)
+	newWarns, oldWarns := split(warns)
+	d.under(heads, prioFrame, 0, mdIntroduced(len(newErrs), len(newWarns)))
+	if dc := mdDeclarationChanges(r.DeclarationChanges, links); dc != "" {
+		d.under(heads, prioFrame, 0, dc)
 	}
-	if v := mdVulnerabilities(r.Vulnerabilities, links); v != "" {
-		d.under(heads, prioFolded, 0, v+"\n")
+	d.gaps(r, newErrs, newWarns, heads, links, cur, false, false)
+	if len(oldErrs)+len(oldWarns) == 0 {
+		return
 	}
-	if cov := mdCoverage(r.SBOMs); cov != "" {
-		d.under(heads, prioFolded, 0, cov+"\n")
+	var counts []string
+	if len(oldErrs) > 0 {
+		counts = append(counts, plural(len(oldErrs), "error"))
 	}
+	if len(oldWarns) > 0 {
+		counts = append(counts, plural(len(oldWarns), "warning"))
+	}
+	wrap := d.add(prioExisting, 0, "<details><summary>🗂️ Already on the base branch: %s, not introduced by this pull request</summary>\n\n",
+		strings.Join(counts, ", "))
+	d.gaps(r, oldErrs, oldWarns, append(append([]int(nil), heads...), wrap), links, cur, fold, true)
+	d.closing(wrap, "\n</details>\n\n")
 }
 
 // mdItem writes one finding as a list item: the linked location and the

@@ -62,11 +62,51 @@ func Text(w io.Writer, r *finding.Result, opt TextOptions) error {
 	}
 	p.vulnerabilities(r.Vulnerabilities)
 	p.coverage(r.SBOMs)
+	p.compared(r)
 	p.footer(r)
 	if err := p.w.Flush(); err != nil {
 		return err
 	}
 	return lf.Close()
+}
+
+// compared prints, for a run compared with its base (--base), what the
+// change introduces and the declarations it changes, weakening ones marked.
+func (p textPrinter) compared(r *finding.Result) {
+	if r.Base == nil {
+		return
+	}
+	base := sanitize(r.Base.Path, "")
+	if c := r.Base.Commit; len(c) >= 7 {
+		base += " at " + sanitize(c[:7], "")
+	}
+	p.printf("\n%s\n", p.paint(sgrBold, "Compared with the base ("+base+")"))
+	p.printf("  introduced by this change: %s; already on the base: %s\n", countsText(r.Base.New), countsText(r.Base.Existing))
+	for _, c := range r.DeclarationChanges {
+		mark := " "
+		if c.Weakens {
+			mark = p.paint(sgrYellow, "!")
+		}
+		loc := c.File
+		if c.Line > 0 {
+			loc += ":" + strconv.Itoa(c.Line)
+		}
+		line := sanitize(c.Kind+": "+c.Subject, "")
+		switch {
+		case c.Before != "" && c.After != "":
+			line += " (" + sanitize(c.Before, "") + " -> " + sanitize(c.After, "") + ")"
+		case c.After != "":
+			line += " (" + sanitize(c.After, "") + ")"
+		}
+		p.printf("  %s %s  %s\n", mark, sanitize(loc, ""), line)
+	}
+	if r.Weakens() {
+		p.printf("  (! accepts a gap or narrows what the gate checks)\n")
+	}
+}
+
+func countsText(c finding.Counts) string {
+	return plural(c.Errors, "error") + ", " + plural(c.Warnings, "warning")
 }
 
 // coverage prints each SBOM's field coverage on two lines, marking the
@@ -215,7 +255,11 @@ func (p textPrinter) finding(f finding.Finding) {
 		p.printf("%s: ", p.paint(sgrBold, sanitize(loc, "")))
 	}
 	col := severityColor(f.Severity)
-	p.printf("%s: %s [%s]\n", p.paint(col, f.Severity.String()), sanitize(f.Message, ""), sanitize(f.Rule, ""))
+	tag := sanitize(f.Rule, "")
+	if f.Baseline == finding.BaselineNew {
+		tag += ", new in this change"
+	}
+	p.printf("%s: %s [%s]\n", p.paint(col, f.Severity.String()), sanitize(f.Message, ""), tag)
 	p.snippet(f, col)
 	if fix := firstSentence(f.Fix); fix != "" {
 		p.printf("  fix: %s\n", sanitize(fix, ""))

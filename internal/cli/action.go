@@ -91,7 +91,7 @@ func (a *actionRun) run() int {
 		return ExitError
 	}
 
-	res, err := checks.Evaluate(in.dir, in.config, in.opt)
+	res, err := evaluate(in.dir, in.base, in.baseName, in.baseCommit, in.config, in.opt)
 	if err != nil {
 		msg := strings.Replace(err.Error(), "--config ", "input config ", 1)
 		a.errorf("%s", msg)
@@ -185,6 +185,13 @@ func relocate(res *finding.Result, prefix string) *finding.Result {
 			f.File = path.Join(prefix, f.File)
 		}
 		out.Findings[i] = f
+	}
+	out.DeclarationChanges = make([]finding.DeclarationChange, len(res.DeclarationChanges))
+	for i, c := range res.DeclarationChanges {
+		if c.File != "" {
+			c.File = path.Join(prefix, c.File)
+		}
+		out.DeclarationChanges[i] = c
 	}
 	out.SBOMs = make([]finding.SBOMCoverage, len(res.SBOMs))
 	for i, s := range res.SBOMs {

@@ -109,8 +109,9 @@ func (a *actionRun) cannotJudge(in actionInputs, reason string) {
 // input call for it, and returns its URL. Problems are warnings.
 func (a *actionRun) comment(in actionInputs, ev runEvent, res *finding.Result, runURL string) string {
 	// A passing gate only updates an earlier comment: clean PRs get none.
-	// One that accepts a gap (a waiver, a VEX statement) says so.
-	return a.upsert(in, ev, res.Passed && !res.Accepts(), commentRenderer(res, in.key, runURL, ev.note, linksFrom(a.std.Getenv, res.Commit)))
+	// One that accepts a gap (a waiver, a VEX statement) says so, and so
+	// does one whose change weakens a declaration (--base).
+	return a.upsert(in, ev, res.Passed && !res.Accepts() && !res.Weakens(), commentRenderer(res, in.key, runURL, ev.note, linksFrom(a.std.Getenv, res.Commit)))
 }
 
 // upsert writes the comment render makes, when the event and the comment

@@ -26,6 +26,9 @@ type actionInputs struct {
 	author      string // the login whose comments are ours
 	token       string
 	sarif       string // workspace-relative slash path; "" writes none
+	base        string // the base checkout's folder that matches dir; "" compares with nothing
+	baseName    string // base-path as given, for the report
+	baseCommit  string // the base checkout's HEAD
 	summary     bool
 	annotations bool
 }
@@ -69,6 +72,23 @@ func (a *actionRun) inputs() (actionInputs, error) {
 	in.dir = abs
 	if r, ok := door.Rel(abs); ok && r != "." {
 		in.prefix = r
+	}
+	if bp := get("base-path", ""); bp != "" {
+		b := bp
+		if !filepath.IsAbs(b) {
+			b = filepath.Join(ws, b)
+		}
+		babs, inside, err := door.Confined(b)
+		switch {
+		case err != nil:
+			return in, fmt.Errorf("input base-path %q: %v", bp, err)
+		case !inside:
+			return in, fmt.Errorf("input base-path %q is outside the workspace %s: check the base out into it (.cra-gate/base)", bp, ws)
+		}
+		if fi, err := os.Stat(babs); err != nil || !fi.IsDir() {
+			return in, fmt.Errorf("input base-path %q is not a folder: check out the pull request's base commit there first", bp)
+		}
+		in.base, in.baseName, in.baseCommit = filepath.Join(babs, filepath.FromSlash(in.prefix)), filepath.ToSlash(bp), headCommit(babs)
 	}
 	in.config = get("config", "cra.toml")
 	in.key = filepath.ToSlash(filepath.Clean(filepath.Join(filepath.FromSlash(in.prefix), in.config)))

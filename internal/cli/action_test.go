@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/cra-gate/cra-gate/finding"
 	"github.com/cra-gate/cra-gate/internal/ghcomment"
 	"github.com/cra-gate/cra-gate/internal/manifest"
 	"github.com/cra-gate/cra-gate/report"
@@ -1349,5 +1350,70 @@ func TestActionNVDKeyMasked(t *testing.T) {
 	}
 	if status != ExitError || !strings.Contains(stdout, "nvd-api") {
 		t.Errorf("an http NVD API: status %d\n%s", status, stdout)
+	}
+}
+
+// TestActionBaseComparison: the base checked out to .cra-gate/base
+// (base-path). A passing pull request that adds a waiver (for a rule that
+// finds nothing: the waiver-unused warning it introduces) still gets a
+// comment, which leads with what it introduces and lists the waiver; the
+// JSON report marks findings; the base's folder is never taken for a
+// product of the change (a glob config finds no cra.toml under it).
+func TestActionBaseComparison(t *testing.T) {
+	gh := newFakeGitHub(t)
+	r := newRunner(t, gh, "pull_request")
+	r.load("smart-lock")
+	base := filepath.Join(r.ws, ".cra-gate", "base")
+	if err := os.CopyFS(base, os.DirFS(filepath.Join("..", "..", "examples", "smart-lock"))); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(r.ws, "cra.toml")
+	src, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src = append(src, "\n[[waiver]]\nrule = \"sbom-drift-missing\"\nreason = \"The BLE library ships in the next firmware SBOM.\"\n"+
+		"until = 2027-01-31\n"...)
+	if err := os.WriteFile(p, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r.env["INPUT_BASE-PATH"] = ".cra-gate/base"
+	stdout, stderr, status := r.run()
+	if status != ExitPass {
+		t.Fatalf("status %d, want %d\nstdout:\n%s\nstderr:\n%s", status, ExitPass, stdout, stderr)
+	}
+	cs := gh.all()
+	if len(cs) != 1 {
+		t.Fatalf("%d comments, want one: a passing change that weakens a declaration is shown to the reviewer", len(cs))
+	}
+	for _, want := range []string{"**🆕 Introduced by this pull request: 1 warning**", "waiver-unused",
+		"- ⚠️ <code>cra.toml:", "waiver added: sbom-drift-missing (until 2027-01-31)"} {
+		if !strings.Contains(cs[0].Body, want) {
+			t.Errorf("comment lacks %q:\n%s", want, cs[0].Body)
+		}
+	}
+	data, err := os.ReadFile(r.outputs()["report"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep finding.Result
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Base == nil || rep.Base.Path != ".cra-gate/base" || len(rep.DeclarationChanges) != 1 || rep.DeclarationChanges[0].Kind != "waiver-added" {
+		t.Errorf("report base %+v, changes %+v", rep.Base, rep.DeclarationChanges)
+	}
+
+	// A glob finds the change's products only, never the base's copy.
+	r.env["INPUT_CONFIG"] = "**/cra.toml"
+	if stdout, _, _ := r.run(); strings.Contains(stdout, ".cra-gate/base/cra.toml") {
+		t.Errorf("the base's cra.toml was checked as a product:\n%s", stdout)
+	}
+
+	// A base-path outside the workspace is refused.
+	r.env["INPUT_CONFIG"] = "cra.toml"
+	r.env["INPUT_BASE-PATH"] = "../elsewhere"
+	if _, stderr, status := r.run(); status != ExitError {
+		t.Errorf("base-path outside the workspace: status %d, want %d\n%s", status, ExitError, stderr)
 	}
 }

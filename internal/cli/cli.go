@@ -122,6 +122,7 @@ type checkFlags struct {
 	nvdAPI      string
 	osvAPI      string
 	kev         string
+	base        string
 }
 
 // listFlag is a repeatable string flag.
@@ -146,6 +147,8 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 		" (default: $CRA_GATE_NVD_API; its key only from $CRA_GATE_NVD_API_KEY)")
 	fs.StringVar(&f.osvAPI, "osv-api", "", "OSV-compatible API to query, such as https://api.osv.dev (default: $CRA_GATE_OSV_API)")
 	fs.StringVar(&f.kev, "kev", "", "CISA KEV catalog JSON: a path or https URL (default: $CRA_GATE_KEV)")
+	fs.StringVar(&f.base, "base", "", "a checkout of the change's base (a pull request's base commit): findings are marked new or "+
+		"existing, and changed declarations listed")
 }
 
 // parseInterspersed parses flags that may come before or after positional arguments.
@@ -166,6 +169,7 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 // settings are the validated flags of a run.
 type settings struct {
 	dir    string
+	base   string
 	config string
 	format string
 	opt    checks.Options
@@ -186,7 +190,7 @@ func parseCheck(args []string, std IO) (settings, error) {
 	if err != nil {
 		return settings{}, err
 	}
-	s := settings{dir: ".", config: f.config, format: f.format}
+	s := settings{dir: ".", config: f.config, format: f.format, base: f.base}
 	switch len(pos) {
 	case 0:
 	case 1:
@@ -369,7 +373,11 @@ func runCheck(args []string, std IO) int {
 		printErr(std.Stderr, "%v", err)
 		return ExitError
 	}
-	res, err := checks.Evaluate(s.dir, s.config, s.opt)
+	baseCommit := ""
+	if s.base != "" {
+		baseCommit = headCommit(s.base)
+	}
+	res, err := evaluate(s.dir, s.base, s.base, baseCommit, s.config, s.opt)
 	if err != nil {
 		printErr(std.Stderr, "%v", err)
 		return ExitError

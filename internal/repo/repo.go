@@ -485,13 +485,18 @@ const (
 	maxGlobDepth = 32
 )
 
+// GateDir is the gate's own folder in a workspace: the Action's report
+// and the base checkout it compares with (.cra-gate/base) live there. No
+// walk enters it, so that the base's files never count as the change's.
+const GateDir = ".cra-gate"
+
 // Glob returns the repository files that pattern names, sorted: a path
 // ("cra.toml") is returned as it is, a pattern with * ? [ or { is matched
 // (doublestar syntax: "*/cra.toml", "**/cra.toml", "products/{a,b}/cra.toml")
 // against every file found by walking the repository through this door. The
 // walk starts at the pattern's literal prefix, never enters .git,
-// node_modules or a symbolic link to a folder, descends only as deep as the
-// pattern can match (32 folders for "**"), and stops with an error past
+// node_modules, the gate's own folder (GateDir) or a symbolic link to a
+// folder, descends only as deep as the pattern can match (32 folders for "**"), and stops with an error past
 // MaxGlobEntries entries or MaxGlobMatches matches.
 func (r *Repo) Glob(pattern string) ([]string, error) {
 	if !strings.ContainsAny(pattern, "*?[{") {
@@ -540,7 +545,7 @@ func (r *Repo) Glob(pattern string) ([]string, error) {
 // Walk returns the files under dir (regular files, and symbolic links that do
 // not lead to a folder: reading them resolves them through this door),
 // sorted. It walks as Glob does: never
-// into .git, node_modules, a symbolic link to a folder, or a folder for which
+// into .git, node_modules, GateDir, a symbolic link to a folder, or a folder for which
 // skip (given the folder's repository path and name) returns true; at most 32
 // folders deep and MaxGlobEntries entries in all. Past that bound it stops
 // and returns the files found so far with truncated set: a folder too large
@@ -596,7 +601,7 @@ func (r *Repo) walk(base string, depth, maxEntries int, skip func(path, name str
 			}
 			switch {
 			case e.IsDir():
-				if d.depth+1 < depth && e.Name() != "node_modules" && (skip == nil || !skip(rel, e.Name())) {
+				if d.depth+1 < depth && e.Name() != "node_modules" && e.Name() != GateDir && (skip == nil || !skip(rel, e.Name())) {
 					queue = append(queue, dir{rel, d.depth + 1})
 				}
 			case e.Type().IsRegular() || e.Type()&fs.ModeSymlink != 0:
