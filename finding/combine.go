@@ -1,6 +1,9 @@
 package finding
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Combine folds the results of several configs (a monorepo's products) into
 // one: the verdict fails when any product's does, the summary adds up, each
@@ -50,6 +53,11 @@ func Combine(pattern string, results []*Result) *Result {
 			out.Base.New.Warnings += r.Base.New.Warnings
 			out.Base.Existing.Errors += r.Base.Existing.Errors
 			out.Base.Existing.Warnings += r.Base.Existing.Warnings
+			for _, f := range r.Base.ChangedFiles {
+				if !slices.Contains(out.Base.ChangedFiles, f) {
+					out.Base.ChangedFiles = append(out.Base.ChangedFiles, f)
+				}
+			}
 		}
 		out.SBOMs = append(out.SBOMs, r.SBOMs...)
 		if r.Vulnerabilities != nil {

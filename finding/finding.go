@@ -249,6 +249,9 @@ type Base struct {
 	// Existing those already open on the base.
 	New      Counts `json:"new"`
 	Existing Counts `json:"existing"`
+	// ChangedFiles are the files findings point at that differ from the
+	// base's (added, or other bytes): annotations land there first.
+	ChangedFiles []string `json:"changed_files,omitempty"`
 }
 
 // Counts counts open errors and warnings.

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -26,10 +27,10 @@ const DefaultMaxPerLevel = 10
 //
 //	::error col=3,file=cra.toml,line=12,title=manifest-unknown-key::message
 //
-// errors first, then warnings, then notices, each in Result order and at most
-// MaxPerLevel of each. When findings are left out, a final ::notice:: says how
-// many and points to the job summary; to keep that notice within GitHub's
-// limit, one fewer finding notice is emitted.
+// in AnnotationOrder and at most MaxPerLevel of each level. When findings
+// are left out, a final ::notice:: says how many and points to the job
+// summary; to keep that notice within GitHub's limit, one fewer finding
+// notice is emitted.
 //
 // Commands are built with go-githubactions, whose escaping matches the Actions
 // toolkit: data escapes %, CR and LF; properties also escape : and ,. So a
@@ -45,13 +46,7 @@ func Annotations(w io.Writer, r *finding.Result, opt AnnotationOptions) error {
 	}
 	levels := []string{"error", "warning", "notice"}
 	by := map[string][]finding.Finding{}
-	for _, f := range r.Findings {
-		if f.Waived != nil {
-			// A waived finding is annotated as a notice that says so: it is
-			// on the record, not a gap of this run.
-			f.Severity = finding.Notice
-			f.Message = "waived until " + f.Waived.Until + " (" + f.Waived.Reason + "): " + f.Message
-		}
+	for _, f := range AnnotationOrder(r) {
 		by[f.Severity.String()] = append(by[f.Severity.String()], f)
 	}
 	over := false
@@ -85,6 +80,63 @@ func Annotations(w io.Writer, r *finding.Result, opt AnnotationOptions) error {
 	return bw.Flush()
 }
 
+// AnnotationOrder lists the findings to annotate: errors, then warnings,
+// then notices (a waived finding is a notice that says so), each in Result
+// order, except that in a run compared with its base the findings it
+// introduces come first, then those in files it changed. Workflow commands
+// and the check run take them in this order, so that a cap hides the least
+// relevant.
+func AnnotationOrder(r *finding.Result) []finding.Finding {
+	changed := map[string]bool{}
+	if r.Base != nil {
+		for _, f := range r.Base.ChangedFiles {
+			changed[f] = true
+		}
+	}
+	rank := func(f finding.Finding) int {
+		switch {
+		case r.Base == nil:
+			return 0
+		case f.Baseline == finding.BaselineNew:
+			return 0
+		case changed[f.File]:
+			return 1
+		}
+		return 2
+	}
+	out := make([]finding.Finding, 0, len(r.Findings))
+	for _, f := range r.Findings {
+		if f.Waived != nil {
+			// A waived finding is annotated as a notice that says so: it is
+			// on the record, not a gap of this run.
+			f.Severity = finding.Notice
+			f.Message = "waived until " + f.Waived.Until + " (" + f.Waived.Reason + "): " + f.Message
+		}
+		out = append(out, f)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Severity != out[j].Severity {
+			return out[i].Severity > out[j].Severity
+		}
+		return rank(out[i]) < rank(out[j])
+	})
+	return out
+}
+
+// AnnotationText is an annotation's message: the finding's message, its CRA
+// reference and its fix, with control characters made visible (line breaks
+// and tabs kept) and no workflow command inside.
+func AnnotationText(f finding.Finding) string {
+	msg := f.Message
+	if f.Reference != "" {
+		msg += " (CRA: " + f.Reference + ")"
+	}
+	if fix := strings.TrimSpace(f.Fix); fix != "" {
+		msg += "\nFix: " + fix
+	}
+	return neutralizeInline(sanitize(msg, "\t\r\n"))
+}
+
 // annotation builds the workflow command for one finding.
 func annotation(f finding.Finding) string {
 	props := githubactions.CommandProperties{}
@@ -100,14 +152,7 @@ func annotation(f finding.Finding) string {
 			}
 		}
 	}
-	msg := f.Message
-	if f.Reference != "" {
-		msg += " (CRA: " + f.Reference + ")"
-	}
-	if fix := strings.TrimSpace(f.Fix); fix != "" {
-		msg += "\nFix: " + fix
-	}
-	cmd := githubactions.Command{Name: f.Severity.String(), Message: neutralizeInline(sanitize(msg, "\t\r\n")), Properties: props}
+	cmd := githubactions.Command{Name: f.Severity.String(), Message: AnnotationText(f), Properties: props}
 	return cmd.String()
 }
 

@@ -138,3 +138,29 @@ func TestAnnotationsLimit(t *testing.T) {
 		t.Errorf("no findings wrote %q", lines)
 	}
 }
+
+// TestAnnotationsComparedOrder: with a base, the findings the change
+// introduces are annotated first, then those in files it changed, so that
+// GitHub's cap of 10 per level never hides them.
+func TestAnnotationsComparedOrder(t *testing.T) {
+	r := &finding.Result{Config: "cra.toml"}
+	for i := range 12 {
+		r.Findings = append(r.Findings, finding.Finding{Rule: "sbom-drift-missing", Severity: finding.Error, File: "go.mod", Line: i + 1,
+			Message: fmt.Sprintf("old %d", i), Baseline: finding.BaselineExisting})
+	}
+	r.Findings = append(r.Findings,
+		finding.Finding{Rule: "scope-x", Severity: finding.Error, File: "cra.toml", Line: 3, Message: "in a changed file", Baseline: finding.BaselineExisting},
+		finding.Finding{Rule: "scope-y", Severity: finding.Error, File: "cra.toml", Line: 9, Message: "introduced", Baseline: finding.BaselineNew})
+	r.Base = &finding.Base{ChangedFiles: []string{"cra.toml"}}
+	var b bytes.Buffer
+	if err := Annotations(&b, r, AnnotationOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	if !strings.HasSuffix(lines[0], "::introduced") || !strings.HasSuffix(lines[1], "::in a changed file") || !strings.HasSuffix(lines[2], "::old 0") {
+		t.Errorf("order:\n%s", b.String())
+	}
+	if !strings.Contains(lines[len(lines)-1], "4 more errors are not annotated") {
+		t.Errorf("the cap's notice: %s", lines[len(lines)-1])
+	}
+}

@@ -6,6 +6,7 @@
 package baseline
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strings"
@@ -88,12 +89,64 @@ func compare(head, base *finding.Result, sides Sides) {
 			c.Warnings++
 		}
 	}
+	b.ChangedFiles = changedFiles(sides.Head, sides.Base, head.Findings)
 	head.Base = b
 	headM := load(sides.Head, head.Config)
 	baseM := load(sides.Base, head.Config)
 	changes := declarationChanges(headM, baseM, head.Config)
 	changes = append(changes, vexAnswered(head, base)...)
 	head.DeclarationChanges = changes
+}
+
+// Bounds of the changed-file comparison: files findings point at, at most
+// maxCompared of them, compared whole up to maxCompareBytes, and larger
+// ones by size and their first and last 64 KiB.
+const (
+	maxCompared     = 500
+	maxCompareBytes = 16 << 20
+	compareEnds     = 64 << 10
+)
+
+// changedFiles lists the files the findings point at that the change added
+// or altered, in the findings' order.
+func changedFiles(head, base *repo.Repo, fs []finding.Finding) []string {
+	if head == nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, f := range fs {
+		if f.File == "" || seen[f.File] || len(seen) == maxCompared {
+			continue
+		}
+		seen[f.File] = true
+		if differs(head, base, f.File) {
+			out = append(out, f.File)
+		}
+	}
+	return out
+}
+
+// differs reports whether p is missing on the base or holds other bytes. A
+// file neither side can read is taken as unchanged.
+func differs(head, base *repo.Repo, p string) bool {
+	if !head.Exists(p) {
+		return false
+	}
+	if base == nil || !base.Exists(p) {
+		return true
+	}
+	h, herr := head.ReadFile(p, maxCompareBytes)
+	b, berr := base.ReadFile(p, maxCompareBytes)
+	if herr == nil && berr == nil {
+		return !bytes.Equal(h, b)
+	}
+	hh, ht, hs, herr := head.ReadEnds(p, compareEnds)
+	bh, bt, bs, berr := base.ReadEnds(p, compareEnds)
+	if herr != nil || berr != nil {
+		return false
+	}
+	return hs != bs || !bytes.Equal(hh, bh) || !bytes.Equal(ht, bt)
 }
 
 // load reads and parses a config; nil when it cannot (then every

@@ -3,6 +3,7 @@ package baseline
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -126,6 +127,9 @@ func TestIntroducedAndDeclarations(t *testing.T) {
 	if !r.Weakens() {
 		t.Error("Weakens() is false")
 	}
+	if strings.Join(r.Base.ChangedFiles, " ") != "cra.toml" {
+		t.Errorf("changed files %q, want only cra.toml", r.Base.ChangedFiles)
+	}
 }
 
 // TestNoBase: a change that adds the product (no base folder, or no
@@ -139,6 +143,9 @@ func TestNoBase(t *testing.T) {
 			if f.Severity > finding.Notice && f.Waived == nil && f.Baseline != finding.BaselineNew {
 				t.Errorf("%s: %s is %q, want new", name, f.Rule, f.Baseline)
 			}
+		}
+		if !slices.Contains(r.Base.ChangedFiles, "cra.toml") {
+			t.Errorf("%s: changed files %q: every file is new", name, r.Base.ChangedFiles)
 		}
 		kinds := map[string]int{}
 		for _, c := range r.DeclarationChanges {

@@ -107,11 +107,7 @@ func (a *actionRun) run() int {
 	// checkout), as GitHub maps annotations, SARIF and links.
 	res = relocate(res, in.prefix)
 	a.logReport(res)
-	if in.annotations {
-		if err := report.Annotations(a.std.Stdout, res, report.AnnotationOptions{}); err != nil {
-			a.fail("writing annotations: %v", err)
-		}
-	}
+	annotated := a.annotate(in, ev, res)
 	reportPath := a.writeReport(res)
 	sarifPath := ""
 	if in.sarif != "" {
@@ -128,7 +124,7 @@ func (a *actionRun) run() int {
 	}
 	runURL := a.runURL()
 	if in.summary {
-		a.writeSummary(res, runURL, ev.note)
+		a.writeSummary(res, runURL, ev.note, annotated)
 	}
 	commentURL := a.comment(in, ev, res, runURL)
 
@@ -185,6 +181,14 @@ func relocate(res *finding.Result, prefix string) *finding.Result {
 			f.File = path.Join(prefix, f.File)
 		}
 		out.Findings[i] = f
+	}
+	if res.Base != nil {
+		b := *res.Base
+		b.ChangedFiles = make([]string, len(res.Base.ChangedFiles))
+		for i, f := range res.Base.ChangedFiles {
+			b.ChangedFiles[i] = path.Join(prefix, f)
+		}
+		out.Base = &b
 	}
 	out.DeclarationChanges = make([]finding.DeclarationChange, len(res.DeclarationChanges))
 	for i, c := range res.DeclarationChanges {

@@ -30,7 +30,7 @@ type actionInputs struct {
 	baseName    string // base-path as given, for the report
 	baseCommit  string // the base checkout's HEAD
 	summary     bool
-	annotations bool
+	annotations string // auto (a check run when the token may, else commands), commands or off
 }
 
 // inputs reads and validates the Action's inputs.
@@ -107,8 +107,15 @@ func (a *actionRun) inputs() (actionInputs, error) {
 	if in.summary, err = boolInput("summary", get("summary", "true")); err != nil {
 		return in, err
 	}
-	if in.annotations, err = boolInput("annotations", get("annotations", "true")); err != nil {
-		return in, err
+	switch v := strings.ToLower(get("annotations", "true")); v {
+	case "true", "auto":
+		in.annotations = "auto"
+	case "commands":
+		in.annotations = "commands"
+	case "false":
+		in.annotations = "off"
+	default:
+		return in, fmt.Errorf("input annotations %q: want true, commands or false", v)
 	}
 	if in.opt.Now, err = parseNow(get("now", ""), "input now", a.std.Getenv); err != nil {
 		return in, err

@@ -70,8 +70,9 @@ func isDir(p string) bool {
 	return err == nil && fi.IsDir()
 }
 
-// writeSummary appends the Markdown report to the job summary.
-func (a *actionRun) writeSummary(res *finding.Result, runURL, note string) {
+// writeSummary appends the Markdown report to the job summary, and a last
+// line that says how the findings were annotated.
+func (a *actionRun) writeSummary(res *finding.Result, runURL, note, annotated string) {
 	if a.std.Getenv("GITHUB_STEP_SUMMARY") == "" {
 		a.gha.Debugf("GITHUB_STEP_SUMMARY is not set; no job summary written")
 		return
@@ -82,6 +83,9 @@ func (a *actionRun) writeSummary(res *finding.Result, runURL, note string) {
 		report.MarkdownOptions{RunURL: runURL, MaxBytes: summaryMaxBytes, Links: linksFrom(a.std.Getenv, res.Commit), Note: note}); err != nil {
 		a.fail("writing the job summary: %v", err)
 		return
+	}
+	if annotated != "" {
+		b.WriteString("\n<sub>" + annotated + "</sub>\n")
 	}
 	if err := fileCommand(func() { a.gha.AddStepSummary(b.String()) }); err != nil {
 		a.fail("writing the job summary: %v", err)

@@ -40,6 +40,16 @@ type fakeGitHub struct {
 	// read-only token of a pull request from a fork. The message echoes the
 	// Authorization header, to prove cra-gate never prints what GitHub sends back.
 	denyWrites bool
+	// allowChecks lets the token write check runs (a job with `checks:
+	// write`); without it GitHub answers 403, as it does for the default
+	// token of a job that does not ask for that permission.
+	allowChecks bool
+	checkRuns   []fakeCheckRun
+}
+
+type fakeCheckRun struct {
+	Name, HeadSHA, Conclusion string
+	Annotations               []map[string]any
 }
 
 type fakeComment struct {
@@ -112,6 +122,8 @@ func (f *fakeGitHub) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch {
+	case strings.HasPrefix(r.URL.Path, "/repos/acme/widget/check-runs"):
+		f.checkRun(w, r)
 	case r.URL.Path == "/repos/acme/widget/issues/7/comments" && r.Method == http.MethodGet:
 		f.list(w, r)
 	case r.URL.Path == "/repos/acme/widget/issues/7/comments" && r.Method == http.MethodPost:
@@ -146,6 +158,41 @@ func (f *fakeGitHub) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		ghJSON(w, http.StatusOK, f.commentJSON(found))
+	default:
+		ghJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
+	}
+}
+
+// checkRun answers POST /check-runs (403 without allowChecks) and PATCH
+// /check-runs/{id}, at most 50 annotations a request, as GitHub does.
+func (f *fakeGitHub) checkRun(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.allowChecks {
+		ghJSON(w, http.StatusForbidden, map[string]string{"message": "Resource not accessible by integration",
+			"documentation_url": "https://docs.github.com/rest/checks/runs#create-a-check-run"})
+		return
+	}
+	var in struct {
+		Name       string `json:"name"`
+		HeadSHA    string `json:"head_sha"`
+		Conclusion string `json:"conclusion"`
+		Output     struct {
+			Annotations []map[string]any `json:"annotations"`
+		} `json:"output"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil || len(in.Output.Annotations) > 50 {
+		ghJSON(w, http.StatusUnprocessableEntity, map[string]string{"message": "Invalid request."})
+		return
+	}
+	switch {
+	case r.Method == http.MethodPost && r.URL.Path == "/repos/acme/widget/check-runs":
+		f.checkRuns = append(f.checkRuns, fakeCheckRun{Name: in.Name, HeadSHA: in.HeadSHA, Conclusion: in.Conclusion, Annotations: in.Output.Annotations})
+		ghJSON(w, http.StatusCreated, map[string]any{"id": len(f.checkRuns), "html_url": fmt.Sprintf("https://github.com/acme/widget/runs/%d", len(f.checkRuns))})
+	case r.Method == http.MethodPatch && len(f.checkRuns) > 0:
+		c := &f.checkRuns[len(f.checkRuns)-1]
+		c.Annotations = append(c.Annotations, in.Output.Annotations...)
+		ghJSON(w, http.StatusOK, map[string]any{"id": len(f.checkRuns)})
 	default:
 		ghJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
 	}
@@ -1019,7 +1066,7 @@ func TestActionCommentTracksPushes(t *testing.T) {
 		t.Fatalf("re-run: status %d", status)
 	}
 	for _, q := range gh.requests() {
-		if !strings.HasPrefix(q, "GET ") {
+		if !strings.HasPrefix(q, "GET ") && !strings.Contains(q, "/check-runs") { // every run has its check run
 			t.Errorf("a re-run with the same findings wrote: %v", gh.requests())
 		}
 	}
@@ -1415,5 +1462,47 @@ func TestActionBaseComparison(t *testing.T) {
 	r.env["INPUT_BASE-PATH"] = "../elsewhere"
 	if _, stderr, status := r.run(); status != ExitError {
 		t.Errorf("base-path outside the workspace: status %d, want %d\n%s", status, ExitError, stderr)
+	}
+}
+
+// TestActionCheckRun: with a token that may write checks, the findings go
+// to one check run (all of them, introduced ones first), not to workflow
+// commands, and the job summary says so; without, workflow commands, and
+// the summary says why.
+func TestActionCheckRun(t *testing.T) {
+	gh := newFakeGitHub(t)
+	gh.allowChecks = true
+	r := newRunner(t, gh, "pull_request")
+	r.load("camera-gaps")
+	r.setHead(strings.Repeat("ab", 20))
+	stdout, stderr, status := r.run()
+	if status != ExitFail {
+		t.Fatalf("status %d\n%s\n%s", status, stdout, stderr)
+	}
+	if len(gh.checkRuns) != 1 {
+		t.Fatalf("%d check runs, want 1", len(gh.checkRuns))
+	}
+	c := gh.checkRuns[0]
+	if c.Name != "cra-gate: cra.toml" || c.HeadSHA != strings.Repeat("ab", 20) || c.Conclusion != "failure" || len(c.Annotations) < 30 {
+		t.Errorf("check run %s on %s, %s, %d annotations", c.Name, c.HeadSHA, c.Conclusion, len(c.Annotations))
+	}
+	if c.Annotations[0]["annotation_level"] != "failure" || c.Annotations[len(c.Annotations)-1]["annotation_level"] != "notice" {
+		t.Errorf("errors first, notices last: %v ... %v", c.Annotations[0], c.Annotations[len(c.Annotations)-1])
+	}
+	if len(annotationLines(stdout)) != 0 {
+		t.Errorf("workflow commands written beside the check run:\n%s", strings.Join(annotationLines(stdout), "\n"))
+	}
+	if sum := r.readSummary(); !strings.Contains(sum, fmt.Sprintf("Annotations: %d of %d findings in the [check run](https://github.com/acme/widget/runs/1)",
+		len(c.Annotations), len(c.Annotations))) {
+		t.Errorf("summary does not say where the annotations are:\n%s", sum[max(0, len(sum)-400):])
+	}
+
+	gh.allowChecks = false
+	stdout, _, _ = r.run()
+	if n := len(annotationLines(stdout)); n == 0 || n > 31 {
+		t.Errorf("%d workflow commands, want the capped fallback", n)
+	}
+	if sum := r.readSummary(); !strings.Contains(sum, "Annotations: workflow commands, 10 per level") || !strings.Contains(sum, "`checks: write`") {
+		t.Errorf("summary does not say why workflow commands:\n%s", sum[max(0, len(sum)-400):])
 	}
 }

@@ -23,6 +23,7 @@ type fakeGitHub struct {
 
 	mu       sync.Mutex
 	comments []*fakeComment
+	checks   []*fakeCheckRun
 	nextID   int64
 	reqs     []string // "METHOD path?query"
 	// hook may answer a request itself (return true); n counts requests from 0.
@@ -191,7 +192,78 @@ func (f *fakeGitHub) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, f.toJSON(found))
 		return
 	}
+	if len(parts) >= 4 && parts[0] == "repos" && parts[1] == "acme" && parts[2] == "widget" && parts[3] == "check-runs" {
+		f.checkRuns(w, r, parts[4:])
+		return
+	}
 	ghError(w, http.StatusNotFound, "Not Found", "https://docs.github.com/rest")
+}
+
+// fakeCheckRun is a check run as the fake keeps it.
+type fakeCheckRun struct {
+	ID                          int64
+	Name, HeadSHA, Status, Conc string
+	Title, Summary              string
+	Annotations                 []map[string]any
+}
+
+// checkRuns answers POST /check-runs and PATCH /check-runs/{id} as GitHub
+// does: at most 50 annotations a request (else 422), each with a path, a
+// start and end line and a level; an update appends its annotations.
+func (f *fakeGitHub) checkRuns(w http.ResponseWriter, r *http.Request, rest []string) {
+	var in struct {
+		Name       string `json:"name"`
+		HeadSHA    string `json:"head_sha"`
+		Status     string `json:"status"`
+		Conclusion string `json:"conclusion"`
+		Output     struct {
+			Title       string           `json:"title"`
+			Summary     string           `json:"summary"`
+			Annotations []map[string]any `json:"annotations"`
+		} `json:"output"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		ghError(w, http.StatusBadRequest, "Problems parsing JSON", "")
+		return
+	}
+	if len(in.Output.Annotations) > 50 {
+		ghError(w, http.StatusUnprocessableEntity, "Invalid request.\n\nFor 'properties/annotations', is too long (maximum is 50 items).",
+			"https://docs.github.com/rest/checks/runs")
+		return
+	}
+	for _, a := range in.Output.Annotations {
+		if a["path"] == nil || a["start_line"] == nil || a["end_line"] == nil || a["annotation_level"] == nil || a["message"] == nil {
+			ghError(w, http.StatusUnprocessableEntity, "Invalid request.\n\nannotation is missing a required field", "")
+			return
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	switch {
+	case r.Method == http.MethodPost && len(rest) == 0:
+		if in.Name == "" || len(in.HeadSHA) != 40 {
+			ghError(w, http.StatusUnprocessableEntity, "Invalid request.\n\nname and head_sha are required", "")
+			return
+		}
+		f.nextID++
+		c := &fakeCheckRun{ID: f.nextID, Name: in.Name, HeadSHA: in.HeadSHA, Status: in.Status, Conc: in.Conclusion, Title: in.Output.Title,
+			Summary: in.Output.Summary, Annotations: in.Output.Annotations}
+		f.checks = append(f.checks, c)
+		writeJSON(w, http.StatusCreated, map[string]any{"id": c.ID, "head_sha": c.HeadSHA, "name": c.Name,
+			"html_url": fmt.Sprintf("https://github.com/acme/widget/runs/%d", c.ID)})
+		return
+	case r.Method == http.MethodPatch && len(rest) == 1:
+		id, _ := strconv.ParseInt(rest[0], 10, 64)
+		for _, c := range f.checks {
+			if c.ID == id {
+				c.Annotations = append(c.Annotations, in.Output.Annotations...)
+				writeJSON(w, http.StatusOK, map[string]any{"id": c.ID, "head_sha": c.HeadSHA, "name": c.Name,
+					"html_url": fmt.Sprintf("https://github.com/acme/widget/runs/%d", c.ID)})
+				return
+			}
+		}
+	}
+	ghError(w, http.StatusNotFound, "Not Found", "https://docs.github.com/rest/checks/runs")
 }
 
 // list pages like GitHub, with a Link header carrying absolute URLs.

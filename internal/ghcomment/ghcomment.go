@@ -1,5 +1,7 @@
-// Package ghcomment keeps exactly one cra-gate summary comment per pull
-// request (and per config key) up to date through the GitHub REST API.
+// Package ghcomment writes the gate's results to GitHub through its REST
+// API: it keeps exactly one cra-gate summary comment per pull request (and
+// per config key) up to date, and publishes a check run with the findings as
+// annotations (PublishCheckRun).
 //
 // The comment is identified by its author and a hidden marker on its first
 // line (see [Marker]). Only comments written by the identity whose token
@@ -136,6 +138,9 @@ type Result struct {
 // the body of our existing comment ("" when there is none), so that the new body can say what changed since it. An error from
 // render ends the run before any write.
 func Upsert(ctx context.Context, opt Options, render func(previous string) (string, error)) (Result, error) {
+	if opt.PR <= 0 {
+		return Result{Action: ActionSkipped}, fmt.Errorf("ghcomment: invalid pull request number %d", opt.PR)
+	}
 	u, err := newUpserter(opt)
 	if err != nil {
 		return Result{Action: ActionSkipped}, err
@@ -172,9 +177,6 @@ func newUpserter(opt Options) (*upserter, error) {
 	}
 	if !validName(opt.Owner) || !validName(opt.Repo) {
 		return nil, errors.New("ghcomment: owner and repository must be plain GitHub names")
-	}
-	if opt.PR <= 0 {
-		return nil, fmt.Errorf("ghcomment: invalid pull request number %d", opt.PR)
 	}
 	base, err := parseAPIURL(opt.APIURL)
 	if err != nil {
