@@ -28,7 +28,8 @@ type vulnRow struct {
 	places        []finding.Finding // one per SBOM: file and line
 	advisories    []*rowAdvisory
 	findings      int
-	fresh         bool // a finding of the row is new since the last push
+	fresh         bool             // a finding of the row is new since the last push
+	severity      finding.Severity // the highest of its findings
 }
 
 type rowAdvisory struct {
@@ -113,6 +114,7 @@ func vulnRows(r *finding.Result, fs []finding.Finding, cur *State) (rows []*vuln
 			rows = append(rows, row)
 		}
 		row.findings++
+		row.severity = max(row.severity, f.Severity)
 		fresh := cur != nil && cur.isNew(findingID(r.Config, f))
 		row.fresh = row.fresh || fresh
 		if !hasPlace(row.places, f.File) {

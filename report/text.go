@@ -15,6 +15,15 @@ import (
 type TextOptions struct {
 	// Color turns on ANSI colours. The caller decides (a terminal, NO_COLOR unset).
 	Color bool
+	// Width, when at least 40, wraps messages and fixes to that many
+	// columns with a hanging indent (a terminal's width); 0 leaves lines whole.
+	Width int
+	// MinSeverity leaves out findings below it (their count stays in the
+	// verdict line); Notice, the zero value, shows every finding.
+	MinSeverity finding.Severity
+	// Quiet writes only the findings (no source lines, no waived list, no
+	// vulnerability or coverage table) and the verdict.
+	Quiet bool
 }
 
 // ANSI SGR sequences used by Text.
@@ -39,17 +48,37 @@ func Text(w io.Writer, r *finding.Result, opt TextOptions) error {
 		return fmt.Errorf("report: nil result")
 	}
 	lf := &lineFilter{w: w}
-	p := textPrinter{w: bufio.NewWriter(lf), color: opt.Color}
+	p := textPrinter{w: bufio.NewWriter(lf), color: opt.Color, width: opt.Width, quiet: opt.Quiet}
+	if p.width < 40 {
+		p.width = 0
+	}
 	p.header(r)
 	open, waived := splitWaived(r.Findings)
-	ids, by := checkOrder(r.Checks, open)
-	for _, id := range ids {
-		p.printf("\n%s\n", p.paint(sgrBold, sanitize(id, "")))
-		for _, f := range by[id] {
-			p.finding(f)
+	shown := open[:0:0]
+	for _, f := range open {
+		if f.Severity >= opt.MinSeverity {
+			shown = append(shown, f)
 		}
 	}
-	if len(waived) > 0 {
+	ids, by := checkOrder(r.Checks, shown)
+	for _, id := range ids {
+		p.printf("\n%s\n", p.paint(sgrBold, sanitize(id, "")))
+		rows, rest := vulnRows(r, by[id], nil)
+		for i := 0; i < len(rest); {
+			// A run of findings of one rule with one fix: the fix once.
+			j := i + 1
+			for j < len(rest) && rest[j].Rule == rest[i].Rule && rest[j].Fix == rest[i].Fix {
+				j++
+			}
+			for _, f := range rest[i:j] {
+				p.finding(f)
+			}
+			p.fix(rest[i].Fix, j-i)
+			i = j
+		}
+		p.vulnRows(r, rows, by[id])
+	}
+	if len(waived) > 0 && !p.quiet {
 		p.printf("\n%s\n", p.paint(sgrBold, fmt.Sprintf("waived (%d: accepted by [[waiver]] entries, not counted)", len(waived))))
 		for _, f := range waived {
 			loc := f.Location()
@@ -60,8 +89,10 @@ func Text(w io.Writer, r *finding.Result, opt TextOptions) error {
 			p.printf("  waived until %s (cra.toml:%d): %s\n", sanitize(f.Waived.Until, ""), f.Waived.Line, sanitize(f.Waived.Reason, ""))
 		}
 	}
-	p.vulnerabilities(r.Vulnerabilities)
-	p.coverage(r.SBOMs)
+	if !p.quiet {
+		p.vulnerabilities(r.Vulnerabilities)
+		p.coverage(r.SBOMs)
+	}
 	p.compared(r)
 	p.footer(r)
 	if err := p.w.Flush(); err != nil {
@@ -121,7 +152,8 @@ func (p textPrinter) coverage(sboms []finding.SBOMCoverage) {
 		if s.Profile != "" {
 			profile = ", profile " + sanitize(s.Profile, "")
 		}
-		p.printf("  %s  %s %s, %d components%s\n", sanitize(s.File, ""), sanitize(s.Format, ""), sanitize(s.SpecVersion, ""), s.Components, profile)
+		p.wrap("  ", 2, fmt.Sprintf("%s  %s %s, %d components%s", sanitize(s.File, ""), sanitize(s.Format, ""), sanitize(s.SpecVersion, ""),
+			s.Components, profile), "    ")
 		if s.Components == 0 {
 			continue
 		}
@@ -139,45 +171,102 @@ func (p textPrinter) coverage(sboms []finding.SBOMCoverage) {
 			}
 			required = append(required, v)
 		}
-		p.printf("    %s\n", strings.Join(required, " · "))
+		p.wrap("    ", 4, strings.Join(required, " · "), "    ")
 		if len(shown) > 0 {
-			p.printf("    for information: %s\n", strings.Join(shown, " · "))
+			p.wrap("    ", 4, "for information: "+strings.Join(shown, " · "), "    ")
 		}
 	}
 }
 
-// vulnerabilities lists the vulns check's table, one line per (component,
-// advisory), when the check ran.
+// vulnerabilities ends the vulns check's report: how many known
+// vulnerabilities the sources gave (the open ones are findings above, a
+// line per component), and one line for each a VEX statement answers.
 func (p textPrinter) vulnerabilities(vs []finding.Vulnerability) {
 	if vs == nil {
 		return
 	}
-	p.printf("\n%s\n", p.paint(sgrBold, fmt.Sprintf("Known vulnerabilities (%d)", len(vs))))
+	var answered []finding.Vulnerability
+	for _, v := range vs {
+		if v.VEX.Answered() {
+			answered = append(answered, v)
+		}
+	}
+	p.printf("\n%s\n", p.paint(sgrBold, fmt.Sprintf("Known vulnerabilities (%d, %d answered by VEX)", len(vs), len(answered))))
 	if len(vs) == 0 {
 		p.printf("  none in the sources checked\n")
 		return
 	}
-	for _, v := range vs {
-		parts := []string{v.ID}
-		if len(v.Aliases) > 0 {
-			parts[0] += " (" + strings.Join(v.Aliases, ", ") + ")"
+	for _, v := range answered {
+		name, ver := componentOf(&v)
+		line := fmt.Sprintf("  %s %s  %s  vex %s", name, ver, v.ID, strings.TrimSpace(v.VEX.Status+" "+v.VEX.Justification))
+		if loc := (finding.Finding{File: v.VEX.File, Line: v.VEX.Line}).Location(); loc != "" {
+			line += "  " + loc
 		}
-		if v.Severity != "" {
-			parts = append(parts, "severity "+v.Severity)
+		p.printf("%s\n", sanitize(line, ""))
+	}
+}
+
+// vulnRows writes the open vulnerabilities one line per component: where
+// the SBOM lists it, its advisories (KEV first, then by level) with their
+// CVE, level and fixed version, and the version that fixes them all; then
+// the rules' fixes once.
+func (p textPrinter) vulnRows(r *finding.Result, rows []*vulnRow, fs []finding.Finding) {
+	if len(rows) == 0 {
+		return
+	}
+	for _, row := range rows {
+		var ids []string
+		for _, a := range row.advisories {
+			id := a.v.ID
+			for _, alias := range a.v.Aliases {
+				if strings.HasPrefix(alias, "CVE-") && alias != a.v.ID {
+					id += " (" + alias + ")"
+					break
+				}
+			}
+			var tail []string
+			if a.kev {
+				tail = append(tail, "KEV")
+			}
+			if a.v.Level != "" {
+				tail = append(tail, a.v.Level)
+			}
+			if a.v.Fixed != "" {
+				tail = append(tail, "fixed in "+a.v.Fixed)
+			}
+			if len(tail) > 0 {
+				id += " " + strings.Join(tail, ", ")
+			}
+			ids = append(ids, id)
 		}
-		if v.Fixed != "" {
-			parts = append(parts, "fixed in "+v.Fixed)
-		} else {
-			parts = append(parts, "no fix known")
+		fixed, known := row.fixedAll()
+		fix := "no fix known"
+		switch {
+		case fixed != "" && known == len(row.advisories):
+			fix = "all fixed in " + fixed
+		case fixed != "":
+			fix = fmt.Sprintf("%s fixes %d of %d", fixed, known, len(row.advisories))
 		}
-		if v.KEV {
-			parts = append(parts, p.paint(sgrRed, "KEV"))
+		var also []string
+		for _, pl := range row.places[1:] {
+			also = append(also, pl.Location())
 		}
-		if v.VEX != nil {
-			parts = append(parts, "vex "+strings.TrimSpace(v.VEX.Status+" "+v.VEX.Justification))
+		msg := fmt.Sprintf("%s %s: %s: %s; %s", row.name, row.version, plural(len(row.advisories), "known vulnerability"), strings.Join(ids, "; "), fix)
+		if len(also) > 0 {
+			msg += "; also in " + strings.Join(also, ", ")
 		}
-		loc := finding.Finding{File: v.File, Line: v.Line}.Location()
-		p.printf("  %s  %s  %s\n", sanitize(loc, ""), sanitize(v.Purl, ""), sanitize(strings.Join(parts, " · "), ""))
+		rule := ruleVulnsKnown
+		if row.kev() {
+			rule = ruleVulnsKEV
+		}
+		p.line(row.places[0].Location(), row.severity, msg, rule)
+	}
+	seen := map[string]bool{}
+	for _, f := range fs {
+		if (f.Rule == ruleVulnsKnown || f.Rule == ruleVulnsKEV) && !seen[f.Fix] {
+			seen[f.Fix] = true
+			p.fix(f.Fix, 2)
+		}
 	}
 }
 
@@ -189,6 +278,8 @@ func percent(v float64) string {
 type textPrinter struct {
 	w     *bufio.Writer
 	color bool
+	width int // wrap at this many columns; 0: no wrapping
+	quiet bool
 }
 
 func (p textPrinter) printf(format string, args ...any) { fmt.Fprintf(p.w, format, args...) }
@@ -223,7 +314,7 @@ func (p textPrinter) header(r *finding.Result) {
 	if r.Date != "" {
 		parts = append(parts, "date "+r.Date)
 	}
-	p.printf("%s\n", sanitize(strings.Join(parts, " · "), ""))
+	p.wrap("", 0, sanitize(strings.Join(parts, " · "), ""), "  ")
 }
 
 // productLine writes "Acme Smart Lock 3.2.0 (Acme GmbH)", omitting what is empty.
@@ -246,24 +337,74 @@ func TextFindings(w io.Writer, fs []finding.Finding, opt TextOptions) error {
 	p := textPrinter{w: bufio.NewWriter(lf), color: opt.Color}
 	for _, f := range fs {
 		p.finding(f)
+		p.fix(f.Fix, 1)
 	}
 	return p.w.Flush()
 }
 
 func (p textPrinter) finding(f finding.Finding) {
-	if loc := f.Location(); loc != "" {
-		p.printf("%s: ", p.paint(sgrBold, sanitize(loc, "")))
-	}
-	col := severityColor(f.Severity)
-	tag := sanitize(f.Rule, "")
+	rule := f.Rule
 	if f.Baseline == finding.BaselineNew {
-		tag += ", new in this change"
+		rule += ", new in this change"
 	}
-	p.printf("%s: %s [%s]\n", p.paint(col, f.Severity.String()), sanitize(f.Message, ""), tag)
-	p.snippet(f, col)
-	if fix := firstSentence(f.Fix); fix != "" {
-		p.printf("  fix: %s\n", sanitize(fix, ""))
+	p.line(f.Location(), f.Severity, f.Message, rule)
+	if !p.quiet {
+		p.snippet(f, severityColor(f.Severity))
 	}
+}
+
+// line writes "loc: severity: message [rule]", wrapped at the width with
+// the continuation indented.
+func (p textPrinter) line(loc string, sev finding.Severity, msg, rule string) {
+	prefix, plain := "", ""
+	if loc != "" {
+		plain = sanitize(loc, "") + ": "
+		prefix = p.paint(sgrBold, sanitize(loc, "")) + ": "
+	}
+	plain += sev.String() + ": "
+	prefix += p.paint(severityColor(sev), sev.String()) + ": "
+	p.wrap(prefix, utf8.RuneCountInString(plain), sanitize(msg, "")+" ["+sanitize(rule, "")+"]", "    ")
+}
+
+// fix writes a fix's first sentence, once for a run of n findings.
+func (p textPrinter) fix(fix string, n int) {
+	fix = firstSentence(fix)
+	if fix == "" {
+		return
+	}
+	label := "  fix: "
+	if n > 1 {
+		label = "  fix (all above): "
+	}
+	p.wrap(label, utf8.RuneCountInString(label), sanitize(fix, ""), "    ")
+}
+
+// wrap writes prefix (shown as used columns wide) and text, breaking text at
+// spaces so that no line passes the width; continuation lines start with
+// indent. A word longer than a line stands alone.
+func (p textPrinter) wrap(prefix string, used int, text, indent string) {
+	if p.width == 0 || used+utf8.RuneCountInString(text) <= p.width {
+		p.printf("%s%s\n", prefix, text)
+		return
+	}
+	var b strings.Builder
+	b.WriteString(prefix)
+	col, first := used, true
+	for _, word := range strings.Fields(text) {
+		n := utf8.RuneCountInString(word)
+		if !first && col+1+n > p.width {
+			b.WriteString("\n" + indent)
+			col, first = utf8.RuneCountInString(indent), true
+		}
+		if !first {
+			b.WriteByte(' ')
+			col++
+		}
+		b.WriteString(word)
+		col += n
+		first = false
+	}
+	p.printf("%s\n", b.String())
 }
 
 // snippet prints the source line under a gutter with the line number, and a
@@ -280,7 +421,7 @@ func (p textPrinter) snippet(f finding.Finding, caretColor string) {
 	}
 	width := max(5, len(num))
 	p.printf("%*s | %s\n", width, num, sanitize(src, "\t"))
-	if f.Column <= 0 {
+	if f.Column <= 1 { // a caret under the first column points at nothing in particular
 		return
 	}
 	end := min(f.Column-1, len(src))
@@ -314,7 +455,7 @@ func (p textPrinter) footer(r *finding.Result) {
 			}
 			parts = append(parts, s)
 		}
-		p.printf("checks: %s\n", strings.Join(parts, " · "))
+		p.wrap("checks: ", len("checks: "), strings.Join(parts, " · "), "  ")
 	}
 	verdict := p.paint(sgrGreen, "PASS")
 	if !r.Passed {

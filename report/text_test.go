@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/cra-gate/cra-gate/finding"
 )
@@ -93,8 +94,10 @@ func TestTextSnippet(t *testing.T) {
 			want: "    2 | n = \"é\" x\n      |       ^\n"},
 		{name: "escape before the column", f: finding.Finding{Line: 1, Column: 3, Source: "\x1bk=1"},
 			want: "    1 | \\x1bk=1\n      |      ^\n"},
-		{name: "crlf trimmed", f: finding.Finding{Line: 100000, Column: 1, Source: "k\r\n"},
-			want: "100000 | k\n       | ^\n"},
+		{name: "crlf trimmed", f: finding.Finding{Line: 100000, Column: 2, Source: "kv\r\n"},
+			want: "100000 | kv\n       |  ^\n"},
+		// A caret under the first column points at nothing: left out.
+		{name: "column 1", f: finding.Finding{Line: 3, Column: 1, Source: "[[rdps]]"}, want: "    3 | [[rdps]]\n"},
 		{name: "no source", f: finding.Finding{Line: 9, Column: 2}, noSnip: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -160,5 +163,51 @@ func TestSanitize(t *testing.T) {
 		if got := sanitize(in, "\t"); got != want {
 			t.Errorf("sanitize(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestTextWrapQuietAndGroups: at a terminal's width every line fits (a word
+// longer than a line aside) with continuation lines indented; a run of
+// findings of one rule and fix prints the fix once; --quiet drops source
+// lines and tables; a minimum severity drops what is below it.
+func TestTextWrapQuietAndGroups(t *testing.T) {
+	r := failing()
+	r.Findings = append(r.Findings,
+		finding.Finding{Check: "sbom", Rule: "sbom-drift-missing", Severity: finding.Warning, File: "go.mod", Line: 8,
+			Message: "direct dependency golang.org/x/mod v0.5.0 is not in sbom/firmware.cdx.json", Fix: "Regenerate the SBOM from the current dependency manifest."})
+	r.Evaluate(finding.FailOnError, allChecks, nil)
+	var b strings.Builder
+	if err := Text(&b, r, TextOptions{Width: 60}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, line := range strings.Split(out, "\n") {
+		source := strings.Contains(line, " | ") // a source line is shown as it is
+		if n := utf8.RuneCountInString(line); n > 60 && !source && strings.Contains(strings.TrimSpace(line), " ") {
+			t.Errorf("line of %d columns: %q", n, line)
+		}
+	}
+	if !strings.Contains(out, "\n    ") {
+		t.Errorf("no continuation line:\n%s", out)
+	}
+	if n := strings.Count(out, "fix (all above): Regenerate the SBOM"); n != 1 || strings.Contains(out, "  fix: Regenerate the SBOM") {
+		t.Errorf("the drift fix: %d grouped, want 1 and no single:\n%s", n, out)
+	}
+
+	b.Reset()
+	if err := Text(&b, r, TextOptions{Quiet: true, MinSeverity: finding.Warning}); err != nil {
+		t.Fatal(err)
+	}
+	quiet := b.String()
+	if strings.Contains(quiet, " | ") || strings.Contains(quiet, "SBOM coverage") || strings.Contains(quiet, "[scope-connectivity]") ||
+		!strings.Contains(quiet, "[sbom-drift-missing]") || !strings.Contains(quiet, "FAIL: 3 errors, 4 warnings, 3 notices") {
+		t.Errorf("quiet:\n%s", quiet)
+	}
+	b.Reset()
+	if err := Text(&b, r, TextOptions{MinSeverity: finding.Error}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "warning:") || !strings.Contains(b.String(), "error:") {
+		t.Errorf("min severity error:\n%s", b.String())
 	}
 }

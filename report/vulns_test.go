@@ -68,9 +68,9 @@ func TestVulnerabilitiesRendered(t *testing.T) {
 	var txt bytes.Buffer
 	Text(&txt, r, TextOptions{})
 	if !strings.Contains(txt.String(),
-		"Known vulnerabilities (2)") || !strings.Contains(txt.String(),
-		"sbom/app.cdx.json:6  pkg:npm/lodash@4.17.15  GHSA-1 (CVE-2020-8203)") || strings.Contains(txt.String(),
-		"\n::warning") {
+		"Known vulnerabilities (2, 1 answered by VEX)\n  a 1  GHSA-2  vex not_affected component_not_present\n") || !strings.Contains(txt.String(),
+		"sbom/app.cdx.json:6: error: lodash 4.17.15: 1 known vulnerability: GHSA-1 (CVE-2020-8203) KEV, fixed in 4.17.19; all fixed "+
+			"in 4.17.19 [vulns-kev]") || strings.Contains(txt.String(), "\n::warning") {
 		t.Errorf("text:\n%s", txt.String())
 	}
 	// The table is absent when the check did not run.

@@ -7,6 +7,8 @@ import (
 	"os"
 	"runtime/debug"
 
+	"golang.org/x/term"
+
 	"github.com/cra-gate/cra-gate/internal/cli"
 )
 
@@ -28,5 +30,12 @@ func main() {
 	fi, err := os.Stdout.Stat()
 	tty := err == nil && fi.Mode()&os.ModeCharDevice != 0
 	file := err == nil && fi.Mode().IsRegular()
-	os.Exit(cli.Main(os.Args[1:], cli.IO{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, IsTerminal: tty, StdoutIsFile: file}))
+	width := 0
+	if tty {
+		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
+			width = w
+		}
+	}
+	os.Exit(cli.Main(os.Args[1:], cli.IO{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, IsTerminal: tty, StdoutIsFile: file,
+		Width: width}))
 }

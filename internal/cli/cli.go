@@ -3,6 +3,7 @@
 package cli
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -62,6 +63,9 @@ type IO struct {
 	// StdoutIsFile reports whether Stdout is a regular file (a redirect),
 	// which the Actions runner does not read for workflow commands.
 	StdoutIsFile bool
+	// Width is the terminal's width in columns when Stdout is one (text
+	// is wrapped to it), else 0.
+	Width int
 }
 
 const usage = `cra-gate keeps a repository honest about the EU Cyber Resilience Act.
@@ -123,6 +127,9 @@ type checkFlags struct {
 	osvAPI      string
 	kev         string
 	base        string
+	quiet       bool
+	minSeverity string
+	outputs     listFlag
 }
 
 // listFlag is a repeatable string flag.
@@ -147,6 +154,9 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 		" (default: $CRA_GATE_NVD_API; its key only from $CRA_GATE_NVD_API_KEY)")
 	fs.StringVar(&f.osvAPI, "osv-api", "", "OSV-compatible API to query, such as https://api.osv.dev (default: $CRA_GATE_OSV_API)")
 	fs.StringVar(&f.kev, "kev", "", "CISA KEV catalog JSON: a path or https URL (default: $CRA_GATE_KEV)")
+	fs.BoolVar(&f.quiet, "quiet", false, "text: only the findings (errors and warnings, unless --min-severity says otherwise) and the verdict")
+	fs.StringVar(&f.minSeverity, "min-severity", "", "text: leave out findings below error, warning or notice (default notice; warning with --quiet)")
+	fs.Var(&f.outputs, "output", "also write FORMAT (text, json, markdown or sarif) to PATH: --output json=report.json (repeatable)")
 	fs.StringVar(&f.base, "base", "", "a checkout of the change's base (a pull request's base commit): findings are marked new or "+
 		"existing, and changed declarations listed")
 }
@@ -168,12 +178,17 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 
 // settings are the validated flags of a run.
 type settings struct {
-	dir    string
-	base   string
-	config string
-	format string
-	opt    checks.Options
+	dir     string
+	base    string
+	config  string
+	format  string
+	opt     checks.Options
+	text    report.TextOptions
+	outputs []output
 }
+
+// output is one --output FORMAT=PATH.
+type output struct{ format, path string }
 
 func parseCheck(args []string, std IO) (settings, error) {
 	var f checkFlags
@@ -198,10 +213,29 @@ func parseCheck(args []string, std IO) (settings, error) {
 	default:
 		return s, fmt.Errorf("check takes one repository directory, got %d arguments: %s", len(pos), strings.Join(pos, " "))
 	}
-	switch s.format {
-	case "text", "json", "markdown", "sarif":
-	default:
+	if !validFormat(s.format) {
 		return s, fmt.Errorf("--format %q: want text, json, markdown or sarif", s.format)
+	}
+	for _, o := range f.outputs {
+		format, path, ok := strings.Cut(o, "=")
+		if !ok || !validFormat(format) || strings.TrimSpace(path) == "" {
+			return s, fmt.Errorf("--output %q: want FORMAT=PATH, FORMAT one of text, json, markdown, sarif (--output sarif=cra.sarif)", o)
+		}
+		s.outputs = append(s.outputs, output{format, path})
+	}
+	if s.base != "" {
+		if fi, err := os.Stat(s.base); err != nil || !fi.IsDir() {
+			return s, fmt.Errorf("--base %q is not a folder: check the base out there first (git worktree add %s <base commit>)", s.base, s.base)
+		}
+	}
+	s.text.Quiet = f.quiet
+	if f.quiet {
+		s.text.MinSeverity = finding.Warning
+	}
+	if f.minSeverity != "" {
+		if s.text.MinSeverity, err = finding.ParseSeverity(f.minSeverity); err != nil {
+			return s, fmt.Errorf("--min-severity: %w", err)
+		}
 	}
 	if s.opt.FailOn, err = finding.ParseFailLevel(f.failOn); err != nil {
 		return s, err
@@ -235,6 +269,14 @@ func parseCheck(args []string, std IO) (settings, error) {
 	}
 	s.opt.ToolVersion = version()
 	return s, nil
+}
+
+func validFormat(f string) bool {
+	switch f {
+	case "text", "json", "markdown", "sarif":
+		return true
+	}
+	return false
 }
 
 // confineSources makes the local vulnerability sources that lie inside the
@@ -382,9 +424,15 @@ func runCheck(args []string, std IO) int {
 		printErr(std.Stderr, "%v", err)
 		return ExitError
 	}
-	if err := render(std, s.format, res); err != nil {
+	if err := render(std, s.format, res, s.text); err != nil {
 		printErr(std.Stderr, "writing the report: %v", err)
 		return ExitError
+	}
+	for _, o := range s.outputs {
+		if err := writeOutput(o, res, s.text); err != nil {
+			printErr(std.Stderr, "--output %s=%s: %v", o.format, o.path, err)
+			return ExitError
+		}
 	}
 	return ExitStatus(res)
 }
@@ -411,21 +459,44 @@ func ExitStatus(res *finding.Result) int {
 // in stop-commands, as the Action's log is. JSON, SARIF and Markdown are not
 // wrapped: a wrapper would corrupt them for the program or file they are
 // piped to (jq, upload-sarif, the job summary).
-func render(std IO, format string, res *finding.Result) error {
-	switch format {
-	case "json":
-		return report.JSON(std.Stdout, res)
-	case "markdown":
-		return report.Markdown(std.Stdout, products(res), report.MarkdownOptions{})
-	case "sarif":
-		return report.SARIF(std.Stdout, products(res), checks.Rules())
+func render(std IO, format string, res *finding.Result, topt report.TextOptions) error {
+	if format != "text" {
+		return renderTo(std.Stdout, format, res, topt)
 	}
-	color := std.IsTerminal && std.Getenv("NO_COLOR") == ""
-	text := func() error { return writeText(std.Stdout, res, report.TextOptions{Color: color}) }
+	topt.Color = std.IsTerminal && std.Getenv("NO_COLOR") == ""
+	if std.IsTerminal {
+		topt.Width = std.Width
+	}
+	text := func() error { return writeText(std.Stdout, res, topt) }
 	if std.Getenv("GITHUB_ACTIONS") == "true" && !std.StdoutIsFile {
 		return withCommandsStopped(newGHA(std), text)
 	}
 	return text()
+}
+
+// renderTo writes the report in a format that does not depend on the
+// terminal (text without colour or wrapping).
+func renderTo(w io.Writer, format string, res *finding.Result, topt report.TextOptions) error {
+	switch format {
+	case "json":
+		return report.JSON(w, res)
+	case "markdown":
+		return report.Markdown(w, products(res), report.MarkdownOptions{})
+	case "sarif":
+		return report.SARIF(w, products(res), checks.Rules())
+	}
+	topt.Color, topt.Width = false, 0
+	return writeText(w, res, topt)
+}
+
+// writeOutput writes one --output file: the operator's path, created or
+// replaced.
+func writeOutput(o output, res *finding.Result, topt report.TextOptions) error {
+	var b bytes.Buffer
+	if err := renderTo(&b, o.format, res, topt); err != nil {
+		return err
+	}
+	return os.WriteFile(o.path, b.Bytes(), 0o644)
 }
 
 // writeText writes the text report of each product, and with several, a

@@ -42,6 +42,11 @@ func TestCheckExitStatus(t *testing.T) {
 		{"bad size", []string{"check", "--max-sbom-size", "lots", "../../examples/smart-lock"}, ExitError},
 		{"two directories", []string{"check", "../../examples/smart-lock", "../../examples/camera-gaps"}, ExitError},
 		{"config escaping the repository", []string{"check", "--config", "../camera-gaps/cra.toml", "../../examples/smart-lock"}, ExitError},
+		{"bad --output", []string{"check", "--output", "yaml=out.yaml", "../../examples/smart-lock"}, ExitError},
+		{"--output without a path", []string{"check", "--output", "json", "../../examples/smart-lock"}, ExitError},
+		{"bad --min-severity", []string{"check", "--min-severity", "fatal", "../../examples/smart-lock"}, ExitError},
+		{"--base that is not there", []string{"check", "--base", "../../examples/none", "../../examples/smart-lock"}, ExitError},
+		{"--base", []string{"check", "--base", "../../examples/camera-gaps", "../../examples/smart-lock"}, ExitPass},
 		{"unknown command", []string{"lint"}, ExitError},
 		{"no command", nil, ExitError},
 	} {
@@ -290,6 +295,42 @@ func TestRulesJSON(t *testing.T) {
 	for _, args := range [][]string{{"rules", "--format", "yaml"}, {"rules", "a", "b"}, {"rules", "--format", "json", "support-to-short"}} {
 		if _, stderr, status := runMain(nil, false, args...); status != ExitError || !strings.HasPrefix(stderr, "cra-gate: ") {
 			t.Errorf("%v: status %d, %q", args, status, stderr)
+		}
+	}
+}
+
+// TestCheckOutputsAndQuiet: --output writes each format to its file beside
+// the text on stdout (the same verdict in each); --quiet keeps the findings
+// and the verdict; a terminal's width wraps the text.
+func TestCheckOutputsAndQuiet(t *testing.T) {
+	dir := t.TempDir()
+	js, sarif := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.sarif")
+	env := map[string]string{"CRA_GATE_NOW": "2026-12-01"}
+	stdout, stderr, status := runMain(env, false, "check", "--output", "json="+js, "--output", "sarif="+sarif, "--quiet", "../../examples/camera-gaps")
+	if status != ExitFail {
+		t.Fatalf("status %d\n%s", status, stderr)
+	}
+	var rep struct {
+		Passed  bool `json:"passed"`
+		Summary struct{ Errors int } `json:"summary"`
+	}
+	data, err := os.ReadFile(js)
+	if err != nil || json.Unmarshal(data, &rep) != nil || rep.Passed || rep.Summary.Errors != 13 {
+		t.Errorf("JSON output: %v %+v", err, rep)
+	}
+	if data, err := os.ReadFile(sarif); err != nil || !strings.Contains(string(data), `"version": "2.1.0"`) {
+		t.Errorf("SARIF output: %v", err)
+	}
+	if strings.Contains(stdout, " | ") || strings.Contains(stdout, "notice:") || !strings.Contains(stdout, "FAIL: 13 errors") {
+		t.Errorf("quiet text:\n%s", stdout)
+	}
+	var out, errb bytes.Buffer
+	Main([]string{"check", "../../examples/camera-gaps"}, IO{Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return env[k] },
+		IsTerminal: true, Width: 72})
+	for _, line := range strings.Split(out.String(), "\n") {
+		plain := regexp.MustCompile("\x1b\\[[0-9;]*m").ReplaceAllString(line, "")
+		if len([]rune(plain)) > 72 && !strings.Contains(plain, " | ") && strings.Count(strings.TrimSpace(plain), " ") > 0 {
+			t.Errorf("a line wider than the terminal: %q", plain)
 		}
 	}
 }
