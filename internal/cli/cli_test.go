@@ -311,7 +311,7 @@ func TestCheckOutputsAndQuiet(t *testing.T) {
 		t.Fatalf("status %d\n%s", status, stderr)
 	}
 	var rep struct {
-		Passed  bool `json:"passed"`
+		Passed  bool                 `json:"passed"`
 		Summary struct{ Errors int } `json:"summary"`
 	}
 	data, err := os.ReadFile(js)
