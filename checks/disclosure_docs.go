@@ -50,7 +50,7 @@ func (c *run) checkPolicy() {
 			d.Policy)
 		return
 	case r.missing():
-		c.report(rulePolicyNotFound, c.key("disclosure", "policy"), "disclosure.policy %q does not exist in the repository", d.Policy)
+		c.report(rulePolicyNotFound, c.key("disclosure", "policy"), "disclosure.policy %q does not exist in the repository%s", d.Policy, c.rootHint(d.Policy))
 		return
 	case pf.err != nil:
 		c.report(rulePolicyNotFound, c.key("disclosure", "policy"), "disclosure.policy %q cannot be read: %v", d.Policy, describeReadError(pf.err, "a policy"))
@@ -112,7 +112,7 @@ func (c *run) checkSecurityTxt() {
 		c.report(ruleSecurityTxtNotFound, c.key("disclosure", "security_txt"), "disclosure.security_txt %s", r.refusal())
 		return
 	case r.missing():
-		c.report(ruleSecurityTxtNotFound, c.key("disclosure", "security_txt"), "disclosure.security_txt %q does not exist in the repository", d.SecurityTxt)
+		c.report(ruleSecurityTxtNotFound, c.key("disclosure", "security_txt"), "disclosure.security_txt %q does not exist in the repository%s", d.SecurityTxt, c.rootHint(d.SecurityTxt))
 		return
 	case st.err != nil:
 		c.report(ruleSecurityTxtNotFound,

@@ -73,7 +73,7 @@ func (c *run) checkDocItem(item manifest.DocItem, v string, loc location) {
 		c.report(ruleDocNotFound, loc, "documentation.%s %s", item.Key, r.refusal())
 		return
 	case r.missing():
-		c.report(ruleDocNotFound, loc, "documentation.%s %q does not exist in the repository", item.Key, v)
+		c.report(ruleDocNotFound, loc, "documentation.%s %q does not exist in the repository%s", item.Key, v, c.rootHint(v))
 		return
 	}
 	switch item.Key {

@@ -3,6 +3,7 @@ package checks
 import (
 	"errors"
 	"fmt"
+	"path"
 	"strings"
 
 	"github.com/cra-gate/cra-gate/internal/repo"
@@ -80,4 +81,23 @@ func (c *run) resolve(value string, urlOK bool) ref {
 	}
 	c.refs[key] = r
 	return r
+}
+
+// rootHint says, for a path from a cra.toml in a subfolder that does not
+// exist but does relative to that folder, which path was meant: paths in
+// cra.toml are relative to the repository root, and a monorepo's products
+// are often written as if they were relative to their own folder.
+func (c *run) rootHint(p string) string {
+	if c.m == nil || strings.Contains(p, "://") {
+		return ""
+	}
+	dir := path.Dir(c.m.File)
+	if dir == "." || dir == "" {
+		return ""
+	}
+	guess, err := repo.Clean(path.Join(dir, p))
+	if err != nil || !c.repo.Exists(guess) {
+		return ""
+	}
+	return fmt.Sprintf("; did you mean %q? Paths in %s are relative to the repository root, not to %s/", guess, c.m.File, dir)
 }

@@ -87,7 +87,7 @@ func (c *run) judgeDecls(decls []sbomDecl) []*sbomFile {
 			continue
 		case !d.first:
 		case d.file.missing:
-			c.report(ruleSBOMNotFound, c.key(d.key...).on(d.value), "SBOM %q does not exist in the repository", d.value)
+			c.report(ruleSBOMNotFound, c.key(d.key...).on(d.value), "SBOM %q does not exist in the repository%s", d.value, c.rootHint(d.value))
 		case d.file.err != nil:
 			c.reportSBOMError(d.file.path, d.file.err)
 		default:
@@ -345,7 +345,7 @@ func (c *run) checkDrift(productDocs []*sbomFile, rdpsDocs [][]*sbomFile) {
 			continue
 		}
 		if r.missing() || !c.repo.IsDir(r.path) {
-			c.report(ruleSBOMDriftMissing, c.key(cv.key...), "source folder %q of %s does not exist in the repository", cv.source, cv.owner)
+			c.report(ruleSBOMDriftMissing, c.key(cv.key...), "source folder %q of %s does not exist in the repository%s", cv.source, cv.owner, c.rootHint(cv.source))
 			continue
 		}
 		var docs []*sbom.Document

@@ -231,7 +231,7 @@ func (c *run) checkThirdParty(i int, t manifest.ThirdParty) {
 	for _, ev := range evidence {
 		switch r := c.resolve(ev, true); {
 		case r.missing():
-			c.report(ruleScopeEvidence, c.key("third_party", i, "evidence").on(ev), "evidence %q of %s does not exist in the repository", ev, label)
+			c.report(ruleScopeEvidence, c.key("third_party", i, "evidence").on(ev), "evidence %q of %s does not exist in the repository%s", ev, label, c.rootHint(ev))
 		case r.refused():
 			c.report(ruleScopeEvidence, c.key("third_party", i, "evidence").on(ev), "evidence of %s: %s", label, r.refusal())
 		}
