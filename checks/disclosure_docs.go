@@ -112,7 +112,11 @@ func (c *run) checkSecurityTxt() {
 		c.report(ruleSecurityTxtNotFound, c.key("disclosure", "security_txt"), "disclosure.security_txt %s", r.refusal())
 		return
 	case r.missing():
-		c.report(ruleSecurityTxtNotFound, c.key("disclosure", "security_txt"), "disclosure.security_txt %q does not exist in the repository%s", d.SecurityTxt, c.rootHint(d.SecurityTxt))
+		c.report(ruleSecurityTxtNotFound,
+			c.key("disclosure", "security_txt"),
+			"disclosure.security_txt %q does not exist in the repository%s",
+			d.SecurityTxt,
+			c.rootHint(d.SecurityTxt))
 		return
 	case st.err != nil:
 		c.report(ruleSecurityTxtNotFound,

@@ -237,7 +237,11 @@ func (c *run) checkPublished() {
 		c.report(ruleSupportPublishedMissing, c.key("support", "published"), "support.published %s", r.refusal())
 		return
 	case r.missing():
-		c.report(ruleSupportPublishedMissing, c.key("support", "published"), "support.published %q does not exist in the repository%s", s.Published, c.rootHint(s.Published))
+		c.report(ruleSupportPublishedMissing,
+			c.key("support", "published"),
+			"support.published %q does not exist in the repository%s",
+			s.Published,
+			c.rootHint(s.Published))
 		return
 	}
 	if s.End == nil {

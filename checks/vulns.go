@@ -686,7 +686,11 @@ func (c *run) readVEX(docs []*sbomFile) []vex.Statement {
 		}
 		seen[r.real] = true
 		if r.missing() {
-			c.report(ruleVulnsVEXInvalid, c.key("vulnerabilities", "vex"), "VEX document %q does not exist in the repository%s: the statements in it answer nothing", v, c.rootHint(v))
+			c.report(ruleVulnsVEXInvalid,
+				c.key("vulnerabilities", "vex"),
+				"VEX document %q does not exist in the repository%s: the statements in it answer nothing",
+				v,
+				c.rootHint(v))
 			continue
 		}
 		data, err := c.repo.ReadFile(r.path, maxVEXFile)
