@@ -45,7 +45,7 @@ type Client struct {
 	MaxBody int64
 	// MaxVulns bounds the distinct advisories fetched (default 20,000).
 	MaxVulns int
-	// Concurrency is the number of advisories fetched at once (default 8).
+	// Concurrency is the number of advisories fetched at once (default 16).
 	Concurrency int
 	// UserAgent is sent with every request.
 	UserAgent string
@@ -95,7 +95,7 @@ func (c *Client) settings() Client {
 		s.MaxVulns = 20_000
 	}
 	if s.Concurrency <= 0 {
-		s.Concurrency = 8
+		s.Concurrency = 16
 	}
 	return s
 }

@@ -17,7 +17,7 @@ func rec(id string) string {
 }
 
 // server answers querybatch with batch(queries) and vulns with vuln(id).
-func server(t *testing.T, batch func(w http.ResponseWriter, n int, tokens []string), vuln func(w http.ResponseWriter, id string)) *httptest.Server {
+func server(t testing.TB, batch func(w http.ResponseWriter, n int, tokens []string), vuln func(w http.ResponseWriter, id string)) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/v1/querybatch" && r.Method == http.MethodPost {
 			var req struct {
@@ -162,5 +162,54 @@ func TestMatchFailures(t *testing.T) {
 func TestMatchRefusesNonHTTP(t *testing.T) {
 	if _, err := (&Client{BaseURL: "file:///etc"}).Match(context.Background(), nil); err == nil {
 		t.Fatal("file URL accepted")
+	}
+}
+
+// BenchmarkMatchSlowAPI: a 1,000-component SBOM against an OSV stand-in on
+// loopback that answers every request after 50 ms (an API across the
+// internet), 150 of the components with an advisory of their own: one
+// querybatch, then 150 GETs, Concurrency at a time. docs/vulns.md quotes
+// the figures.
+func BenchmarkMatchSlowAPI(b *testing.B) {
+	const latency = 50 * time.Millisecond
+	srv := server(b, func(w http.ResponseWriter, n int, _ []string) {
+		time.Sleep(latency)
+		var sb strings.Builder
+		sb.WriteString(`{"results":[`)
+		for i := range n {
+			if i > 0 {
+				sb.WriteString(",")
+			}
+			if i < 150 {
+				fmt.Fprintf(&sb, `{"vulns":[{"id":"V-%d","modified":"2026-01-01T00:00:00Z"}]}`, i)
+			} else {
+				sb.WriteString(`{}`)
+			}
+		}
+		sb.WriteString("]}")
+		fmt.Fprint(w, sb.String())
+	}, func(w http.ResponseWriter, id string) { time.Sleep(latency); records(w, id) })
+	qs := make([]Query, 1000)
+	for i := range qs {
+		qs[i] = Query{Ecosystem: "npm", Name: fmt.Sprintf("p%d", i), Version: "1.0.0"}
+	}
+	for _, conc := range []int{0, 16, 32} {
+		name := "concurrency=default"
+		if conc > 0 {
+			name = fmt.Sprintf("concurrency=%d", conc)
+		}
+		b.Run(name, func(b *testing.B) {
+			c := fast(srv)
+			c.Concurrency = conc
+			for b.Loop() {
+				got, err := c.Match(context.Background(), qs)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(got[0]) != 1 || len(got[999]) != 0 {
+					b.Fatalf("answers %d, %d", len(got[0]), len(got[999]))
+				}
+			}
+		})
 	}
 }
