@@ -60,20 +60,7 @@ func PublishCheckRun(ctx context.Context, opt Options, run CheckRun) (Result, er
 	if len(anns) > MaxCheckAnnotations {
 		anns = anns[:MaxCheckAnnotations]
 	}
-	res, err := u.publish(ctx, run, anns)
-	res.Calls = int(u.calls.Load())
-	res.URL = u.redact(res.URL)
-	var skip *skipError
-	if errors.As(err, &skip) {
-		res.Action = ActionSkipped
-		res.Warning = u.redact(skip.warning)
-		return res, nil
-	}
-	if err != nil {
-		res.Action = ActionSkipped
-		return res, u.sanitize(err)
-	}
-	return res, nil
+	return u.finish(u.publish(ctx, run, anns))
 }
 
 func (u *upserter) publish(ctx context.Context, run CheckRun, anns []Annotation) (Result, error) {

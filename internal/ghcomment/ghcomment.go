@@ -145,7 +145,12 @@ func Upsert(ctx context.Context, opt Options, render func(previous string) (stri
 	if err != nil {
 		return Result{Action: ActionSkipped}, err
 	}
-	res, err := u.run(ctx, render)
+	return u.finish(u.run(ctx, render))
+}
+
+// finish completes a Result: the calls made, the URL redacted, a skip
+// turned into a warning, any other error sanitized.
+func (u *upserter) finish(res Result, err error) (Result, error) {
 	res.Calls = int(u.calls.Load())
 	res.URL = u.redact(res.URL)
 	var skip *skipError
