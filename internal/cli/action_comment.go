@@ -61,17 +61,7 @@ func (a *actionRun) event() runEvent {
 }
 
 // isSHA reports a full hexadecimal commit id (SHA-1 or SHA-256).
-func isSHA(s string) bool {
-	if len(s) != 40 && len(s) != 64 {
-		return false
-	}
-	for _, c := range s {
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
-			return false
-		}
-	}
-	return true
-}
+func isSHA(s string) bool { return ghcomment.IsSHA(s) }
 
 // cannotJudge updates an earlier pull request comment of a run that could
 // not judge, so that its verdict does not stand for a commit it was not

@@ -53,7 +53,7 @@ func PublishCheckRun(ctx context.Context, opt Options, run CheckRun) (Result, er
 	if err != nil {
 		return Result{Action: ActionSkipped}, err
 	}
-	if !isSHA(run.HeadSHA) {
+	if !IsSHA(run.HeadSHA) {
 		return Result{Action: ActionSkipped}, fmt.Errorf("ghcomment: check run: %q is not a commit SHA", run.HeadSHA)
 	}
 	anns := run.Annotations
@@ -126,7 +126,8 @@ func clipBytes(s string, n int) string {
 	return s[:n]
 }
 
-func isSHA(s string) bool {
+// IsSHA reports a full hexadecimal commit id (SHA-1 or SHA-256).
+func IsSHA(s string) bool {
 	if len(s) != 40 && len(s) != 64 {
 		return false
 	}
