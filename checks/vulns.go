@@ -274,16 +274,7 @@ func (c *run) matchComponents(ctx context.Context, comps []*vulnComponent) (hits
 			c.startSources()
 		}
 		db, probs := c.dbScan.Load(func(k osv.Key) bool { return want[k] }, names)
-		failed := map[string]bool{}
-		for _, p := range probs {
-			if p.Fatal {
-				failed[p.Source] = true
-			}
-			label := c.sourceLabel(p.Source)
-			p.Msg = strings.ReplaceAll(p.Msg, p.Source, label)
-			p.Source = label
-			c.report(ruleVulnsSource, location{}, "--vuln-db %s", p.Error())
-		}
+		failed := c.reportSourceProblems("--vuln-db", probs)
 		readable := 0
 		for _, s := range src.DB {
 			if !failed[s] {
@@ -466,16 +457,7 @@ func (c *run) loadNVD(products map[string]bool) (*nvd.DB, string) {
 		c.startSources()
 	}
 	db, probs := c.nvdScan.Load(products)
-	failed := map[string]bool{}
-	for _, p := range probs {
-		if p.Fatal {
-			failed[p.Source] = true
-		}
-		label := c.sourceLabel(p.Source)
-		p.Msg = strings.ReplaceAll(p.Msg, p.Source, label)
-		p.Source = label
-		c.report(ruleVulnsSource, location{}, "--nvd %s", p.Error())
-	}
+	failed := c.reportSourceProblems("--nvd", probs)
 	var labels []string
 	for _, s := range src.NVD {
 		if !failed[s] {
@@ -621,6 +603,23 @@ func (c *run) sourceLabel(p string) string {
 		return rel
 	}
 	return filepath.Base(p)
+}
+
+// reportSourceProblems reports what went wrong reading a database given
+// with flag, naming each source by its label (never the runner's path), and
+// returns the sources that could not be read at all.
+func (c *run) reportSourceProblems(flag string, probs []records.Problem) map[string]bool {
+	failed := map[string]bool{}
+	for _, p := range probs {
+		if p.Fatal {
+			failed[p.Source] = true
+		}
+		label := c.sourceLabel(p.Source)
+		p.Msg = strings.ReplaceAll(p.Msg, p.Source, label)
+		p.Source = label
+		c.report(ruleVulnsSource, location{}, "%s %s", flag, p.Error())
+	}
+	return failed
 }
 
 // startSources starts reading the offline database and the KEV catalog when
