@@ -160,15 +160,7 @@ type Scan struct{ o *records.Opened }
 // Start begins opening the sources (directories of *.json records, zips of
 // them, single files): a zip is read into memory, beside the SBOMs' decoding.
 func Start(sources []string, lim records.Limits) *Scan {
-	if lim.RecordBytes <= 0 {
-		lim.RecordBytes = DefaultLimits.RecordBytes
-	}
-	if lim.TotalBytes <= 0 {
-		lim.TotalBytes = DefaultLimits.TotalBytes
-	}
-	if lim.Records <= 0 {
-		lim.Records = DefaultLimits.Records
-	}
+	lim = lim.Or(DefaultLimits)
 	return &Scan{records.Open(sources, lim, records.Kind{What: "NVD CVE records", Flag: "--nvd"})}
 }
 

@@ -91,15 +91,7 @@ type Scan struct{ s *records.Scan }
 // .zip of them, or one .json record) in parallel, one worker per CPU. Every
 // byte is read once, within lim; records are not decoded yet.
 func Start(sources []string, lim Limits) *Scan {
-	if lim.RecordBytes <= 0 {
-		lim.RecordBytes = DefaultLimits.RecordBytes
-	}
-	if lim.TotalBytes <= 0 {
-		lim.TotalBytes = DefaultLimits.TotalBytes
-	}
-	if lim.Records <= 0 {
-		lim.Records = DefaultLimits.Records
-	}
+	lim = lim.Or(DefaultLimits)
 	return &Scan{records.Start(sources, lim, records.Kind{What: "OSV records", Flag: "--vuln-db"}, scanRecord)}
 }
 

@@ -34,6 +34,20 @@ type Limits struct {
 	Records int
 }
 
+// Or returns l with each unset (zero or negative) limit taken from def.
+func (l Limits) Or(def Limits) Limits {
+	if l.RecordBytes <= 0 {
+		l.RecordBytes = def.RecordBytes
+	}
+	if l.TotalBytes <= 0 {
+		l.TotalBytes = def.TotalBytes
+	}
+	if l.Records <= 0 {
+		l.Records = def.Records
+	}
+	return l
+}
+
 // Problem is something wrong with a source: a record that does not parse, an
 // entry over a limit, or a source that could not be read at all (Fatal).
 type Problem struct {
