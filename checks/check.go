@@ -246,6 +246,8 @@ type cappedCount struct {
 	rule *finding.Rule
 	file string
 	n    int
+	// worst is the highest severity of the findings not listed.
+	worst finding.Severity
 }
 
 // reportCapped reports like report, but at most maxFindingsPerRule times per
@@ -268,15 +270,18 @@ func (c *run) reportCappedAs(r *finding.Rule, sev finding.Severity, loc location
 	}
 	if cc.n++; cc.n <= maxFindingsPerRule {
 		c.reportAs(r, sev, loc, format, args...)
+	} else {
+		cc.worst = max(cc.worst, sev)
 	}
 }
 
 // flushCapped reports, for each rule and file past maxFindingsPerRule, how
-// many findings were not listed one by one.
+// many findings were not listed one by one, at the highest severity among
+// them: a count of notices is a notice, whatever the rule's default.
 func (c *run) flushCapped() {
 	for _, k := range c.cappedOrder {
 		if cc := c.capped[k]; cc.n > maxFindingsPerRule {
-			c.report(cc.rule,
+			c.reportAs(cc.rule, cc.worst,
 				at(cc.file, 0).on("*"),
 				"%s: %d more findings of this rule are not listed one by one (the gate lists %d per file)",
 				cc.file,

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cra-gate/cra-gate/finding"
 	"github.com/cra-gate/cra-gate/internal/realdata"
 )
 
@@ -336,5 +337,31 @@ func TestBSIv21Profile(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestCappedCountSeverity: the finding that counts the findings past the
+// cap has the highest severity among them, not the rule's default: a count
+// of notices cannot fail a --fail-on warning gate.
+func TestCappedCountSeverity(t *testing.T) {
+	for _, tc := range []struct {
+		extra []finding.Severity
+		want  finding.Severity
+	}{
+		{[]finding.Severity{finding.Notice, finding.Notice}, finding.Notice},
+		{[]finding.Severity{finding.Notice, finding.Warning}, finding.Warning},
+	} {
+		c := &run{sources: map[string][]string{}}
+		for range maxFindingsPerRule {
+			c.reportCappedAs(ruleSBOMDriftMissing, finding.Warning, at("go.mod", 1), "listed")
+		}
+		for _, sev := range tc.extra {
+			c.reportCappedAs(ruleSBOMDriftMissing, sev, at("go.mod", 1), "past the cap")
+		}
+		c.flushCapped()
+		last := c.findings[len(c.findings)-1]
+		if !strings.Contains(last.Message, "2 more findings of this rule") || last.Severity != tc.want {
+			t.Errorf("%v past the cap: %s %q, want %s", tc.extra, last.Severity, last.Message, tc.want)
+		}
 	}
 }
