@@ -71,6 +71,7 @@ const (
 var (
 	ruleVulnsKnown              = rule("vulns-known")
 	ruleVulnsKEV                = rule("vulns-kev")
+	ruleVulnsSourceStale        = rule("vulns-source-stale")
 	ruleVulnsUnderInvestigation = rule("vulns-vex-under-investigation")
 	ruleVulnsUnjustified        = rule("vulns-vex-unjustified")
 	ruleVulnsStale              = rule("vulns-vex-stale")
@@ -144,6 +145,10 @@ func (c *run) checkVulns() string {
 	catalog := c.loadKEV()
 	if catalog != nil {
 		used = append(used, fmt.Sprintf("KEV catalog %s (%d entries)", orUnknown(catalog.Version), catalog.Len()))
+		if t, err := time.Parse(time.RFC3339, catalog.Released); err == nil {
+			c.reportStale("the KEV catalog "+orUnknown(catalog.Version), "was released on", t,
+				"use the current one: CISA adds entries several times a week")
+		}
 	}
 	set := vex.NewSet(stmts)
 	primaries := map[int]vex.Component{}
@@ -288,6 +293,15 @@ func (c *run) matchComponents(ctx context.Context, comps []*vulnComponent) (hits
 				labels = append(labels, c.sourceLabel(s))
 			}
 			used = append(used, fmt.Sprintf("%d OSV %s (%s)", db.Read, plural(db.Read, "record", "records"), strings.Join(labels, ", ")))
+			// Most records undated (golang/vulndb's files): their age is unknown,
+			// and the dated few say nothing of the rest.
+			if db.Undated*2 <= db.Read {
+				what := "the OSV records (" + strings.Join(labels, ", ") + ")"
+				if db.Undated > 0 {
+					what += fmt.Sprintf(", %d of %d of which give a modification time,", db.Read-db.Undated, db.Read)
+				}
+				c.reportStale(what, "were last modified on", db.Newest, "download them again: osv.dev publishes its archives daily")
+			}
 			for _, vc := range comps {
 				if vc.err != nil {
 					continue
@@ -603,6 +617,22 @@ func (c *run) sourceLabel(p string) string {
 		return rel
 	}
 	return filepath.Base(p)
+}
+
+// maxSourceAge is how old vulnerability data may be before a release gate
+// that relies on it is told.
+const maxSourceAge = 30 * 24 * time.Hour
+
+// reportStale reports a vulnerability source whose data is older than
+// maxSourceAge on the run's date: a gate that passes on last month's
+// advisories says little about today's.
+func (c *run) reportStale(what, verb string, t time.Time, fix string) {
+	if t.IsZero() || c.opt.Now.IsZero() || c.opt.Now.Sub(t) <= maxSourceAge {
+		return
+	}
+	days := int(c.opt.Now.Sub(t).Hours() / 24)
+	c.report(ruleVulnsSourceStale, location{}, "%s %s %s, %d days before %s: advisories published since are not checked; %s",
+		what, verb, t.Format(time.DateOnly), days, c.opt.Now.Format(time.DateOnly), fix)
 }
 
 // reportSourceProblems reports what went wrong reading a database given

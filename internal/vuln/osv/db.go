@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/cra-gate/cra-gate/internal/deps"
 	"github.com/cra-gate/cra-gate/internal/vuln/records"
@@ -51,6 +52,12 @@ type DB struct {
 	// Read counts the records read, Kept those indexed, Withdrawn those left
 	// out because they are withdrawn.
 	Read, Kept, Withdrawn int
+	// Newest is the latest "modified" time of the records read: how
+	// current the database is (zero when no record gives one).
+	Newest time.Time
+	// Undated counts the records read that give no "modified" time (or the
+	// zero time golang/vulndb's own files carry).
+	Undated int
 	// ecosystems are those the records read name (before any ':').
 	ecosystems map[string]bool
 }
@@ -109,12 +116,20 @@ func scanRecord(data []byte) (keys []string, always bool, problem string) {
 			names = append(names, ecosystemKey+base)
 		}
 	}
+	// golang/vulndb's own files carry the zero time: no time at all.
+	if mods, _ := scanValues(data, `"modified"`); len(mods) > 0 && !strings.HasPrefix(slices.Max(mods), "0001-") {
+		names = append(names, modifiedKey+slices.Max(mods))
+	}
 	return names, !ok, ""
 }
 
 // ecosystemKey marks a scan key that is an ecosystem, not a package name
-// (no name starts with a NUL).
-const ecosystemKey = "\x00"
+// (no name starts with a NUL); modifiedKey one that is the record's
+// "modified" time, as written (RFC 3339 in UTC: its order is the time's).
+const (
+	ecosystemKey = "\x00"
+	modifiedKey  = "\x01"
+)
 
 // MaxNamesPerRecord bounds the distinct package names one record may name:
 // osv.dev's records name a few, a hostile one millions.
@@ -174,11 +189,20 @@ func (s *Scan) Load(want func(Key) bool, names map[string]bool) (*DB, []Problem)
 		return ""
 	})
 	db := &DB{index: map[Key][]*Record{}, Read: s.s.Read(), Withdrawn: int(withdrawn.Load()), ecosystems: map[string]bool{}}
+	newest, dated := "", 0
 	s.s.EachKey(func(k string) {
 		if e, ok := strings.CutPrefix(k, ecosystemKey); ok {
 			db.ecosystems[e] = true
 		}
+		if m, ok := strings.CutPrefix(k, modifiedKey); ok {
+			dated++
+			newest = max(newest, m)
+		}
 	})
+	if t, err := time.Parse(time.RFC3339, newest); err == nil {
+		db.Newest = t.UTC()
+	}
+	db.Undated = max(db.Read-dated, 0)
 	ids := make([]string, 0, len(byID))
 	for id := range byID {
 		ids = append(ids, id)

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cra-gate/cra-gate/internal/realdata"
 )
@@ -238,4 +239,29 @@ func TestZipEntryChecks(t *testing.T) {
 // loadDB reads the sources and indexes the records wanted: Start, then Load.
 func loadDB(sources []string, want func(Key) bool, names map[string]bool, lim Limits) (*DB, []Problem) {
 	return Start(sources, lim).Load(want, names)
+}
+
+// TestNewestAndUndated: the database knows the newest "modified" time of
+// the records it read, and how many give none (golang/vulndb's own files
+// write the zero time).
+func TestNewestAndUndated(t *testing.T) {
+	dir := t.TempDir()
+	for id, mod := range map[string]string{"GO-1": "0001-01-01T00:00:00Z", "GO-2": "", "GHSA-3": "2024-05-01T10:00:00Z",
+		"GHSA-4": "2025-02-03T04:05:06.789Z"} {
+		field := ""
+		if mod != "" {
+			field = fmt.Sprintf(`"modified": %q, `, mod)
+		}
+		rec := fmt.Sprintf(`{"id": %q, %s"affected": [{"package": {"ecosystem": "Go", "name": "example.com/x"}}]}`, id, field)
+		if err := os.WriteFile(filepath.Join(dir, id+".json"), []byte(rec), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db, probs := Start([]string{dir}, Limits{}).Load(nil, nil)
+	if len(probs) != 0 {
+		t.Fatal(probs)
+	}
+	if want := time.Date(2025, 2, 3, 4, 5, 6, 789_000_000, time.UTC); !db.Newest.Equal(want) || db.Undated != 2 || db.Read != 4 {
+		t.Errorf("newest %v, undated %d of %d; want %v, 2 of 4", db.Newest, db.Undated, db.Read, want)
+	}
 }
