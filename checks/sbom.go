@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -338,7 +339,26 @@ func (c *run) checkDrift(productDocs []*sbomFile, rdpsDocs [][]*sbomFile) {
 		covers = append(covers,
 			cover{owner: manifest.Entry{Section: "rdps", Index: i, Name: r.Name}.Label(), source: r.Source, key: []any{"rdps", i, "source"}, docs: docs})
 	}
+	// A folder several of them are built from is judged against all their
+	// SBOMs: a dependency in any of them is not missing (a product and the
+	// servers of its RDPS built from one module).
+	bySource := map[string][]*sbomFile{}
 	for _, cv := range covers {
+		k := path.Clean(strings.TrimSpace(cv.source))
+		for _, d := range cv.docs {
+			if !slices.Contains(bySource[k], d) {
+				bySource[k] = append(bySource[k], d)
+			}
+		}
+	}
+	done := map[string]bool{}
+	for _, cv := range covers {
+		k := path.Clean(strings.TrimSpace(cv.source))
+		if done[k] {
+			continue // the same folder, already judged against the same SBOMs
+		}
+		done[k] = true
+		cv.docs = bySource[k]
 		r := c.resolve(cv.source, false)
 		if r.refused() {
 			c.report(ruleSBOMDepsUnreadable, c.key(cv.key...), "source folder of %s %s: its dependencies were not compared with the SBOM", cv.owner, r.refusal())

@@ -365,3 +365,24 @@ func TestCappedCountSeverity(t *testing.T) {
 		}
 	}
 }
+
+// TestDriftAcrossSBOMsOfOneFolder: a product and its RDPS built from one
+// module: a go.mod dependency in either's SBOM is not missing, and each
+// dependency is judged once; a version that no SBOM of the folder has is a
+// warning (the SBOM describes another build).
+func TestDriftAcrossSBOMsOfOneFolder(t *testing.T) {
+	m := strings.Replace(baseManifest, `sbom = ["sbom/cloud.cdx.json"]`, `sbom = ["sbom/cloud.cdx.json"]`+"\nsource = \".\"", 1)
+	gomod := "module example.com/lock\n\ngo 1.22\n\nrequire (\n\texample.com/a v1.0.0\n\texample.com/c v1.0.0\n\texample.com/b v1.2.0\n)\n"
+	res := runRepo(t, m, map[string]string{"go.mod": gomod})
+	var got []string
+	for _, f := range res.Findings {
+		if strings.HasPrefix(f.Rule, "sbom-drift") {
+			got = append(got, fmt.Sprintf("%s %s %s", f.Rule, f.Severity, f.Item))
+		}
+	}
+	// a is in the product's SBOM, c only in the RDPS's: neither is missing;
+	// b is 1.0.0 in the SBOM, 1.2.0 in go.mod.
+	if want := "sbom-drift-version warning example.com/b"; strings.Join(got, "; ") != want {
+		t.Errorf("drift: %q, want %q", got, want)
+	}
+}
