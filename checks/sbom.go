@@ -37,6 +37,7 @@ var (
 	ruleSBOMLicenseNotSPDX = rule("sbom-license-not-spdx")
 	ruleSBOMDriftMissing   = rule("sbom-drift-missing")
 	ruleSBOMDriftVersion   = rule("sbom-drift-version")
+	ruleSBOMProductVersion = rule("sbom-product-version")
 	ruleSBOMDepsUnreadable = rule("sbom-deps-unreadable")
 )
 
@@ -74,7 +75,35 @@ func (c *run) checkSBOM() string {
 		}
 	}
 	c.checkDrift(productDocs, rdpsDocs)
+	c.checkProductVersion(productDocs)
 	return ""
+}
+
+// checkProductVersion holds product.version against the version of each
+// product SBOM's primary component: an SBOM of another release documents
+// another build.
+func (c *run) checkProductVersion(docs []*sbomFile) {
+	want := strings.TrimSpace(c.m.Product.Version)
+	if want == "" || c.m.HasTODO("product", "version") {
+		return
+	}
+	for _, d := range docs {
+		if d.doc == nil || d.doc.Primary == nil {
+			continue
+		}
+		got := strings.TrimSpace(d.doc.Primary.Version)
+		if got == "" || sbom.PlaceholderVersion(got) || sameVersion(got, want) {
+			continue
+		}
+		c.report(ruleSBOMProductVersion, at(d.path, d.doc.Primary.Line).on(d.path),
+			"product.version is %q, but %s describes version %q of %q: the SBOM is of another release", want, d.path, got, d.doc.Primary.Name)
+	}
+}
+
+// sameVersion compares versions as releases write them: "v1.2.3" is
+// "1.2.3".
+func sameVersion(a, b string) bool {
+	return strings.EqualFold(strings.TrimPrefix(strings.TrimPrefix(a, "v"), "V"), strings.TrimPrefix(strings.TrimPrefix(b, "v"), "V"))
 }
 
 // judgeDecls reports on the SBOM values of one declaration, each file at the
