@@ -40,10 +40,9 @@ func (c *run) checkDocumentation() {
 	}
 	for _, item := range manifest.DocumentationItems {
 		v := strings.TrimSpace(d.Value(item.Key))
+		// At the key, else at the [documentation] table, else the file as a
+		// whole (never line 1, which is another key or a comment).
 		loc := c.key("documentation", item.Key).on(item.Key)
-		if loc.line == 0 {
-			loc.line = 1
-		}
 		switch {
 		case v == "" && c.m.HasTODO("documentation", item.Key):
 		case v == "":
