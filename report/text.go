@@ -24,6 +24,10 @@ type TextOptions struct {
 	// Quiet writes only the findings (no source lines, no waived list, no
 	// vulnerability or coverage table) and the verdict.
 	Quiet bool
+	// Verbose writes the notices and the waived findings one by one; without
+	// it they are counted in a line each, so that a passing run fits a
+	// screen.
+	Verbose bool
 }
 
 // ANSI SGR sequences used by Text.
@@ -54,9 +58,13 @@ func Text(w io.Writer, r *finding.Result, opt TextOptions) error {
 	}
 	p.header(r)
 	open, waived := splitWaived(r.Findings)
-	shown := open[:0:0]
+	shown, folded := open[:0:0], 0
 	for _, f := range open {
-		if f.Severity >= opt.MinSeverity {
+		switch {
+		case f.Severity < opt.MinSeverity:
+		case f.Severity == finding.Notice && !opt.Verbose:
+			folded++
+		default:
 			shown = append(shown, f)
 		}
 	}
@@ -78,7 +86,15 @@ func Text(w io.Writer, r *finding.Result, opt TextOptions) error {
 		}
 		p.vulnRows(r, rows, by[id])
 	}
-	if len(waived) > 0 && !p.quiet {
+	if n := len(waived); n > 0 && !p.quiet && !opt.Verbose {
+		p.printf("\n")
+		p.wrap("", 0, plural(n, "waived finding")+" (accepted by [[waiver]] entries, not counted; --verbose lists them)", "  ")
+	}
+	if folded > 0 && !p.quiet {
+		p.printf("\n")
+		p.wrap("", 0, plural(folded, "notice")+" (recorded decisions and reminders; --verbose shows them)", "  ")
+	}
+	if len(waived) > 0 && !p.quiet && opt.Verbose {
 		p.printf("\n%s\n", p.paint(sgrBold, fmt.Sprintf("waived (%d: accepted by [[waiver]] entries, not counted)", len(waived))))
 		for _, f := range waived {
 			loc := f.Location()

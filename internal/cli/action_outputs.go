@@ -133,7 +133,7 @@ func fileCommand(fn func()) (err error) {
 // cannot issue a command of its own.
 func (a *actionRun) logReport(res *finding.Result) {
 	a.gha.Group("cra-gate report")
-	err := withCommandsStopped(a.gha, func() error { return writeText(a.std.Stdout, res, report.TextOptions{}) })
+	err := withCommandsStopped(a.gha, func() error { return writeText(a.std.Stdout, res, report.TextOptions{Verbose: true}) })
 	a.gha.EndGroup()
 	if err != nil {
 		a.fail("writing the report: %v", err)

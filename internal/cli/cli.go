@@ -128,6 +128,7 @@ type checkFlags struct {
 	kev         string
 	base        string
 	quiet       bool
+	verbose     bool
 	minSeverity string
 	outputs     listFlag
 }
@@ -155,6 +156,7 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.osvAPI, "osv-api", "", "OSV-compatible API to query, such as https://api.osv.dev (default: $CRA_GATE_OSV_API)")
 	fs.StringVar(&f.kev, "kev", "", "CISA KEV catalog JSON: a path or https URL (default: $CRA_GATE_KEV)")
 	fs.BoolVar(&f.quiet, "quiet", false, "text: only the findings (errors and warnings, unless --min-severity says otherwise) and the verdict")
+	fs.BoolVar(&f.verbose, "verbose", false, "text: the notices and the waived findings one by one (default: counted in a line each)")
 	fs.StringVar(&f.minSeverity, "min-severity", "", "text: leave out findings below error, warning or notice (default notice; warning with --quiet)")
 	fs.Var(&f.outputs, "output", "also write FORMAT (text, json, markdown or sarif) to PATH: --output json=report.json (repeatable)")
 	fs.StringVar(&f.base, "base", "", "a checkout of the change's base (a pull request's base commit): findings are marked new or "+
@@ -228,7 +230,7 @@ func parseCheck(args []string, std IO) (settings, error) {
 			return s, fmt.Errorf("--base %q is not a folder: check the base out there first (git worktree add %s <base commit>)", s.base, s.base)
 		}
 	}
-	s.text.Quiet = f.quiet
+	s.text.Quiet, s.text.Verbose = f.quiet, f.verbose
 	if f.quiet {
 		s.text.MinSeverity = finding.Warning
 	}
