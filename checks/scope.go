@@ -40,6 +40,7 @@ var (
 	ruleScopeStandardsUnnamed     = rule("scope-standards-unnamed")
 	ruleScopeSchemeMissing        = rule("scope-certification-scheme-missing")
 	ruleScopeExcludedConnectivity = rule("scope-excluded-connectivity")
+	ruleScopeExcludedUserOperated = rule("scope-excluded-user-operated")
 	ruleScopeExcludedBackend      = rule("scope-excluded-backend")
 	ruleScopeSteward              = rule("scope-steward")
 	ruleScopeLegacy               = rule("scope-legacy-product")
@@ -119,7 +120,8 @@ func (c *run) checkScope() {
 
 // checkExcluded applies the rules of one [[excluded]] entry: a service a
 // function needs cannot be excluded, except a network that carries the
-// function and a segregated back-end behind it.
+// function, a segregated back-end behind it, and a service the user
+// chooses and operates.
 func (c *run) checkExcluded(i int, e manifest.Excluded) {
 	label := manifest.Entry{Section: "excluded", Index: i, Name: e.Name}.Label()
 	fs := nonEmpty(e.Functions)
@@ -131,6 +133,14 @@ func (c *run) checkExcluded(i int, e manifest.Excluded) {
 		}
 		c.report(ruleScopeExcludedBackend, c.key("excluded", i, "reason"), "%s is a segregated back-end that %s: outside RDPS as long as it does not interact with "+
 			"the product directly, and its risks to the product are still part of the risk assessment", label, what)
+	case e.Reason == "user-operated":
+		what := "names no product function"
+		if len(fs) > 0 {
+			what = "is used by " + quoteList(fs, 5)
+		}
+		c.report(ruleScopeExcludedUserOperated, c.key("excluded", i, "reason"), "%s is a service the user chooses and operates and %s: "+
+			"not RDPS (the manufacturer neither designs nor commissions it) and not a component the manufacturer integrates; "+
+			"recorded. Its risks, and what the product assumes of it, belong in the risk assessment", label, what)
 	case e.Reason == "connectivity" && len(fs) > 0:
 		c.report(ruleScopeExcludedConnectivity,
 			c.key("excluded", i, "functions"),

@@ -12,7 +12,7 @@ var (
 	DevelopedBy     = []string{"manufacturer", "commissioned", "third-party"}
 	Hostings        = []string{"on-premises", "iaas", "paas", "edge", "other"}
 	ThirdPartyKinds = []string{"saas", "paas", "iaas", "connectivity", "component-service", "other"}
-	ExcludedReasons = []string{"analytics", "internal", "connectivity", "backend", "information-only", "other"}
+	ExcludedReasons = []string{"analytics", "internal", "connectivity", "backend", "user-operated", "information-only", "other"}
 	DueDiligence    = []string{"ce-marking", "eu-2024-2690", "dora", "eu-certification", "iso27017", "iso27001", "sla-vulnerability-notice", "other"}
 	SBOMFields      = []string{"name",
 		"version",
