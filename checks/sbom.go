@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"path"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -95,10 +96,22 @@ func (c *run) checkProductVersion(docs []*sbomFile) {
 		if got == "" || sbom.PlaceholderVersion(got) || sameVersion(got, want) {
 			continue
 		}
+		if goPseudoVersion.MatchString(got) {
+			// An untagged build (every pull request's): not another release.
+			c.reportAs(ruleSBOMProductVersion, finding.Notice, at(d.path, d.doc.Primary.Line).on(d.path),
+				"%s describes %q, an untagged development build, not product.version %q: generate the release's SBOM from its tag",
+				d.path, got, want)
+			continue
+		}
 		c.report(ruleSBOMProductVersion, at(d.path, d.doc.Primary.Line).on(d.path),
 			"product.version is %q, but %s describes version %q of %q: the SBOM is of another release", want, d.path, got, d.doc.Primary.Name)
 	}
 }
+
+// goPseudoVersion matches a Go pseudo-version (v0.0.0-20261206230706-
+// c084d0a5ee0e, v1.2.4-0.2026..., v1.2.3-pre.0.2026...): the version Go
+// gives a commit without a tag.
+var goPseudoVersion = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+-(?:[0-9A-Za-z.-]+\.)?(?:0\.)?[0-9]{14}-[0-9a-f]{12}(?:\+.*)?$`)
 
 // sameVersion compares versions as releases write them: "v1.2.3" is
 // "1.2.3".

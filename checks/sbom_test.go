@@ -386,3 +386,14 @@ func TestDriftAcrossSBOMsOfOneFolder(t *testing.T) {
 		t.Errorf("drift: %q, want %q", got, want)
 	}
 }
+
+func TestGoPseudoVersion(t *testing.T) {
+	for v, want := range map[string]bool{
+		"v0.0.0-20261206230706-c084d0a5ee0e": true, "v1.2.4-0.20261206230706-c084d0a5ee0e": true,
+		"v1.2.3-pre.0.20261206230706-c084d0a5ee0e": true, "v1.2.3": false, "1.0.0": false, "v1.2.3-rc.1": false,
+	} {
+		if goPseudoVersion.MatchString(v) != want {
+			t.Errorf("%s: pseudo-version %v, want %v", v, !want, want)
+		}
+	}
+}
