@@ -179,6 +179,9 @@ func (c *run) report(r *finding.Rule, loc location, format string, args ...any) 
 // An error of the support or documentation checks is a warning while those
 // obligations do not bind the product yet (deferred), and says why.
 func (c *run) reportAs(r *finding.Rule, sev finding.Severity, loc location, format string, args ...any) {
+	if sev == finding.Error && r.Check == finding.CheckDisclosure && c.m != nil && c.m.Product.NonCommercial() {
+		sev, format = finding.Warning, format+" (good practice: the CRA does not apply, product.commercial = false)"
+	}
 	if sev == finding.Error && deferrable[r.Check] && c.m != nil {
 		if why := c.deferred(); why != "" {
 			sev, format = finding.Warning, format+" (a warning for now: %s)"

@@ -70,6 +70,9 @@ func Run(r *repo.Repo, config string, opt Options) (*finding.Result, error) {
 		res.Product = finding.Product{Name: c.m.Product.Name, Manufacturer: c.m.Product.Manufacturer, Version: c.m.Product.Version}
 		c.gather()
 	}
+	if c.m != nil && c.m.Product.NonCommercial() {
+		c.reportNonCommercial()
+	}
 	for _, ch := range checkRegistry {
 		why := ""
 		switch {
@@ -77,6 +80,8 @@ func Run(r *repo.Repo, config string, opt Options) (*finding.Result, error) {
 			if ch.ID != finding.CheckManifest {
 				why = cfg + " could not be read"
 			}
+		case c.m.Product.NonCommercial() && ch.ID != finding.CheckManifest && ch.ID != finding.CheckDisclosure:
+			why = "product.commercial = false: the CRA does not apply (Article 3(22))"
 		case ch.skip != nil && ch.skip(c) != "":
 			why = ch.skip(c)
 		default:

@@ -41,6 +41,7 @@ var (
 	ruleScopeSchemeMissing        = rule("scope-certification-scheme-missing")
 	ruleScopeExcludedConnectivity = rule("scope-excluded-connectivity")
 	ruleScopeExcludedUserOperated = rule("scope-excluded-user-operated")
+	ruleScopeNonCommercial        = rule("scope-non-commercial")
 	ruleScopeExcludedBackend      = rule("scope-excluded-backend")
 	ruleScopeSteward              = rule("scope-steward")
 	ruleScopeLegacy               = rule("scope-legacy-product")
@@ -151,6 +152,25 @@ func (c *run) checkExcluded(i int, e manifest.Excluded) {
 		c.report(ruleScopeExcludedNeeded, c.key("excluded", i, "functions"), "%s is excluded, yet the product needs it for %s: a service whose absence breaks a "+
 			"function cannot be excluded; declare it as [[rdps]] or [[third_party]]", label, quoteList(fs, 5))
 	}
+}
+
+// reportNonCommercial records product.commercial = false: the CRA does not
+// apply to a product not made available in the course of a commercial
+// activity. Without a rationale the decision is an error: it switches most
+// of the gate off.
+func (c *run) reportNonCommercial() {
+	p := c.m.Product
+	loc := c.key("product", "commercial")
+	if words(p.CommercialRationale) < minRationaleWd {
+		c.reportAs(ruleScopeNonCommercial, finding.Error, loc, "product.commercial = false without a commercial_rationale of at "+
+			"least %d words: say who makes the product, how it is distributed and that nothing is charged for it or for services "+
+			"around it (Recitals 15-19); the decision switches the CRA's checks off", minRationaleWd)
+		return
+	}
+	c.report(ruleScopeNonCommercial, loc, "product.commercial = false: not made available in the course of a commercial activity "+
+		"(Article 3(22), Recitals 15-19), so the CRA does not apply and the scope, SBOM, support, vulnerability and "+
+		"documentation checks are skipped; the disclosure checks run as good practice, their errors as warnings. Revisit the "+
+		"decision when the product is monetised, or support or services are sold around it")
 }
 
 // checkLegacy explains, for a product first placed on the market before the

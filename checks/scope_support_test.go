@@ -3,6 +3,8 @@ package checks
 import (
 	"strings"
 	"testing"
+
+	"github.com/cra-gate/cra-gate/finding"
 )
 
 const thirdParty = `
@@ -231,4 +233,37 @@ func mergeFiles(a, b map[string]string) map[string]string {
 		a[k] = v
 	}
 	return a
+}
+
+// TestNonCommercial: product.commercial = false with a reason: a notice,
+// every check of the CRA's obligations skipped naming why, the disclosure
+// checks run with errors as warnings (good practice); without a reason, an
+// error that fails the gate.
+func TestNonCommercial(t *testing.T) {
+	m := strings.Replace(baseManifest, `kind = "hardware"`, `kind = "hardware"
+commercial = false
+commercial_rationale = "A hobby project by one developer, published under the MIT licence; nothing is charged for it."`, 1)
+	m = strings.Replace(m, `policy = "SECURITY.md"`, `policy = "NOPE.md"`, 1)
+	res := runRepo(t, m, nil)
+	status := map[string]finding.CheckResult{}
+	for _, c := range res.Checks {
+		status[c.ID] = c
+	}
+	for _, id := range []string{"sbom", "support", "vulns", "documentation"} {
+		if c := status[id]; c.Status != finding.StatusSkip || !strings.Contains(c.Reason, "product.commercial = false") {
+			t.Errorf("%s: %s (%s), want skipped for the commercial decision", id, c.Status, c.Reason)
+		}
+	}
+	if !res.Passed || len(findingsOf(res, "scope-non-commercial")) != 1 {
+		t.Errorf("passed %v, notices %v", res.Passed, findingsOf(res, "scope-non-commercial"))
+	}
+	pol := findingsOf(res, "disclosure-policy-not-found")
+	if len(pol) != 1 || pol[0].Severity != finding.Warning || !strings.Contains(pol[0].Message, "good practice") {
+		t.Errorf("the disclosure check: %+v, want its error as a warning", pol)
+	}
+	bare := strings.Replace(m, `commercial_rationale = "A hobby project by one developer, published under the MIT licence; nothing is charged for it."`, "", 1)
+	res = runRepo(t, bare, nil)
+	if fs := findingsOf(res, "scope-non-commercial"); res.Passed || len(fs) != 1 || fs[0].Severity != finding.Error {
+		t.Errorf("without a reason: passed %v, %+v", res.Passed, fs)
+	}
 }

@@ -84,7 +84,15 @@ type Product struct {
 	CategoryRationale string `toml:"category_rationale"`
 	// NotifiedBody is the notified body of module-b-c or module-h.
 	NotifiedBody *NotifiedBody `toml:"notified_body"`
+	// Commercial = false records that the product is not made available in
+	// the course of a commercial activity (Article 3(22), Recitals 15-19):
+	// the CRA does not apply; CommercialRationale says why.
+	Commercial          *bool  `toml:"commercial"`
+	CommercialRationale string `toml:"commercial_rationale"`
 }
+
+// NonCommercial reports whether product.commercial = false.
+func (p Product) NonCommercial() bool { return p.Commercial != nil && !*p.Commercial }
 
 // NotifiedBody names the notified body of a conformity assessment with one
 // (Annex V(7)): its name, four-digit identification number and certificate.
