@@ -61,7 +61,7 @@ func (c *run) checkRequired() {
 	need(strings.TrimSpace(m.Product.Name) == "", "product.name (the product's name)", "product", "name")
 	need(strings.TrimSpace(m.Product.Manufacturer) == "", "product.manufacturer (who places the product on the market)", "product", "manufacturer")
 	need(len(nonEmpty(m.Product.Functions)) == 0, "product.functions (a non-empty list of what the product does)", "product", "functions")
-	need(m.Support.End == nil && !m.Product.Steward(), "support.end (the date security updates end)", "support", "end")
+	need(m.Support.End == nil && !m.Product.Steward() && !m.Product.NonCommercial(), "support.end (the date security updates end)", "support", "end")
 	need(strings.TrimSpace(m.Disclosure.Policy) == "",
 		"disclosure.policy (the vulnerability disclosure policy: a repository path or https URL)",
 		"disclosure",

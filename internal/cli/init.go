@@ -40,6 +40,10 @@ func runInit(args []string, std IO) int {
 	}
 	config := flags.String("config", "cra.toml", "the file to write, relative to DIR; the product is looked for in its folder")
 	toStdout := flags.Bool("stdout", false, "print the cra.toml instead of writing it; what was found goes to stderr")
+	var role scaffold.Role
+	flags.BoolVar(&role.Steward, "steward", false, "an open-source software steward (Article 24): no conformity, support or documentation TODOs")
+	flags.BoolVar(&role.FOSS, "foss", false, "free and open-source software: product.foss = true")
+	flags.BoolVar(&role.NonCommercial, "non-commercial", false, "not made available in the course of a commercial activity: the CRA does not apply")
 	pos, err := parseInterspersed(flags, args)
 	if errors.Is(err, flag.ErrHelp) {
 		return ExitPass
@@ -72,7 +76,11 @@ func runInit(args []string, std IO) int {
 		refuseOverwrite(std, shownPath)
 		return ExitFail
 	}
-	plan, err := scaffold.Inspect(r, scaffold.Options{Config: cfg, MaxSBOMSize: checks.DefaultMaxSBOMSize})
+	if role.Steward && role.NonCommercial {
+		printErr(std.Stderr, "--steward and --non-commercial exclude each other: a steward supports products that are made available commercially")
+		return ExitError
+	}
+	plan, err := scaffold.Inspect(r, scaffold.Options{Config: cfg, MaxSBOMSize: checks.DefaultMaxSBOMSize, Role: role})
 	if err != nil {
 		printErr(std.Stderr, "%v", err)
 		return ExitError

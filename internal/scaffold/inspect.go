@@ -54,6 +54,21 @@ type Options struct {
 	Config string
 	// MaxSBOMSize is the largest SBOM the gate reads (its --max-sbom-size).
 	MaxSBOMSize int64
+	// Role is what the maker says it is (init --steward, --foss,
+	// --non-commercial): the file then holds only the TODOs that apply.
+	Role Role
+}
+
+// Role is what init was told about who makes the product and how.
+type Role struct {
+	// Steward: an open-source software steward (Article 24): no conformity,
+	// support period or technical documentation to declare.
+	Steward bool
+	// FOSS: free and open-source software (product.foss = true).
+	FOSS bool
+	// NonCommercial: not made available in the course of a commercial
+	// activity (Article 3(22)): the CRA does not apply.
+	NonCommercial bool
 }
 
 // Found is a value found in the repository and the file it came from.
@@ -85,6 +100,7 @@ type ManifestDir struct {
 type Plan struct {
 	Config string // the cra.toml to write
 	Dir    string // the product's folder ("." for the root)
+	Role   Role
 
 	Name    Found // product.name, from go.mod, package.json or Cargo.toml
 	Version Found // from package.json or Cargo.toml, shown as a comment
@@ -143,7 +159,7 @@ func Inspect(r *repo.Repo, opt Options) (*Plan, error) {
 	if opt.MaxSBOMSize <= 0 {
 		opt.MaxSBOMSize = 128 << 20
 	}
-	p := &Plan{Config: cfg, Dir: path.Dir(cfg)}
+	p := &Plan{Config: cfg, Dir: path.Dir(cfg), Role: opt.Role}
 	files, truncated, err := r.Walk(p.Dir, skipDir)
 	if err != nil {
 		p.note("the folder %s could not be searched: %v", p.Dir, err)

@@ -18,6 +18,7 @@ const (
 	todoPlaced           = "TODO: the date the first unit is (or was) made available in the EU"
 	todoFunctions        = "TODO: what the product does, as short names such as unlock or updates"
 	todoEnd              = "TODO: the date security updates end"
+	todoCommercial       = "TODO: who makes it, how it is distributed, and that nothing is charged for it or for services around it"
 	todoPolicy           = "TODO: the disclosure policy: a repository path such as SECURITY.md, or an https URL"
 	todoContact          = "TODO: where to report vulnerabilities: mailto:security@... or an https form"
 	todoCSIRT            = "TODO: the two-letter code of the member state of main establishment, such as DE"
@@ -91,11 +92,21 @@ func Render(p *Plan) []byte {
 	t.line("schema = 1")
 	t.line("")
 	renderProduct(&t, p)
-	renderSupport(&t)
+	// A steward declares no support period or technical documentation
+	// (Article 24); to a non-commercial product the CRA does not apply, and
+	// only the disclosure set-up is asked for, as good practice.
+	manufacturer := !p.Role.Steward && !p.Role.NonCommercial
+	if manufacturer {
+		renderSupport(&t)
+	}
 	renderDisclosure(&t, p)
-	renderScope(&t)
+	if !p.Role.NonCommercial {
+		renderScope(&t)
+	}
 	renderVEX(&t, p)
-	renderDocumentation(&t)
+	if manufacturer {
+		renderDocumentation(&t)
+	}
 	return []byte(t.b.String())
 }
 
@@ -111,12 +122,27 @@ func renderProduct(t *text, p *Plan) {
 	if p.Version.Value != "" {
 		t.example("version = "+tomlString(p.Version.Value), "optional; from "+p.Version.From)
 	}
-	t.comment("Important (Annex III: class I or II) or critical (Annex IV) product, or neither (default).")
-	t.kv("class", tomlString("TODO: "+oneOf("product.class")), "")
-	t.comment("The conformity assessment route (Article 32); module-a (internal control) suits a default product.")
-	t.kv("conformity", tomlString("TODO: "+oneOf("product.conformity", "eucc")), "")
-	t.comment("First unit made available in the EU: the support period starts here (Article 13(8)).")
-	t.kv("placed_on_market", tomlString(todoPlaced), "")
+	switch {
+	case p.Role.NonCommercial:
+		t.comment("Not made available in the course of a commercial activity (Article 3(22), Recitals 15-19):",
+			"the CRA does not apply. Say why; remove both keys once the product is monetised.")
+		t.kv("commercial", "false", "cra-gate init --non-commercial")
+		t.kv("commercial_rationale", tomlString(todoCommercial), "")
+	case p.Role.Steward:
+		t.comment("An open-source software steward (Article 3(14)): the obligations of Article 24 apply,",
+			"a cybersecurity policy and Article 14 reporting; no conformity route or support period.")
+		t.kv("role", tomlString("steward"), "cra-gate init --steward")
+	default:
+		if p.Role.FOSS {
+			t.kv("foss", "true", "free and open-source software (cra-gate init --foss)")
+		}
+		t.comment("Important (Annex III: class I or II) or critical (Annex IV) product, or neither (default).")
+		t.kv("class", tomlString("TODO: "+oneOf("product.class")), "")
+		t.comment("The conformity assessment route (Article 32); module-a (internal control) suits a default product.")
+		t.kv("conformity", tomlString("TODO: "+oneOf("product.conformity", "eucc")), "")
+		t.comment("First unit made available in the EU: the support period starts here (Article 13(8)).")
+		t.kv("placed_on_market", tomlString(todoPlaced), "")
+	}
 	t.comment("What the product does, as short names: the Article 3(2) test weighs each remote service against them.")
 	t.kv("functions", "["+tomlString(todoFunctions)+"]", "")
 	renderSBOMs(t, p)

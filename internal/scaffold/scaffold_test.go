@@ -530,3 +530,50 @@ func TestInspectDeviceRepo(t *testing.T) {
 		}
 	}
 }
+
+// TestRoles: init --steward, --foss and --non-commercial write only the
+// TODOs that apply; each file loads with nothing but its TODOs, and the gate
+// reports nothing else as an error.
+func TestRoles(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		role Role
+		want string // the TODO paths, in order
+	}{
+		{"foss", Role{FOSS: true}, "product.manufacturer product.class product.conformity product.placed_on_market product.functions[0] " +
+			"support.end reporting.csirt reporting.contact rdps[0].name third_party[0].name excluded[0].name"},
+		{"steward", Role{Steward: true}, "product.manufacturer product.functions[0] reporting.csirt reporting.contact rdps[0].name " +
+			"third_party[0].name excluded[0].name"},
+		{"non-commercial", Role{NonCommercial: true}, "product.manufacturer product.commercial_rationale product.functions[0] " +
+			"reporting.csirt reporting.contact"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root := writeRepo(t, goRepo())
+			p, err := Inspect(openRepo(t, root), Options{Config: "cra.toml", MaxSBOMSize: checks.DefaultMaxSBOMSize, Role: tc.role})
+			if err != nil {
+				t.Fatal(err)
+			}
+			src := Render(p)
+			m, probs := manifest.Parse("cra.toml", src)
+			if m == nil {
+				t.Fatalf("does not load: %+v", probs)
+			}
+			var paths []string
+			for _, td := range m.TODOs() {
+				paths = append(paths, td.Path)
+			}
+			if got := strings.Join(paths, " "); got != tc.want {
+				t.Errorf("TODOs:\n got %s\nwant %s\n%s", got, tc.want, src)
+			}
+			if tc.role.FOSS != m.Product.FOSS || tc.role.Steward != m.Product.Steward() || tc.role.NonCommercial != m.Product.NonCommercial() {
+				t.Errorf("role not written: %+v", m.Product)
+			}
+			res := runGate(t, root, src)
+			for _, f := range res.Findings {
+				if f.Severity == finding.Error && f.Rule != "manifest-todo" && !(tc.role.NonCommercial && f.Rule == "scope-non-commercial") {
+					t.Errorf("an error other than a TODO's: %s:%d %s [%s]", f.File, f.Line, f.Message, f.Rule)
+				}
+			}
+		})
+	}
+}
