@@ -218,21 +218,51 @@ func generatorNote(p *Plan) string {
 // actionUses names the Action as the examples' workflows do (TestActionSnippet).
 const actionUses = "uses: cra-gate/cra-gate@v1"
 
-// actionSnippet is the smallest workflow that runs the gate on pull requests.
+// The actions the snippet uses, pinned by commit as the examples pin them
+// (TestActionSnippet holds them equal).
+const (
+	checkoutAction = "actions/checkout@de0fac2e4500dabe0009e67214ff5f5447ce83dd # v6.0.2"
+	setupGoAction  = "actions/setup-go@7a3fe6cf4cb3a834922a1244abfce67bcef6a0c5 # v6.2.0"
+)
+
+// actionSnippet is the smallest workflow that runs the gate on pull
+// requests: the checkout, the base beside it (what the pull request
+// introduces), the SBOM generated first when the repository holds none
+// (pinned generators, per ecosystem), then the gate.
 func actionSnippet(p *Plan) []string {
 	lines := []string{
 		"on: pull_request",
-		"permissions: {contents: read, pull-requests: write}",
+		"permissions: {contents: read, pull-requests: write, checks: write}",
 		"jobs:",
 		"  cra:",
 		"    runs-on: ubuntu-latest",
 		"    steps:",
-		"      - uses: actions/checkout@v4",
+		"      - uses: " + checkoutAction,
 		"        with: {persist-credentials: false}",
-		"      - " + actionUses,
+		"      - uses: " + checkoutAction,
+		"        with:",
+		"          ref: ${{ github.event.pull_request.base.sha }}",
+		"          path: .cra-gate/base",
+		"          persist-credentials: false",
 	}
+	if gs := generators(p); len(gs) > 0 {
+		switch p.Ecosystem {
+		case "go":
+			mod := p.Source
+			if mod == "" {
+				mod = p.Dir
+			}
+			lines = append(lines, "      - uses: "+setupGoAction, "        with: {go-version-file: "+shown(path.Join(mod, "go.mod"))+"}")
+		case "npm":
+			lines = append(lines, "      - run: npm ci")
+		}
+		for _, g := range gs {
+			lines = append(lines, "      - run: "+g.cmd)
+		}
+	}
+	with := "base-path: .cra-gate/base"
 	if p.Config != "cra.toml" {
-		lines = append(lines, "        with: {config: "+shown(p.Config)+"}")
+		with += ", config: " + shown(p.Config)
 	}
-	return lines
+	return append(lines, "      - "+actionUses, "        with: {"+with+"}")
 }

@@ -424,7 +424,7 @@ func TestMonorepoProduct(t *testing.T) {
 		t.Fatalf("rendered:\n%s", src)
 	}
 	next := NextSteps(p, m.TODOs(), Where{Dir: "repo", Written: true})
-	for _, want := range []string{"cra-gate check repo --config camera/cra.toml", "with: {config: camera/cra.toml}"} {
+	for _, want := range []string{"cra-gate check repo --config camera/cra.toml", "with: {base-path: .cra-gate/base, config: camera/cra.toml}"} {
 		if !strings.Contains(next, want) {
 			t.Errorf("next steps lack %q:\n%s", want, next)
 		}
@@ -477,8 +477,19 @@ func TestActionSnippet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(data), "- "+actionUses+"\n") {
-		t.Errorf("examples/workflows/cra-pr.yml does not say %q", actionUses)
+	for _, want := range []string{"- " + actionUses + "\n", "uses: " + checkoutAction + "\n", "uses: " + setupGoAction + "\n",
+		"path: .cra-gate/base", "base-path: .cra-gate/base", "checks: write"} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("examples/workflows/cra-pr.yml does not say %q", want)
+		}
+	}
+	// init's workflow generates the SBOM before the gate when the
+	// repository holds none, with the generator it names.
+	root := writeRepo(t, map[string]file{"go.mod": txt("module example.com/lockd\n\ngo 1.22\n"), "main.go": txt("package main\n\nfunc main() {}\n")})
+	lines := strings.Join(actionSnippet(inspect(t, root, "cra.toml")), "\n")
+	gen, gate := strings.Index(lines, "cyclonedx-gomod@v1.10.0 app"), strings.Index(lines, actionUses)
+	if gen < 0 || gate < gen || !strings.Contains(lines, "go-version-file: go.mod") {
+		t.Errorf("workflow:\n%s", lines)
 	}
 }
 
