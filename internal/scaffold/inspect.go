@@ -165,7 +165,7 @@ func Inspect(r *repo.Repo, opt Options) (*Plan, error) {
 		p.note("the folder %s could not be searched: %v", p.Dir, err)
 	}
 	p.Truncated = truncated
-	in := inspector{r: r, opt: opt, p: p}
+	in := inspector{r: r, opt: opt, p: p, files: files}
 	in.findSBOMs(files)
 	in.findManifests(files)
 	in.findDisclosure()
@@ -192,9 +192,10 @@ func ConfigPath(config string) (string, error) {
 }
 
 type inspector struct {
-	r   *repo.Repo
-	opt Options
-	p   *Plan
+	r     *repo.Repo
+	opt   Options
+	p     *Plan
+	files []string // what the walk found, sorted
 }
 
 func (p *Plan) note(format string, args ...any) {
@@ -428,20 +429,74 @@ func (in *inspector) readIfPresent(f string, limit int64) ([]byte, error) {
 	return data, nil
 }
 
-// findGoMains lists the cmd/* folders of the Go module in dir: the main
-// packages an SBOM of the binary is generated for.
+// findGoMains lists the main packages under the Go module's cmd/ folder,
+// at any depth (cmd/infra/stdiscosrv): the folders holding a non-test .go
+// file whose package clause says main. A folder of mains is not itself
+// one. At most maxGoMainFiles files are read, 4 KiB of each.
 func (in *inspector) findGoMains(dir string) {
-	in.p.GoRootMain = in.r.Exists(path.Join(dir, "main.go"))
-	entries, err := in.r.ReadDir(path.Join(dir, "cmd"), 1000)
-	if err != nil {
-		return
+	in.p.GoRootMain = in.isMainFile(path.Join(dir, "main.go"))
+	prefix := path.Join(dir, "cmd") + "/"
+	if dir == "." {
+		prefix = "cmd/"
 	}
-	for _, e := range entries {
-		if e.IsDir() && usablePath(e.Name()) && !strings.HasPrefix(e.Name(), ".") {
-			in.p.GoMains = append(in.p.GoMains, "cmd/"+e.Name())
+	seen, read := map[string]bool{}, 0
+	for _, f := range in.files {
+		folder := path.Dir(f)
+		if !strings.HasPrefix(f, prefix) || !strings.HasSuffix(f, ".go") || strings.HasSuffix(f, "_test.go") || seen[folder] {
+			continue
+		}
+		if read == maxGoMainFiles {
+			in.p.note("more Go files under %s than init reads (%d): the list of main packages may be short", prefix, maxGoMainFiles)
+			break
+		}
+		read++
+		if in.isMainFile(f) {
+			seen[folder] = true
+			rel := strings.TrimPrefix(folder, path.Clean(dir)+"/")
+			if dir == "." {
+				rel = folder
+			}
+			in.p.GoMains = append(in.p.GoMains, rel)
 		}
 	}
 	sort.Strings(in.p.GoMains)
+}
+
+// maxGoMainFiles bounds the Go files init opens to find main packages.
+const maxGoMainFiles = 2000
+
+// isMainFile reports whether a Go file's package clause, past comments and
+// build constraints, is "package main".
+func (in *inspector) isMainFile(f string) bool {
+	head, _, _, err := in.r.ReadEnds(f, 4<<10)
+	if err != nil {
+		return false
+	}
+	inBlock := false
+	for _, line := range strings.Split(string(head), "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case inBlock:
+			if i := strings.Index(line, "*/"); i >= 0 {
+				inBlock, line = false, strings.TrimSpace(line[i+2:])
+			} else {
+				continue
+			}
+		case strings.HasPrefix(line, "/*"):
+			if i := strings.Index(line[2:], "*/"); i < 0 {
+				inBlock = true
+				continue
+			} else {
+				line = strings.TrimSpace(line[2+i+2:])
+			}
+		}
+		if line == "" || strings.HasPrefix(line, "//") {
+			continue
+		}
+		fields := strings.Fields(line)
+		return len(fields) >= 2 && fields[0] == "package" && fields[1] == "main"
+	}
+	return false
 }
 
 // findDisclosure finds the policy, security.txt and a contact: in the

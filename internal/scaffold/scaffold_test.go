@@ -362,6 +362,21 @@ func TestGoGenerators(t *testing.T) {
 			[]string{"mkdir -p sbom && " + cycloneDXGomod + " app -json -licenses -assert-licenses -output sbom/hub.cdx.json ."}},
 		"library": {map[string]file{"go.mod": txt("module example.com/hub\n"), "hub.go": txt("package hub\n")},
 			[]string{"mkdir -p sbom && " + cycloneDXGomod + " mod -json -licenses -assert-licenses -output sbom/hub.cdx.json ."}},
+		// syncthing's layout: mains at several depths, a folder of mains,
+		// a library and a test-only folder under cmd/; a header and a
+		// build constraint before the package clause.
+		"nested mains": {map[string]file{"go.mod": txt("module example.com/sync\n"),
+			"cmd/syncthing/main.go":        txt("// Copyright (C) 2014 The Syncthing Authors.\n/* MPL 2.0\n */\n\n//go:build !noupgrade\n\npackage main\n"),
+			"cmd/infra/stdiscosrv/main.go": txt("package main\n"),
+			"cmd/infra/strelaysrv/srv.go":  txt("package main // the relay\n"),
+			"cmd/infra/README.md":          txt("# servers\n"),
+			"cmd/internal/lib/lib.go":      txt("package lib\n"),
+			"cmd/tool/main_test.go":        txt("package main\n")},
+			[]string{
+				"mkdir -p sbom && " + cycloneDXGomod + " app -json -licenses -assert-licenses -main cmd/infra/stdiscosrv -output sbom/stdiscosrv.cdx.json .",
+				"mkdir -p sbom && " + cycloneDXGomod + " app -json -licenses -assert-licenses -main cmd/infra/strelaysrv -output sbom/strelaysrv.cdx.json .",
+				"mkdir -p sbom && " + cycloneDXGomod + " app -json -licenses -assert-licenses -main cmd/syncthing -output sbom/syncthing.cdx.json .",
+			}},
 		"in a folder": {map[string]file{"firmware/go.mod": txt("module example.com/hub-fw\n"), "firmware/cmd/fw/main.go": txt("package main\n")},
 			[]string{"mkdir -p sbom && " + cycloneDXGomod + " app -json -licenses -assert-licenses -main cmd/fw -output sbom/hub-fw.cdx.json firmware"}},
 	} {
