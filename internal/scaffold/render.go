@@ -168,6 +168,10 @@ func renderSBOMs(t *text, p *Plan) {
 			t.item(tomlString(g.out), "")
 		}
 		t.line("]")
+		if len(generators(p)) > 1 {
+			t.comment("One SBOM per binary: move the SBOM of a server that is a remote data processing solution",
+				"(a discovery or relay server you run for the product) to its [[rdps]] entry's sbom.")
+		}
 		t.comment("cra-gate init found no SBOM; at the repository root, generate it with:")
 		for _, g := range generators(p) {
 			t.comment("  " + g.cmd)
