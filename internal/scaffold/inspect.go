@@ -113,8 +113,11 @@ type Plan struct {
 	ManifestDirs []ManifestDir // folders holding dependency manifests, in path order
 	Source       string        // the one such folder, "" when none or several
 	Ecosystem    string        // "go", "cargo", "npm", "python" or ""
-	GoMains      []string      // Go: the cmd/* folders of the module, relative to it
-	GoRootMain   bool          // Go: the module's folder holds a main.go
+	// PackageManager is the JavaScript package manager: "npm", "pnpm" or
+	// "yarn" (package.json's packageManager, else the lockfile present).
+	PackageManager string
+	GoMains        []string // Go: the cmd/* folders of the module, relative to it
+	GoRootMain     bool     // Go: the module's folder holds a main.go
 
 	Policy      Found // disclosure.policy: a SECURITY.md
 	SecurityTxt string
@@ -145,7 +148,7 @@ func skipDir(_, name string) bool {
 // manifestFiles are the dependency manifests the drift check reads (deps.Find).
 var manifestFiles = map[string]bool{
 	"go.mod": true, "package-lock.json": true, "npm-shrinkwrap.json": true, "package.json": true,
-	"Cargo.toml": true, "requirements.txt": true,
+	"pnpm-lock.yaml": true, "yarn.lock": true, "Cargo.toml": true, "requirements.txt": true,
 }
 
 // Inspect looks at the repository for what a cra.toml at opt.Config can be
@@ -320,8 +323,9 @@ func (in *inspector) findManifests(files []string) {
 		p.Ecosystem = "go"
 	case have["Cargo.toml"]:
 		p.Ecosystem = "cargo"
-	case have["package.json"], have["package-lock.json"], have["npm-shrinkwrap.json"]:
+	case have["package.json"], have["package-lock.json"], have["npm-shrinkwrap.json"], have["pnpm-lock.yaml"], have["yarn.lock"]:
 		p.Ecosystem = "npm"
+		p.PackageManager = in.packageManager(nameDir, have)
 	case have["requirements.txt"]:
 		p.Ecosystem = "python"
 	}
@@ -372,6 +376,32 @@ func (in *inspector) packageJSONName(dir string) (name, version Found, ok bool) 
 	v, _ := pj.Version.(string)
 	name = usableValue(n, f)
 	return name, usableValue(v, f), name.Value != ""
+}
+
+// packageManager names the JavaScript package manager of dir:
+// package.json's "packageManager" ("pnpm@9.12.0"), else the lockfile that
+// is there.
+func (in *inspector) packageManager(dir string, have map[string]bool) string {
+	if data, err := in.readIfPresent(path.Join(dir, "package.json"), deps.MaxPackageJSON); data != nil && err == nil {
+		var pj struct {
+			PackageManager any `json:"packageManager"`
+		}
+		if json.Unmarshal(data, &pj) == nil {
+			if pm, _ := pj.PackageManager.(string); pm != "" {
+				switch name, _, _ := strings.Cut(pm, "@"); name {
+				case "npm", "pnpm", "yarn":
+					return name
+				}
+			}
+		}
+	}
+	switch {
+	case have["pnpm-lock.yaml"]:
+		return "pnpm"
+	case have["yarn.lock"]:
+		return "yarn"
+	}
+	return "npm"
 }
 
 // cargoKey matches `name = "x"` and `version = "x"` lines of a TOML table.

@@ -52,8 +52,13 @@ func generators(p *Plan) []generator {
 		}
 		return []generator{{out, mkdir + cycloneDXGomod + " " + mode + " -json -licenses -assert-licenses -output " + shellQuote(out) + " " + shellQuote(dir)}}
 	case "npm":
+		if p.PackageManager == "pnpm" || p.PackageManager == "yarn" {
+			// cyclonedx-npm reads npm's tree only; cdxgen reads pnpm-lock.yaml
+			// and yarn.lock (classic and berry) without an install.
+			return []generator{{out, mkdir + cdxgen + " -t js --required-only -o " + shellQuote(out) + " " + shellQuote(dir)}}
+		}
 		return []generator{{out,
-			mkdir + "npx --yes @cyclonedx/cyclonedx-npm --omit dev --output-format JSON --output-file " + shellQuote(out) + " " + shellQuote(path.Join(dir,
+			mkdir + cyclonedxNPM + " --omit dev --output-format JSON --output-file " + shellQuote(out) + " " + shellQuote(path.Join(dir,
 				"package.json"))}}
 	case "python":
 		return []generator{{out,
@@ -202,14 +207,22 @@ func NextSteps(p *Plan, todos []manifest.TODO, w Where) string {
 	return b.String()
 }
 
+// The JavaScript generators, pinned (npm's registry, 2026-12-06).
+const (
+	cyclonedxNPM = "npx --yes @cyclonedx/cyclonedx-npm@6.0.1"
+	cdxgen       = "npx --yes @cyclonedx/cdxgen@12.8.4"
+)
+
 // generatorNote says what the generator needs first.
 func generatorNote(p *Plan) string {
-	switch p.Ecosystem {
-	case "npm":
+	switch {
+	case p.Ecosystem == "npm" && p.PackageManager != "npm" && p.PackageManager != "":
+		return " (it reads " + p.PackageManager + "'s lockfile; no install needed)"
+	case p.Ecosystem == "npm":
 		return ", after npm ci"
-	case "go":
+	case p.Ecosystem == "go":
 		return " of a git clone (cyclonedx-gomod takes the version from git, and cannot read a git worktree's)"
-	case "python":
+	case p.Ecosystem == "python":
 		return " (pip install cyclonedx-bom)"
 	}
 	return ""
@@ -254,7 +267,9 @@ func actionSnippet(p *Plan) []string {
 			}
 			lines = append(lines, "      - uses: "+setupGoAction, "        with: {go-version-file: "+shown(path.Join(mod, "go.mod"))+"}")
 		case "npm":
-			lines = append(lines, "      - run: npm ci")
+			if p.PackageManager == "npm" || p.PackageManager == "" {
+				lines = append(lines, "      - run: npm ci")
+			}
 		}
 		for _, g := range gs {
 			lines = append(lines, "      - run: "+g.cmd)

@@ -603,3 +603,34 @@ func TestRoles(t *testing.T) {
 		})
 	}
 }
+
+// TestPackageManagers: the package manager comes from package.json's
+// packageManager, else the lockfile; pnpm and yarn get cdxgen, which reads
+// their lockfiles, npm cyclonedx-npm after npm ci; every generator pinned.
+func TestPackageManagers(t *testing.T) {
+	pj := func(extra string) file { return txt(`{"name": "zigbee2mqtt", "version": "2.1.0"` + extra + `}`) }
+	for name, tc := range map[string]struct {
+		files map[string]file
+		pm    string
+		cmd   string
+	}{
+		"pnpm lockfile": {map[string]file{"package.json": pj(""), "pnpm-lock.yaml": txt("lockfileVersion: '9.0'\n")}, "pnpm",
+			"mkdir -p sbom && npx --yes @cyclonedx/cdxgen@12.8.4 -t js --required-only -o sbom/zigbee2mqtt.cdx.json ."},
+		"yarn by packageManager": {map[string]file{"package.json": pj(`, "packageManager": "yarn@4.5.0"`)}, "yarn",
+			"mkdir -p sbom && npx --yes @cyclonedx/cdxgen@12.8.4 -t js --required-only -o sbom/zigbee2mqtt.cdx.json ."},
+		"packageManager wins": {map[string]file{"package.json": pj(`, "packageManager": "pnpm@9.12.0"`), "yarn.lock": txt("# yarn\n")}, "pnpm",
+			"mkdir -p sbom && npx --yes @cyclonedx/cdxgen@12.8.4 -t js --required-only -o sbom/zigbee2mqtt.cdx.json ."},
+		"npm": {map[string]file{"package.json": pj(""), "package-lock.json": txt(`{"lockfileVersion": 3}`)}, "npm",
+			"mkdir -p sbom && npx --yes @cyclonedx/cyclonedx-npm@6.0.1 --omit dev --output-format JSON --output-file sbom/zigbee2mqtt.cdx.json package.json"},
+	} {
+		p := inspect(t, writeRepo(t, tc.files), "cra.toml")
+		gs := generators(p)
+		if p.PackageManager != tc.pm || len(gs) != 1 || gs[0].cmd != tc.cmd {
+			t.Errorf("%s: %q, %+v; want %q, %q", name, p.PackageManager, gs, tc.pm, tc.cmd)
+		}
+		wf := strings.Join(actionSnippet(p), "\n")
+		if strings.Contains(wf, "npm ci") != (tc.pm == "npm") {
+			t.Errorf("%s: npm ci in the workflow only for npm:\n%s", name, wf)
+		}
+	}
+}
