@@ -20,6 +20,7 @@ require (
 	github.com/sethvargo/go-githubactions v1.3.1
 	github.com/spdx/tools-golang v0.5.5
 	github.com/yuin/goldmark v1.8.7
+	go.yaml.in/yaml/v3 v3.0.6
 	golang.org/x/mod v0.42.0
 	golang.org/x/term v0.39.0
 	golang.org/x/text v0.33.0

@@ -479,7 +479,17 @@ func (c *run) compareDeps(ds []deps.Dependency, docs []*sbom.Document, sbomNames
 				"modules linked into it, so a test-only or unused require is expected to be absent", name, path.Base(d.Manifest), sbomNames, binary)
 			continue
 		}
-		c.reportCapped(ruleSBOMDriftMissing, loc, "direct dependency %s of %s is not in %s", name, path.Base(d.Manifest), sbomNames)
+		kind := "direct dependency"
+		if d.Via != "" {
+			kind = "transitive dependency"
+			name += " (through " + d.Via + ")"
+		}
+		if d.Condition == "optional" {
+			c.reportCappedAs(ruleSBOMDriftMissing, finding.Notice, loc, "optional %s %s of %s is not in %s: an optional package that did not install "+
+				"where the SBOM was built is expected to be absent", kind, name, path.Base(d.Manifest), sbomNames)
+			continue
+		}
+		c.reportCapped(ruleSBOMDriftMissing, loc, "%s %s of %s is not in %s", kind, name, path.Base(d.Manifest), sbomNames)
 	}
 	for _, m := range drift.Mismatched {
 		listed := strings.Join(m.SBOMVersions, ", ")

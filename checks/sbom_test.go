@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -395,5 +396,76 @@ func TestGoPseudoVersion(t *testing.T) {
 		if goPseudoVersion.MatchString(v) != want {
 			t.Errorf("%s: pseudo-version %v, want %v", v, !want, want)
 		}
+	}
+}
+
+// TestDriftPnpmProductionClosure: with a pnpm-lock.yaml the whole production
+// closure is compared: a transitive package missing from the SBOM is a
+// warning naming the direct dependency that brings it in, an optional one a
+// notice, a development one nothing.
+func TestDriftPnpmProductionClosure(t *testing.T) {
+	lock := `lockfileVersion: '9.0'
+
+importers:
+
+  .:
+    dependencies:
+      express:
+        specifier: ^4.19.2
+        version: 4.22.3
+    optionalDependencies:
+      bufferutil:
+        specifier: ^4.0.8
+        version: 4.1.0
+    devDependencies:
+      typescript:
+        specifier: ^5.4.0
+        version: 5.9.3
+
+packages:
+
+  body-parser@1.20.9:
+    resolution: {integrity: x}
+
+  bufferutil@4.1.0:
+    resolution: {integrity: x}
+
+  express@4.22.3:
+    resolution: {integrity: x}
+
+  typescript@5.9.3:
+    resolution: {integrity: x}
+
+snapshots:
+
+  body-parser@1.20.9: {}
+
+  bufferutil@4.1.0: {}
+
+  express@4.22.3:
+    dependencies:
+      body-parser: 1.20.9
+
+  typescript@5.9.3: {}
+`
+	sbomJSON := `{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,
+"metadata":{"timestamp":"2026-11-01T10:00:00Z","component":{"type":"application","name":"web","version":"1.0.0"}},
+"components":[{"type":"library","name":"express","version":"4.22.3","purl":"pkg:npm/express@4.22.3"}]}`
+	m := replace(t, baseManifest, `sbom = ["sbom/app.cdx.json"]`, "sbom = [\"sbom/web.cdx.json\"]\nsource = \"web\"")
+	res := runRepo(t, m, map[string]string{"web/pnpm-lock.yaml": lock, "sbom/web.cdx.json": sbomJSON})
+	var got []string
+	for _, f := range res.Findings {
+		if f.Rule == "sbom-drift-missing" {
+			got = append(got, fmt.Sprintf("%s %s:%d %s", f.Severity, f.File, f.Line, f.Message))
+		}
+	}
+	want := []string{
+		"notice web/pnpm-lock.yaml:11 optional direct dependency bufferutil 4.1.0 of pnpm-lock.yaml is not in sbom/web.cdx.json: " +
+			"an optional package that did not install where the SBOM was built is expected to be absent",
+		"warning web/pnpm-lock.yaml:35 transitive dependency body-parser 1.20.9 (through express) of pnpm-lock.yaml is not in sbom/web.cdx.json",
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -17,7 +17,8 @@ const (
 	PyPI   = "pypi"
 )
 
-// Dependency is one direct dependency declared in a manifest.
+// Dependency is one dependency declared in a manifest, or locked in a
+// lockfile's production closure.
 type Dependency struct {
 	Ecosystem string // Golang, Npm, Cargo or PyPI
 	// Name as the ecosystem spells it: "github.com/x/y", "@scope/pkg", the
@@ -30,7 +31,9 @@ type Dependency struct {
 	// versions are compared with the SBOM.
 	Pinned bool
 	// Condition is the platform condition the dependency is declared under
-	// (a PEP 508 marker, a Cargo target cfg); empty when unconditional.
+	// (a PEP 508 marker, a Cargo target cfg; "optional" for a lockfile
+	// package reached only through optional dependencies); empty when
+	// unconditional.
 	Condition string
 	// Dev marks a development- or build-only dependency; reported only with
 	// Options.IncludeDev.
@@ -39,8 +42,11 @@ type Dependency struct {
 	// substitutes; ReplaceVersion is empty for a local directory.
 	Replace        string
 	ReplaceVersion string
-	Manifest       string // the file name the parser was given
-	Line           int    // 1-based line in Manifest, 0 when unknown
+	// Via is, for a transitive dependency read from a lockfile's production
+	// closure, the direct dependency that brings it in; empty for a direct one.
+	Via      string
+	Manifest string // the file name the parser was given
+	Line     int    // 1-based line in Manifest, 0 when unknown
 }
 
 // Options tunes which dependencies are reported.
@@ -121,7 +127,7 @@ func (b *Budget) ReadFile(path string, limit int64) ([]byte, error) {
 // its limit; its dependencies are not compared.
 const (
 	MaxGoMod        = 1 << 20
-	MaxPackageLock  = 16 << 20 // package-lock.json, npm-shrinkwrap.json
+	MaxPackageLock  = 16 << 20 // package-lock.json, npm-shrinkwrap.json, pnpm-lock.yaml, yarn.lock
 	MaxPackageJSON  = 1 << 20
 	MaxCargoToml    = 1 << 20
 	MaxCargoLock    = 4 << 20
@@ -133,7 +139,7 @@ func maxSize(base string) int64 {
 	switch base {
 	case "go.mod":
 		return MaxGoMod
-	case "package-lock.json", "npm-shrinkwrap.json":
+	case "package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "yarn.lock":
 		return MaxPackageLock
 	case "package.json":
 		return MaxPackageJSON
@@ -215,9 +221,7 @@ func (o Options) Find(r Reader, dir string) (Result, error) {
 			add(o.lockDeps(lock))
 		}
 	case !haveLock:
-		if pjName, pj, ok := read("package.json"); ok {
-			add(o.ParsePackageJSON(pjName, pj))
-		}
+		add(o.findPnpmOrYarn(r, dir, read))
 	}
 
 	if name, data, ok := read("Cargo.toml"); ok {

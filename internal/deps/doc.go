@@ -46,8 +46,21 @@
 // build-dependencies) are not shipped, so they are excluded unless
 // [Options.IncludeDev] is set; then they are reported with Dev set.
 //
-// yarn.lock, pnpm-lock.yaml, pyproject.toml, Pipfile and poetry.lock are not
-// read.
+//   - pnpm-lock.yaml (lockfileVersion 6.0 to 9.0), else yarn.lock (yarn 1's
+//     format, or yarn 2+'s YAML) with the package.json beside it: the
+//     production closure, every package the importer "." (pnpm) or
+//     package.json (yarn) brings in through dependencies and
+//     optionalDependencies, transitively, with [Dependency.Via] naming the
+//     direct dependency for a transitive one and Condition "optional" for a
+//     package reached only through optional dependencies. Workspace
+//     packages are followed (pnpm link:, yarn workspace:; yarn 1 does not
+//     record workspaces, so there they are not), and each yarn 2+ workspace
+//     entry is narrowed to its package.json's production dependencies.
+//     Platform-restricted packages (pnpm os/cpu/libc, yarn conditions) and
+//     yarn's implicit node-gyp are left out. IncludeDev adds development
+//     roots for pnpm and yarn 1.
+//
+// pyproject.toml, Pipfile and poetry.lock are not read.
 //
 // # Matching
 //

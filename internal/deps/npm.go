@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
+	"path"
 	"sort"
 	"strings"
 
@@ -312,4 +314,46 @@ func jsonErr(name string, data []byte, err error, base int64) error {
 		return &ParseError{File: name, Line: l, Col: c, Msg: fmt.Sprintf("%s: JSON %s where %s expected", field, te.Value, te.Type), Err: err}
 	}
 	return &ParseError{File: name, Msg: err.Error(), Err: err}
+}
+
+// findPnpmOrYarn reads pnpm-lock.yaml, else yarn.lock with the package.json
+// beside it, for the production closure; with neither, package.json alone.
+func (o Options) findPnpmOrYarn(r Reader, dir string, read func(string) (string, []byte, bool)) ([]Dependency, error) {
+	if name, data, ok := read("pnpm-lock.yaml"); ok {
+		g, err := parsePnpmLock(name, data)
+		if err != nil {
+			return nil, err
+		}
+		return o.closure(g), nil
+	}
+	pjName, pjData, havePJ := read("package.json")
+	var pj npmPkg
+	if havePJ {
+		if err := decodeJSONObject(pjName, pjData, &pj); err != nil {
+			return nil, err
+		}
+	}
+	name, data, ok := read("yarn.lock")
+	switch {
+	case !ok && havePJ:
+		return o.ParsePackageJSON(pjName, pjData)
+	case !ok:
+		return nil, nil
+	case !havePJ:
+		return nil, parseErr(name, 0, "has no package.json beside it to say which dependencies are for production; add it")
+	}
+	readWorkspace := func(ws string) (npmPkg, bool) {
+		var p npmPkg
+		f := path.Join(dir, ws, "package.json")
+		if !fs.ValidPath(f) {
+			return p, false
+		}
+		b, err := r.ReadFile(f, MaxPackageJSON)
+		return p, err == nil && decodeJSONObject(f, b, &p) == nil
+	}
+	g, err := parseYarnLock(name, data, pj, readWorkspace)
+	if err != nil {
+		return nil, err
+	}
+	return o.closure(g), nil
 }
