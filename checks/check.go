@@ -87,6 +87,8 @@ type run struct {
 	kev     chan kevResult
 	dbScan  *osv.Scan
 	nvdScan *nvd.Scan
+	// goPkgs caches goPackages per SBOM index.
+	goPkgs map[int]map[string]bool
 }
 
 // maxSuggestions bounds the "did you mean" searches of one run: each is cheap

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	osvpb "github.com/ossf/osv-schema/bindings/go/osvschema"
+	"github.com/package-url/packageurl-go"
 	"google.golang.org/protobuf/types/known/structpb"
 
 	"github.com/cra-gate/cra-gate/finding"
@@ -776,6 +777,9 @@ func (c *run) reportHit(h vulnHit, set *vex.Set, primaries map[int]vex.Component
 	if entry.Version == "" {
 		entry.Version = vc.pkg.Version
 	}
+	if vc.pkg.Ecosystem == "Go" && len(h.hit.Imports) > 0 {
+		entry.NotLinked = notLinked(vc.pkg.Name, h.hit.Imports, c.goPackages(docs, vc.sbomIdx))
+	}
 	var kevEntry kev.Entry
 	for _, id := range osv.CVEs(rec) {
 		if e, ok := catalog.Lookup(id); ok {
@@ -825,6 +829,18 @@ func (c *run) reportHit(h vulnHit, set *vex.Set, primaries map[int]vex.Component
 			"(guidance points 213, 218); %s", what, kevEntry.CVE, orUnknown(kevEntry.DateAdded), csirt, strings.Join(tail, "; "))
 		return
 	}
+	if entry.NotLinked {
+		stem, _, _ := strings.Cut(filepath.Base(vc.file), ".")
+		vexFile := "vex/" + stem + ".openvex.json"
+		if v := nonEmpty(c.m.Vulnerabilities.VEX); len(v) > 0 {
+			vexFile = v[0]
+		}
+		c.reportAs(ruleVulnsKnown, finding.Notice, loc, "known vulnerability %s affects only the packages %s (OSV imports), and %s, "+
+			"which lists the packages linked into the binary, lists none of them: the vulnerable code is not in this build. A "+
+			"notice; keep the decision on file: cra-gate vex --finding '%s' --status not_affected --justification "+
+			"vulnerable_code_not_present --append %s", what, listNames(h.hit.Imports, 5), vc.file, loc.item, vexFile)
+		return
+	}
 	if v := entry.VEX; v != nil && v.Status == string(vex.Affected) && strings.TrimSpace(v.Action) != "" {
 		c.reportAs(ruleVulnsKnown, finding.Warning, loc, "known vulnerability %s: %s; the VEX statement at %s:%d says affected "+
 			"with the action %q: a risk decision on the record (guidance point 237), a warning", what, strings.Join(tail[:len(tail)-1], "; "),
@@ -832,6 +848,46 @@ func (c *run) reportHit(h vulnHit, set *vex.Set, primaries map[int]vex.Component
 		return
 	}
 	c.report(ruleVulnsKnown, loc, "known vulnerability %s: %s", what, strings.Join(tail, "; "))
+}
+
+// goPackages is the set of Go package paths SBOM i lists (purls with the
+// qualifier type=package: cyclonedx-gomod -packages), read once per SBOM.
+func (c *run) goPackages(docs []*sbomFile, i int) map[string]bool {
+	if set, ok := c.goPkgs[i]; ok {
+		return set
+	}
+	set := map[string]bool{}
+	for _, comp := range docs[i].doc.Components {
+		if !strings.HasPrefix(comp.Purl, "pkg:golang/") || !strings.Contains(comp.Purl, "type=package") {
+			continue
+		}
+		if p, err := packageurl.FromString(comp.Purl); err == nil && p.Qualifiers.Map()["type"] == "package" {
+			set[strings.TrimPrefix(p.Namespace+"/"+p.Name, "/")] = true
+		}
+	}
+	if c.goPkgs == nil {
+		c.goPkgs = map[int]map[string]bool{}
+	}
+	c.goPkgs[i] = set
+	return set
+}
+
+// notLinked reports whether an SBOM listing the packages linked into a
+// binary lists some package of module but none of imports: the advisory's
+// vulnerable packages are not in the build. An SBOM listing no package of
+// the module (modules only) says nothing.
+func notLinked(module string, imports []string, packages map[string]bool) bool {
+	for _, p := range imports {
+		if packages[p] {
+			return false
+		}
+	}
+	for p := range packages {
+		if p == module || strings.HasPrefix(p, module+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // reportStatements reports statements under investigation, not_affected

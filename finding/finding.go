@@ -310,6 +310,10 @@ type Vulnerability struct {
 	// ("NVD"); Matched is how it applied: the CPE criterion and its versions.
 	Source  string `json:"source,omitempty"`
 	Matched string `json:"matched,omitempty"`
+	// NotLinked says the advisory names the Go packages it affects and the
+	// SBOM, which lists the packages linked into the binary, has none of
+	// them: the finding is a notice.
+	NotLinked bool `json:"not_linked,omitempty"`
 }
 
 // Subject names the component of a vulnerability in finding items and

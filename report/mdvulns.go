@@ -277,6 +277,9 @@ func mdAdvisory(a *rowAdvisory) string {
 	if v.Fixed != "" {
 		tail = append(tail, "fixed in "+escapeMarkdownMax(v.Fixed, 64))
 	}
+	if v.NotLinked {
+		tail = append(tail, "vulnerable packages not linked")
+	}
 	if len(tail) > 0 {
 		s += " " + strings.Join(tail, ", ")
 	}

@@ -250,6 +250,9 @@ func (p textPrinter) vulnRows(r *finding.Result, rows []*vulnRow, fs []finding.F
 			if a.v.Fixed != "" {
 				tail = append(tail, "fixed in "+a.v.Fixed)
 			}
+			if a.v.NotLinked {
+				tail = append(tail, "vulnerable packages not linked")
+			}
 			if len(tail) > 0 {
 				id += " " + strings.Join(tail, ", ")
 			}

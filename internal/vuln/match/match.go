@@ -145,6 +145,11 @@ type Hit struct {
 	// is in, "" when the record names none (no fix yet, or a last_affected
 	// bound).
 	Fixed string
+	// Imports are the Go packages the affected entry names as vulnerable
+	// (ecosystem_specific.imports[].path, golang/vulndb's records): the
+	// module is affected only where one of them is linked in. Empty when the
+	// record does not narrow it down.
+	Imports []string
 }
 
 // Affects reports whether rec affects pkg: an affected entry for the same
@@ -170,7 +175,7 @@ func Affects(rec *osvpb.Vulnerability, pkg Package) (Hit, bool, error) {
 		listed := inVersions(a.GetVersions(), pkg.Version)
 		if perr != nil {
 			if listed {
-				return Hit{Record: rec}, true, nil
+				return Hit{Record: rec, Imports: goImports(a)}, true, nil
 			}
 			return Hit{}, false, fmt.Errorf("version %q: %v", pkg.Version, perr)
 		}
@@ -188,10 +193,25 @@ func Affects(rec *osvpb.Vulnerability, pkg Package) (Hit, bool, error) {
 			if !inRange {
 				fixed = firstFixedAbove(a, parsed, pkg.Ecosystem)
 			}
-			return Hit{Record: rec, Fixed: fixed}, true, nil
+			return Hit{Record: rec, Fixed: fixed, Imports: goImports(a)}, true, nil
 		}
 	}
 	return Hit{}, false, nil
+}
+
+// goImports lists the package paths of a Go affected entry's
+// ecosystem_specific.imports.
+func goImports(a *osvpb.Affected) []string {
+	if a.GetPackage().GetEcosystem() != string(osvconstants.EcosystemGo) {
+		return nil
+	}
+	var out []string
+	for _, v := range a.GetEcosystemSpecific().GetFields()["imports"].GetListValue().GetValues() {
+		if p := v.GetStructValue().GetFields()["path"].GetStringValue(); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // inVersions reports whether the versions list names v, with or without a
