@@ -17,6 +17,7 @@ import (
 	json "github.com/go-json-experiment/json/v1"
 
 	ovex "github.com/openvex/go-vex/pkg/vex"
+	"github.com/package-url/packageurl-go"
 
 	"github.com/cra-gate/cra-gate/internal/sbom"
 )
@@ -241,15 +242,36 @@ func parseOpenVEX(file string, data []byte) ([]Statement, []Problem) {
 func subject(c ovex.Component, sub bool) Subject {
 	s := Subject{ID: strings.TrimSpace(c.ID), Sub: sub}
 	if strings.HasPrefix(s.ID, "pkg:") {
-		s.Purls = append(s.Purls, s.ID)
+		s.Purls = append(s.Purls, goPurl(s.ID))
 	}
 	if p := strings.TrimSpace(c.Identifiers[ovex.PURL]); p != "" && p != s.ID {
-		s.Purls = append(s.Purls, p)
+		s.Purls = append(s.Purls, goPurl(p))
 		if s.ID == "" {
 			s.ID = p
 		}
 	}
 	return s
+}
+
+// goPurl writes a golang purl with the module path split as SBOMs write it
+// (namespace golang.org/x, name net): govulncheck's OpenVEX output escapes
+// the whole path into the name ("pkg:golang/golang.org%2Fx%2Fnet@v0.1.0"),
+// which names the same module. Other purls are returned as they are.
+func goPurl(s string) string {
+	if !strings.HasPrefix(s, "pkg:golang/") || !strings.Contains(s, "%2F") && !strings.Contains(s, "%2f") {
+		return s
+	}
+	p, err := packageurl.FromString(s)
+	if err != nil {
+		return s
+	}
+	full := strings.Trim(p.Namespace+"/"+p.Name, "/")
+	i := strings.LastIndexByte(full, '/')
+	if i < 0 {
+		return s
+	}
+	p.Namespace, p.Name = full[:i], full[i+1:]
+	return p.ToString()
 }
 
 // FromSBOM turns a CycloneDX document's vulnerabilities with an analysis into
