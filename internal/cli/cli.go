@@ -76,6 +76,7 @@ Usage:
   cra-gate rules [ID]            list every rule, or print one rule's documentation
   cra-gate action                run as the GitHub Action (inputs from INPUT_* variables)
   cra-gate comment --report FILE --pr N   post or update the pull request comment from a JSON report
+  cra-gate vex --finding PURL#ID --status S [--append FILE]   write an OpenVEX statement answering a finding
   cra-gate version               print the version
 
 Run 'cra-gate check -h' for the flags of check.
@@ -101,6 +102,8 @@ func Main(args []string, std IO) int {
 		return runAction(args[1:], std)
 	case "comment":
 		return runComment(args[1:], std)
+	case "vex":
+		return runVEX(args[1:], std)
 	case "version", "--version", "-version":
 		fmt.Fprintf(std.Stdout, "cra-gate %s\n", version())
 		return ExitPass
