@@ -6,6 +6,7 @@ package checks
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -36,6 +37,10 @@ type Options struct {
 	ToolVersion string
 	// Vulns are the vulns check's sources; none given skips the check.
 	Vulns VulnSources
+	// FetchSBOMs, when set, is the client that downloads the SBOMs [[rdps]]
+	// entries name by URL, to verify their digest; nil: they are declared,
+	// not verified (a notice).
+	FetchSBOMs *http.Client
 }
 
 // DefaultMaxSBOMSize is the default --max-sbom-size: 128 MiB.

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/cra-gate/cra-gate/internal/cvd"
+	"github.com/cra-gate/cra-gate/internal/manifest"
 	"github.com/cra-gate/cra-gate/internal/sbom"
 	"github.com/cra-gate/cra-gate/internal/securitytxt"
 )
@@ -87,7 +88,7 @@ func (c *run) gather() {
 	}
 	f.rdpsSBOMs = make([][]sbomDecl, len(m.RDPS))
 	for i, r := range m.RDPS {
-		for _, v := range nonEmpty(r.SBOM) {
+		for _, v := range nonEmpty(manifest.SBOMPaths(r.SBOM)) {
 			f.rdpsSBOMs[i] = append(f.rdpsSBOMs[i], decl(v, "rdps", i, "sbom"))
 		}
 	}

@@ -213,7 +213,9 @@ func (c *run) checkPaths() {
 	check(m.Disclosure.SecurityTxt, true, "disclosure", "security_txt")
 	for i, r := range m.RDPS {
 		for _, p := range r.SBOM {
-			check(p, false, "rdps", i, "sbom")
+			if !p.Remote() {
+				check(p.Path, false, "rdps", i, "sbom")
+			}
 		}
 		check(r.Source, false, "rdps", i, "source")
 	}

@@ -63,7 +63,7 @@ func (c *run) checkSBOM() string {
 	}
 	var named map[string]bool // lower-cased component names of the product SBOMs, built once when needed
 	for i, r := range m.RDPS {
-		if len(nonEmpty(r.SBOM)) > 0 || r.Name == "" || m.HasTODO("rdps", i) {
+		if len(nonEmpty(manifest.SBOMPaths(r.SBOM))) > 0 || len(remoteSBOMs(r)) > 0 || r.Name == "" || m.HasTODO("rdps", i) {
 			continue
 		}
 		if named == nil {
@@ -75,6 +75,7 @@ func (c *run) checkSBOM() string {
 				"[...] to the entry", label, r.Name)
 		}
 	}
+	c.checkRemoteSBOMs()
 	c.checkDrift(productDocs, rdpsDocs)
 	c.checkProductVersion(productDocs)
 	return ""

@@ -333,7 +333,7 @@ func sboms(m *manifest.Manifest) []sbomAt {
 	}
 	for i, r := range m.RDPS {
 		for j, s := range r.SBOM {
-			out = append(out, sbomAt{s, []any{"rdps", i, "sbom", j}})
+			out = append(out, sbomAt{s.String(), []any{"rdps", i, "sbom", j}})
 		}
 	}
 	return out

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -122,6 +123,13 @@ func (a *actionRun) inputs() (actionInputs, error) {
 	}
 	if in.opt.MaxSBOMSize, err = parseSize(get("max-sbom-size", "128MiB")); err != nil {
 		return in, fmt.Errorf("input max-sbom-size: %w", err)
+	}
+	fetch, err := boolInput("fetch-sboms", get("fetch-sboms", "true"))
+	if err != nil {
+		return in, err
+	}
+	if fetch {
+		in.opt.FetchSBOMs = http.DefaultClient
 	}
 	vulnsOn, err := boolInput("vulnerabilities", get("vulnerabilities", "true"))
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -130,6 +131,7 @@ type checkFlags struct {
 	osvAPI      string
 	kev         string
 	base        string
+	fetchSBOMs  bool
 	quiet       bool
 	verbose     bool
 	minSeverity string
@@ -157,6 +159,8 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.nvdAPI, "nvd-api", "", "NVD CVE API 2.0 to ask by CPE, such as "+nvdapi.DefaultURL+
 		" (default: $CRA_GATE_NVD_API; its key only from $CRA_GATE_NVD_API_KEY)")
 	fs.StringVar(&f.osvAPI, "osv-api", "", "OSV-compatible API to query, such as https://api.osv.dev (default: $CRA_GATE_OSV_API)")
+	fs.BoolVar(&f.fetchSBOMs, "fetch-sboms", false, "download the SBOMs [[rdps]] entries name by URL and verify their sha256 "+
+		"(default: declared, not verified)")
 	fs.StringVar(&f.kev, "kev", "", "CISA KEV catalog JSON: a path or https URL (default: $CRA_GATE_KEV)")
 	fs.BoolVar(&f.quiet, "quiet", false, "text: only the findings (errors and warnings, unless --min-severity says otherwise) and the verdict")
 	fs.BoolVar(&f.verbose, "verbose", false, "text: the notices and the waived findings one by one (default: counted in a line each)")
@@ -256,6 +260,9 @@ func parseCheck(args []string, std IO) (settings, error) {
 	}
 	if s.opt.MaxObjects = f.maxObjects; s.opt.MaxObjects <= 0 {
 		return s, fmt.Errorf("--max-objects %d: want a positive number", f.maxObjects)
+	}
+	if f.fetchSBOMs {
+		s.opt.FetchSBOMs = http.DefaultClient
 	}
 	s.opt.Vulns = vulnSources(f.vulnDB, f.nvd, f.osvAPI, f.kev, std.Getenv)
 	s.opt.Vulns.NVDAPI = strings.TrimSpace(f.nvdAPI)

@@ -117,6 +117,12 @@ func sample(s map[string]any, path string) any {
 		if s["format"] == "date" {
 			return localDate(2027, 6, 30)
 		}
+		switch s["pattern"] { // the patterns a text in words does not meet
+		case "^[0-9a-fA-F]{64}$":
+			return strings.Repeat("5e", 32)
+		case "^https://[^/@]+(/.*)?$":
+			return "https://example.com/" + strings.TrimPrefix(path, ".") + ".cdx.json"
+		}
 		return "a sample value of " + strings.TrimPrefix(path, ".") + " in words"
 	case "integer":
 		return number(s, clamp(s, 1))

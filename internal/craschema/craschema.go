@@ -114,8 +114,27 @@ var (
 	// (manifest.Unmarshaler): one each, beside what the type's UnmarshalTOML reads.
 	custom = map[reflect.Type]func(g *gen, path string) obj{
 		reflect.TypeOf(manifest.Standards{}): standards,
+		reflect.TypeOf(manifest.SBOMRef{}):   sbomRef,
 	}
 )
+
+// sbomRef is one [[rdps]] sbom entry (manifest.SBOMRef.UnmarshalTOML): a
+// repository path, or a table { url, sha256 } for an SBOM published
+// elsewhere.
+func sbomRef(g *gen, path string) obj {
+	return obj{{"anyOf", []any{
+		obj{
+			{"type", "object"},
+			{"properties", obj{
+				{"url", obj{{"type", "string"}, {"pattern", "^https://[^/@]+(/.*)?$"}, {"maxLength", manifest.MaxSBOMURL}}},
+				{"sha256", obj{{"type", "string"}, {"pattern", "^[0-9a-fA-F]{64}$"}}},
+			}},
+			{"required", []string{"url", "sha256"}},
+			{"additionalProperties", false},
+		},
+		obj{{"type", "string"}, {"maxLength", manifest.MaxText}},
+	}}}
+}
 
 // standards is product.harmonised_standards: true or false, or a list of
 // references (manifest.Standards.UnmarshalTOML); a blank reference is a
@@ -264,6 +283,9 @@ func (g *gen) value(t reflect.Type, path string, maxLen int, d manifest.KeyDoc) 
 		}
 		return o
 	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct:
+		if build, ok := custom[t.Elem()]; ok {
+			return obj{{"type", "array"}, {"items", build(g, path)}, {"maxItems", manifest.MaxItems}}
+		}
 		return obj{{"type", "array"}, {"items", g.table(t.Elem(), path, false)}, {"maxItems", manifest.MaxItems}}
 	case t.Kind() == reflect.Map && t.Key().Kind() == reflect.String:
 		if len(d.Values) == 0 {

@@ -270,3 +270,36 @@ func sortedKeys(m map[string]bool) []string {
 	sort.Strings(ks)
 	return ks
 }
+
+// TestSBOMTableAgrees: an [[rdps]] SBOM named by { url, sha256 } is accepted
+// by both when well-formed, refused by both when not.
+func TestSBOMTableAgrees(t *testing.T) {
+	v, g := validator(t), newGate(t)
+	every, err := os.ReadFile(filepath.Join("testdata", "every-table.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const rdpsSBOM = "sbom = [\"sbom/cloud-api.cdx.json\","
+	if !strings.Contains(string(every), rdpsSBOM) {
+		t.Fatalf("testdata/every-table.toml has no %s", rdpsSBOM)
+	}
+	const sum = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+	for table, ok := range map[string]bool{
+		`{ url = "https://example.com/s.cdx.json", sha256 = "` + sum + `" }`:                  true,
+		`{ url = "https://example.com/s.cdx.json", sha256 = "` + strings.ToUpper(sum) + `" }`: true,
+		`{ url = "http://example.com/s.cdx.json", sha256 = "` + sum + `" }`:                   false,
+		`{ url = "https://example.com/s.cdx.json", sha256 = "` + sum[:63] + `" }`:             false,
+		`{ url = "https://example.com/s.cdx.json" }`:                                          false,
+		`{ url = "https://example.com/s.cdx.json", sha256 = "` + sum + `", size = 3 }`:        false,
+		`{ url = "https://user@example.com/s.cdx.json", sha256 = "` + sum + `" }`:             false,
+		`3`: false,
+	} {
+		start := strings.Index(string(every), rdpsSBOM)
+		end := start + strings.Index(string(every[start:]), "}]\n") + 3
+		src := []byte(string(every[:start]) + "sbom = [" + table + "]\n" + string(every[end:]))
+		gateErrs, schemaErr := g.reject(t, src), schemaRejects(t, v, src)
+		if (len(gateErrs) == 0) != ok || (schemaErr == nil) != ok {
+			t.Errorf("sbom = [%s]: the gate says %q, the schema %v; want accepted %v", table, gateErrs, schemaErr, ok)
+		}
+	}
+}

@@ -161,14 +161,14 @@ type Reporting struct {
 
 // RDPS is a remote data processing solution (Article 3(2)).
 type RDPS struct {
-	Name        string   `toml:"name" max:"256"`
-	DevelopedBy string   `toml:"developed_by"`
-	Hosting     string   `toml:"hosting"`
-	OperatedBy  string   `toml:"operated_by"`
-	Functions   []string `toml:"functions" max:"256"`
-	Rationale   string   `toml:"rationale"`
-	SBOM        []string `toml:"sbom"`
-	Source      string   `toml:"source"`
+	Name        string    `toml:"name" max:"256"`
+	DevelopedBy string    `toml:"developed_by"`
+	Hosting     string    `toml:"hosting"`
+	OperatedBy  string    `toml:"operated_by"`
+	Functions   []string  `toml:"functions" max:"256"`
+	Rationale   string    `toml:"rationale"`
+	SBOM        []SBOMRef `toml:"sbom"`
+	Source      string    `toml:"source"`
 }
 
 // ThirdParty is a service the product relies on that the manufacturer did not
