@@ -472,7 +472,8 @@ func (c *run) compareDeps(ds []deps.Dependency, docs []*sbom.Document, sbomNames
 	}
 	drift := deps.Match(ds, comps)
 	binary := goBinarySBOM(docs)
-	for _, d := range drift.Missing {
+	missing := c.reportTransitiveMissing(ds, drift.Missing, sbomNames)
+	for _, d := range missing {
 		name := strings.TrimSpace(d.Name + " " + d.Version)
 		loc := at(d.Manifest, d.Line).on(d.Name)
 		if d.Ecosystem == deps.Golang && binary != "" {
@@ -506,6 +507,53 @@ func (c *run) compareDeps(ds []deps.Dependency, docs []*sbom.Document, sbomNames
 			listed,
 			sbomNames)
 	}
+}
+
+// maxTransitiveListed bounds the packages one transitive-drift finding
+// names; the rest are counted.
+const maxTransitiveListed = 8
+
+// reportTransitiveMissing reports the required transitive packages of a
+// lockfile's production closure that the SBOMs lack, one finding per direct
+// dependency that brings them in (at its line, its item "<name>
+// (transitive)"): a stale SBOM of a Node.js project lacks them by the
+// hundred, and each says the same. It returns the rest of missing, to be
+// reported one by one.
+func (c *run) reportTransitiveMissing(ds, missing []deps.Dependency, sbomNames string) []deps.Dependency {
+	type branch struct{ manifest, via string }
+	directLine := map[branch]int{}
+	for _, d := range ds {
+		if d.Via == "" {
+			if _, ok := directLine[branch{d.Manifest, d.Name}]; !ok {
+				directLine[branch{d.Manifest, d.Name}] = d.Line
+			}
+		}
+	}
+	var rest []deps.Dependency
+	var order []branch
+	groups := map[branch][]string{}
+	for _, d := range missing {
+		if d.Via == "" || d.Condition != "" {
+			rest = append(rest, d)
+			continue
+		}
+		b := branch{d.Manifest, d.Via}
+		if groups[b] == nil {
+			order = append(order, b)
+		}
+		groups[b] = append(groups[b], strings.TrimSpace(d.Name+" "+d.Version))
+	}
+	for _, b := range order {
+		names := groups[b]
+		listed := strings.Join(names[:min(len(names), maxTransitiveListed)], ", ")
+		if more := len(names) - maxTransitiveListed; more > 0 {
+			listed += fmt.Sprintf(" and %d more", more)
+		}
+		c.reportCapped(ruleSBOMDriftMissing, at(b.manifest, directLine[b]).on(b.via+" (transitive)"), "%s that %s brings in (%d in %s) %s not in %s: %s",
+			plural(len(names), "transitive dependency", "transitive dependencies"), b.via, len(names), path.Base(b.manifest),
+			plural(len(names), "is", "are"), sbomNames, listed)
+	}
+	return rest
 }
 
 // goBinarySBOM names the generator when one of docs is an SBOM of a Go

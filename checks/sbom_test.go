@@ -400,9 +400,9 @@ func TestGoPseudoVersion(t *testing.T) {
 }
 
 // TestDriftPnpmProductionClosure: with a pnpm-lock.yaml the whole production
-// closure is compared: a transitive package missing from the SBOM is a
-// warning naming the direct dependency that brings it in, an optional one a
-// notice, a development one nothing.
+// closure is compared: the transitive packages missing from the SBOM are one
+// warning per direct dependency that brings them in, at its line; an optional
+// one is a notice, a development one nothing.
 func TestDriftPnpmProductionClosure(t *testing.T) {
 	lock := `lockfileVersion: '9.0'
 
@@ -462,7 +462,7 @@ snapshots:
 	want := []string{
 		"notice web/pnpm-lock.yaml:11 optional direct dependency bufferutil 4.1.0 of pnpm-lock.yaml is not in sbom/web.cdx.json: " +
 			"an optional package that did not install where the SBOM was built is expected to be absent",
-		"warning web/pnpm-lock.yaml:35 transitive dependency body-parser 1.20.9 (through express) of pnpm-lock.yaml is not in sbom/web.cdx.json",
+		"warning web/pnpm-lock.yaml:7 transitive dependency that express brings in (1 in pnpm-lock.yaml) is not in sbom/web.cdx.json: body-parser 1.20.9",
 	}
 	slices.Sort(got)
 	if !slices.Equal(got, want) {
