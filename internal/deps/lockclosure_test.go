@@ -203,3 +203,26 @@ snapshots:
 		}
 	}
 }
+
+// TestLockfileIncludeDev: with IncludeDev the development dependencies of
+// the project's own packages come too, marked Dev; never without it.
+func TestLockfileIncludeDev(t *testing.T) {
+	for _, dir := range []string{"pnpm9", "pnpm6", "yarn1"} {
+		res, err := Options{IncludeDev: true}.Find(readerOf(os.DirFS("testdata/lockfiles")), dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dev := map[string]bool{}
+		for _, d := range res.Deps {
+			if d.Dev {
+				dev[d.Name] = true
+			}
+			if d.Name == "express" && d.Dev {
+				t.Errorf("%s: express (production) marked Dev", dir)
+			}
+		}
+		if !dev["typescript"] || !dev["jest"] || !dev["@babel/core"] {
+			t.Errorf("%s: dev packages %d, want typescript, jest and jest's @babel/core among them", dir, len(dev))
+		}
+	}
+}

@@ -87,7 +87,9 @@ func (o Options) closure(g *lockGraph) []Dependency {
 				out = append(out, d)
 			}
 			for _, e := range n.edges {
-				if (optional || !e.optional) && !e.dev {
+				// A development edge is followed only from the project's own
+				// packages, in the development pass.
+				if (optional || !e.optional) && (!e.dev || dev && n.local && s.direct) {
 					// A workspace package's dependencies are direct ones of
 					// the product too.
 					queue = append(queue, step{key: e.to, via: via, direct: n.local && s.direct, line: e.line})

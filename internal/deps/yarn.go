@@ -176,14 +176,10 @@ func parseYarnBerry(name string, data []byte, pj npmPkg, readWorkspace func(dir 
 				if dep == "node-gyp" && scalar(dv) == "npm:latest" {
 					return // yarn's own build tool for a native module, added by yarn
 				}
-				if narrow {
-					_, prod := allow.Dependencies[dep]
-					_, opt := allow.OptionalDependencies[dep]
-					if !prod && !opt {
-						return // a development dependency of the workspace
-					}
-				}
 				_, opt := allow.OptionalDependencies[dep]
+				if _, prod := allow.Dependencies[dep]; narrow && !prod && !opt {
+					return // a development dependency of the workspace
+				}
 				n.edges = append(n.edges, lockEdge{to: dep + "@" + scalar(dv), optional: f.optional || narrow && opt, line: dk.Line})
 			})
 		}
