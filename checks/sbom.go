@@ -472,7 +472,14 @@ func (c *run) compareDeps(ds []deps.Dependency, docs []*sbom.Document, sbomNames
 	}
 	drift := deps.Match(ds, comps)
 	binary := goBinarySBOM(docs)
-	missing := c.reportTransitiveMissing(ds, drift.Missing, sbomNames)
+	groups, missing := byBranch(drift.Missing, func(d deps.Dependency) deps.Dependency { return d })
+	for _, g := range groups {
+		var names []string
+		for _, d := range g {
+			names = append(names, strings.TrimSpace(d.Name+" "+d.Version))
+		}
+		c.reportBranch(ruleSBOMDriftMissing, g[0], ds, names, "not in", sbomNames)
+	}
 	for _, d := range missing {
 		name := strings.TrimSpace(d.Name + " " + d.Version)
 		loc := at(d.Manifest, d.Line).on(d.Name)
@@ -493,11 +500,16 @@ func (c *run) compareDeps(ds []deps.Dependency, docs []*sbom.Document, sbomNames
 		}
 		c.reportCapped(ruleSBOMDriftMissing, loc, "%s %s of %s is not in %s", kind, name, path.Base(d.Manifest), sbomNames)
 	}
-	for _, m := range drift.Mismatched {
-		listed := strings.Join(m.SBOMVersions, ", ")
-		if more := m.SBOMVersionCount - len(m.SBOMVersions); more > 0 {
-			listed += fmt.Sprintf(" and %d more", more)
+	mgroups, mismatched := byBranch(drift.Mismatched, func(m deps.Mismatch) deps.Dependency { return m.Dependency })
+	for _, g := range mgroups {
+		var names []string
+		for _, m := range g {
+			names = append(names, fmt.Sprintf("%s %s (SBOM: %s)", m.Name, m.Version, sbomVersions(m)))
 		}
+		c.reportBranch(ruleSBOMDriftVersion, g[0].Dependency, ds, names, "at other versions in", sbomNames)
+	}
+	for _, m := range mismatched {
+		listed := sbomVersions(m)
 		c.reportCapped(ruleSBOMDriftVersion,
 			at(m.Manifest, m.Line).on(m.Name),
 			"%s is %s in %s, but %s in %s",
@@ -509,51 +521,63 @@ func (c *run) compareDeps(ds []deps.Dependency, docs []*sbom.Document, sbomNames
 	}
 }
 
+// sbomVersions lists the versions the SBOMs give a mismatched dependency.
+func sbomVersions(m deps.Mismatch) string {
+	listed := strings.Join(m.SBOMVersions, ", ")
+	if more := m.SBOMVersionCount - len(m.SBOMVersions); more > 0 {
+		listed += fmt.Sprintf(" and %d more", more)
+	}
+	return listed
+}
+
 // maxTransitiveListed bounds the packages one transitive-drift finding
 // names; the rest are counted.
 const maxTransitiveListed = 8
 
-// reportTransitiveMissing reports the required transitive packages of a
-// lockfile's production closure that the SBOMs lack, one finding per direct
-// dependency that brings them in (at its line, its item "<name>
-// (transitive)"): a stale SBOM of a Node.js project lacks them by the
-// hundred, and each says the same. It returns the rest of missing, to be
-// reported one by one.
-func (c *run) reportTransitiveMissing(ds, missing []deps.Dependency, sbomNames string) []deps.Dependency {
+// byBranch splits drift into what a lockfile's production closure brings in
+// through a direct dependency, required (grouped by manifest and that
+// dependency, in the order first seen), and the rest: a stale SBOM of a
+// Node.js project lacks or misdates transitive packages by the hundred, and
+// each says the same, so each group is one finding.
+func byBranch[T any](items []T, dep func(T) deps.Dependency) (groups [][]T, rest []T) {
 	type branch struct{ manifest, via string }
-	directLine := map[branch]int{}
-	for _, d := range ds {
-		if d.Via == "" {
-			if _, ok := directLine[branch{d.Manifest, d.Name}]; !ok {
-				directLine[branch{d.Manifest, d.Name}] = d.Line
-			}
-		}
-	}
-	var rest []deps.Dependency
-	var order []branch
-	groups := map[branch][]string{}
-	for _, d := range missing {
+	index := map[branch]int{}
+	for _, it := range items {
+		d := dep(it)
 		if d.Via == "" || d.Condition != "" {
-			rest = append(rest, d)
+			rest = append(rest, it)
 			continue
 		}
 		b := branch{d.Manifest, d.Via}
-		if groups[b] == nil {
-			order = append(order, b)
+		i, ok := index[b]
+		if !ok {
+			i = len(groups)
+			index[b] = i
+			groups = append(groups, nil)
 		}
-		groups[b] = append(groups[b], strings.TrimSpace(d.Name+" "+d.Version))
+		groups[i] = append(groups[i], it)
 	}
-	for _, b := range order {
-		names := groups[b]
-		listed := strings.Join(names[:min(len(names), maxTransitiveListed)], ", ")
-		if more := len(names) - maxTransitiveListed; more > 0 {
-			listed += fmt.Sprintf(" and %d more", more)
+	return groups, rest
+}
+
+// reportBranch reports one group of byBranch: at the line of the direct
+// dependency that brings them in, item "<name> (transitive)", the first
+// maxTransitiveListed named.
+func (c *run) reportBranch(r *finding.Rule, first deps.Dependency, ds []deps.Dependency, names []string, what, sbomNames string) {
+	line := 0
+	for _, d := range ds {
+		if d.Via == "" && d.Manifest == first.Manifest && d.Name == first.Via {
+			line = d.Line
+			break
 		}
-		c.reportCapped(ruleSBOMDriftMissing, at(b.manifest, directLine[b]).on(b.via+" (transitive)"), "%s that %s brings in (%d in %s) %s not in %s: %s",
-			plural(len(names), "transitive dependency", "transitive dependencies"), b.via, len(names), path.Base(b.manifest),
-			plural(len(names), "is", "are"), sbomNames, listed)
 	}
-	return rest
+	listed := strings.Join(names[:min(len(names), maxTransitiveListed)], ", ")
+	if more := len(names) - maxTransitiveListed; more > 0 {
+		listed += fmt.Sprintf(" and %d more", more)
+	}
+	c.reportCapped(r, at(first.Manifest, line).on(first.Via+" (transitive)"), "%s that %s brings in (%d in %s) %s %s %s: %s",
+		plural(len(names), "transitive dependency", "transitive dependencies"), first.Via, len(names), path.Base(first.Manifest),
+		plural(len(names), "is", "are"), what, sbomNames, listed)
 }
 
 // goBinarySBOM names the generator when one of docs is an SBOM of a Go

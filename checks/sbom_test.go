@@ -468,4 +468,19 @@ snapshots:
 	if !slices.Equal(got, want) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+
+	// An SBOM of an older lock: the transitive package at another version.
+	older := strings.Replace(sbomJSON, `]}`, `,{"type":"library","name":"body-parser","version":"1.20.3","purl":"pkg:npm/body-parser@1.20.3"}]}`, 1)
+	res = runRepo(t, m, map[string]string{"web/pnpm-lock.yaml": lock, "sbom/web.cdx.json": older})
+	got = nil
+	for _, f := range res.Findings {
+		if strings.HasPrefix(f.Rule, "sbom-drift") && f.Severity == finding.Warning {
+			got = append(got, fmt.Sprintf("%s %s:%d %s [%s]", f.Severity, f.File, f.Line, f.Message, f.Item))
+		}
+	}
+	want = []string{"warning web/pnpm-lock.yaml:7 transitive dependency that express brings in (1 in pnpm-lock.yaml) is at other versions in " +
+		"sbom/web.cdx.json: body-parser 1.20.9 (SBOM: 1.20.3) [express (transitive)]"}
+	if !slices.Equal(got, want) {
+		t.Errorf("older SBOM: got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }
