@@ -32,16 +32,7 @@ func TestValidLicenseExpression(t *testing.T) {
 		"MIT++", "+", "NotALicense-1.0",
 		strings.Repeat("(", 100) + "MIT" + strings.Repeat(")", 100), // deeper than maxExprDepth
 	}
-	for _, s := range valid {
-		if !ValidLicenseExpression(s) {
-			t.Errorf("ValidLicenseExpression(%q) = false", s)
-		}
-	}
-	for _, s := range invalid {
-		if ValidLicenseExpression(s) {
-			t.Errorf("ValidLicenseExpression(%q) = true", s)
-		}
-	}
+	checkValidator(t, "ValidLicenseExpression", ValidLicenseExpression, valid, invalid)
 }
 
 // TestLicenseLists checks that the library's lists hold every OSI-approved
@@ -104,16 +95,7 @@ func TestValidPurl(t *testing.T) {
 		"pkg:swift/Alamofire@5", // no namespace
 		"pkg:cpan/Some::Module", // a distribution name with "::"
 	}
-	for _, s := range valid {
-		if !ValidPurl(s) {
-			t.Errorf("ValidPurl(%q) = false", s)
-		}
-	}
-	for _, s := range invalid {
-		if ValidPurl(s) {
-			t.Errorf("ValidPurl(%q) = true", s)
-		}
-	}
+	checkValidator(t, "ValidPurl", ValidPurl, valid, invalid)
 }
 
 func TestValidCPE(t *testing.T) {
@@ -136,16 +118,7 @@ func TestValidCPE(t *testing.T) {
 		"cpe:/", "cpe:/x:foo", "cpe:/a:a:b:c:d:e:f:g", "cpe:a:b", // 2.2 shapes
 		"CPE:2.3:a:apache:tomcat:9.0.14:*:*:*:*:*:*:*",
 	}
-	for _, s := range valid {
-		if !ValidCPE(s) {
-			t.Errorf("ValidCPE(%q) = false", s)
-		}
-	}
-	for _, s := range invalid {
-		if ValidCPE(s) {
-			t.Errorf("ValidCPE(%q) = true", s)
-		}
-	}
+	checkValidator(t, "ValidCPE", ValidCPE, valid, invalid)
 }
 
 func TestIsPlaceholder(t *testing.T) {
@@ -272,6 +245,22 @@ func TestCoverageEmpty(t *testing.T) {
 	for _, fc := range q.Fields {
 		if fc.Present != 0 || fc.Missing != nil {
 			t.Errorf("%+v", fc)
+		}
+	}
+}
+
+// checkValidator holds a validator named name to its valid and invalid
+// inputs.
+func checkValidator(t *testing.T, name string, valid func(string) bool, yes, no []string) {
+	t.Helper()
+	for _, s := range yes {
+		if !valid(s) {
+			t.Errorf("%s(%q) = false", name, s)
+		}
+	}
+	for _, s := range no {
+		if valid(s) {
+			t.Errorf("%s(%q) = true", name, s)
 		}
 	}
 }
